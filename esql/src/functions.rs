@@ -1,0 +1,230 @@
+//! The ES|QL functions detsim knows, by name. One list for the analyzer and both evaluators.
+//!
+//! Names are matched case-insensitively. A call to a name missing here is an analysis error
+//! (`Unknown function [x]`), never a silent null. Type rules for each function live in the analyzer
+//! (`analyzer/signatures.rs`); evaluation lives in each evaluator's `functions/` folder.
+
+use std::fmt;
+
+macro_rules! function_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+        }
+
+        impl $name {
+            /// Every function of this kind.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The canonical (lower-case) name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+
+            /// Looks a function up by name, case-insensitively.
+            pub fn from_name(name: &str) -> Option<$name> {
+                let lower = name.to_ascii_lowercase();
+                match lower.as_str() {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+function_enum! {
+    /// Scalar (row-wise) functions.
+    ScalarFunction {
+        /// `abs(n)`
+        Abs => "abs",
+        /// `case(cond, value, …, [else])`
+        Case => "case",
+        /// `cidr_match(ip, block, …)`
+        CidrMatch => "cidr_match",
+        /// `coalesce(a, b, …)`
+        Coalesce => "coalesce",
+        /// `concat(a, b, …)`
+        Concat => "concat",
+        /// `contains(s, sub)`
+        Contains => "contains",
+        /// `date_diff(unit, start, end)`
+        DateDiff => "date_diff",
+        /// `date_extract(part, date)`
+        DateExtract => "date_extract",
+        /// `date_format([format,] date)`
+        DateFormat => "date_format",
+        /// `date_parse([format,] string)`
+        DateParse => "date_parse",
+        /// `date_trunc(interval, date)`
+        DateTrunc => "date_trunc",
+        /// `ends_with(s, suffix)`
+        EndsWith => "ends_with",
+        /// `from_base64(s)`
+        FromBase64 => "from_base64",
+        /// `greatest(a, …)`
+        Greatest => "greatest",
+        /// `least(a, …)`
+        Least => "least",
+        /// `left(s, n)`
+        Left => "left",
+        /// `length(s)`
+        Length => "length",
+        /// `locate(s, sub, [start])`
+        Locate => "locate",
+        /// `ltrim(s)`
+        Ltrim => "ltrim",
+        /// `mv_append(a, b)`
+        MvAppend => "mv_append",
+        /// `mv_avg(mv)`
+        MvAvg => "mv_avg",
+        /// `mv_concat(mv, sep)`
+        MvConcat => "mv_concat",
+        /// `mv_contains(superset, subset)`
+        MvContains => "mv_contains",
+        /// `mv_count(mv)`
+        MvCount => "mv_count",
+        /// `mv_dedupe(mv)`
+        MvDedupe => "mv_dedupe",
+        /// `mv_first(mv)`
+        MvFirst => "mv_first",
+        /// `mv_intersection(a, b)`
+        MvIntersection => "mv_intersection",
+        /// `mv_last(mv)`
+        MvLast => "mv_last",
+        /// `mv_max(mv)`
+        MvMax => "mv_max",
+        /// `mv_median(mv)`
+        MvMedian => "mv_median",
+        /// `mv_min(mv)`
+        MvMin => "mv_min",
+        /// `mv_slice(mv, start, [end])`
+        MvSlice => "mv_slice",
+        /// `mv_sort(mv, [order])`
+        MvSort => "mv_sort",
+        /// `mv_sum(mv)`
+        MvSum => "mv_sum",
+        /// `now()`
+        Now => "now",
+        /// `pow(base, exp)`
+        Pow => "pow",
+        /// `repeat(s, n)`
+        Repeat => "repeat",
+        /// `replace(s, regex, replacement)`
+        Replace => "replace",
+        /// `reverse(s)`
+        Reverse => "reverse",
+        /// `right(s, n)`
+        Right => "right",
+        /// `round(n, [decimals])`
+        Round => "round",
+        /// `rtrim(s)`
+        Rtrim => "rtrim",
+        /// `space(n)`
+        Space => "space",
+        /// `split(s, delim)`
+        Split => "split",
+        /// `starts_with(s, prefix)`
+        StartsWith => "starts_with",
+        /// `substring(s, start, [length])`
+        Substring => "substring",
+        /// `to_base64(s)`
+        ToBase64 => "to_base64",
+        /// `to_boolean(v)` / `to_bool`
+        ToBoolean => "to_boolean",
+        /// `to_datetime(v)` / `to_dt`
+        ToDatetime => "to_datetime",
+        /// `to_double(v)` / `to_dbl`
+        ToDouble => "to_double",
+        /// `to_integer(v)` / `to_int`
+        ToInteger => "to_integer",
+        /// `to_ip(v)`
+        ToIp => "to_ip",
+        /// `to_long(v)`
+        ToLong => "to_long",
+        /// `to_lower(s)`
+        ToLower => "to_lower",
+        /// `to_string(v)` / `to_str`
+        ToString => "to_string",
+        /// `to_unsigned_long(v)` / `to_ul` / `to_ulong`
+        ToUnsignedLong => "to_unsigned_long",
+        /// `to_upper(s)`
+        ToUpper => "to_upper",
+        /// `to_version(v)` / `to_ver`
+        ToVersion => "to_version",
+        /// `trim(s)`
+        Trim => "trim",
+        /// `url_decode(s)`
+        UrlDecode => "url_decode",
+    }
+}
+
+function_enum! {
+    /// Aggregate functions (STATS).
+    AggregateFunction {
+        /// `avg(n)`
+        Avg => "avg",
+        /// `count([expr|*])`
+        Count => "count",
+        /// `count_distinct(expr, [precision])`
+        CountDistinct => "count_distinct",
+        /// `first(value, sort)`
+        First => "first",
+        /// `last(value, sort)`
+        Last => "last",
+        /// `max(v)`
+        Max => "max",
+        /// `median(n)`
+        Median => "median",
+        /// `min(v)`
+        Min => "min",
+        /// `sum(n)`
+        Sum => "sum",
+        /// `top(v, limit, order)`
+        Top => "top",
+        /// `values(v)`
+        Values => "values",
+    }
+}
+
+/// Alternative spellings ES accepts for a few scalar functions, mapped to their canonical name.
+pub fn canonical_alias(name: &str) -> &str {
+    match name.to_ascii_lowercase().as_str() {
+        "to_bool" => "to_boolean",
+        "to_dt" => "to_datetime",
+        "to_dbl" => "to_double",
+        "to_int" => "to_integer",
+        "to_str" => "to_string",
+        "to_ul" | "to_ulong" => "to_unsigned_long",
+        "to_ver" => "to_version",
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_case_insensitively() {
+        for f in ScalarFunction::ALL {
+            assert_eq!(ScalarFunction::from_name(&f.name().to_uppercase()), Some(*f));
+        }
+        for f in AggregateFunction::ALL {
+            assert_eq!(AggregateFunction::from_name(f.name()), Some(*f));
+        }
+        assert_eq!(ScalarFunction::from_name(canonical_alias("TO_INT")), Some(ScalarFunction::ToInteger));
+        assert_eq!(ScalarFunction::from_name("kql"), None);
+    }
+}

@@ -1,0 +1,188 @@
+//! Index mappings: which fields an index has and how Elasticsearch stores them.
+//!
+//! A [`Mapping`] is flat: object fields are flattened to dotted names (`process.parent.name`) and
+//! multi-fields become their own dotted fields (`message.keyword`) that read the parent's source value.
+//! [`Mapping::from_es_json`] reads the JSON body of Elasticsearch's `PUT index { "mappings": … }`.
+
+use std::collections::BTreeMap;
+
+use crate::DataType;
+
+/// How one field is mapped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldMapping {
+    /// The Elasticsearch mapping type as written (`keyword`, `wildcard`, `long`, `match_only_text`, …).
+    pub es_type: String,
+    /// The ES|QL type the field reads as.
+    pub data_type: DataType,
+    /// `ignore_above` for keyword-like fields: longer strings are not indexed and read back as null.
+    pub ignore_above: Option<u32>,
+    /// For a multi-field (`a.keyword`), the field whose source value it indexes (`a`).
+    pub multi_field_of: Option<String>,
+    /// `constant_keyword` value, if the mapping fixes one.
+    pub constant_value: Option<String>,
+}
+
+impl FieldMapping {
+    /// A field of `es_type` with defaults, its ES|QL type derived from the mapping type.
+    pub fn new(es_type: &str) -> FieldMapping {
+        FieldMapping {
+            es_type: es_type.to_owned(),
+            data_type: data_type_of(es_type),
+            ignore_above: None,
+            multi_field_of: None,
+            constant_value: None,
+        }
+    }
+
+    /// Sets `ignore_above`.
+    pub fn with_ignore_above(mut self, n: u32) -> FieldMapping {
+        self.ignore_above = Some(n);
+        self
+    }
+}
+
+/// The ES|QL type of an Elasticsearch mapping type (unknown and object-like types are unsupported).
+pub fn data_type_of(es_type: &str) -> DataType {
+    match es_type {
+        "keyword" | "wildcard" | "constant_keyword" => DataType::Keyword,
+        "text" | "match_only_text" => DataType::Text,
+        "long" => DataType::Long,
+        "integer" | "short" | "byte" => DataType::Integer,
+        "unsigned_long" => DataType::UnsignedLong,
+        "double" | "float" | "half_float" | "scaled_float" => DataType::Double,
+        "boolean" => DataType::Boolean,
+        "date" => DataType::Date,
+        "date_nanos" => DataType::DateNanos,
+        "ip" => DataType::Ip,
+        "version" => DataType::Version,
+        "geo_point" => DataType::GeoPoint,
+        _ => DataType::Unsupported,
+    }
+}
+
+/// The fields of one index, by dotted name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mapping {
+    /// Every leaf field and multi-field, by full dotted name (sorted, as ES|QL lists index columns).
+    pub fields: BTreeMap<String, FieldMapping>,
+}
+
+/// A mapping JSON that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("mapping field [{field}]: {message}")]
+pub struct MappingError {
+    /// Dotted path of the offending field (empty for the root).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Mapping {
+    /// An empty mapping.
+    pub fn new() -> Mapping {
+        Mapping::default()
+    }
+
+    /// Adds (or replaces) a field.
+    pub fn insert(&mut self, name: impl Into<String>, field: FieldMapping) {
+        self.fields.insert(name.into(), field);
+    }
+
+    /// Builder form of [`Mapping::insert`].
+    pub fn with(mut self, name: &str, es_type: &str) -> Mapping {
+        self.insert(name, FieldMapping::new(es_type));
+        self
+    }
+
+    /// Looks up a field by dotted name.
+    pub fn get(&self, name: &str) -> Option<&FieldMapping> {
+        self.fields.get(name)
+    }
+
+    /// Reads an Elasticsearch mapping: either `{"properties": …}` or `{"mappings": {"properties": …}}`.
+    /// Objects (`properties` without `type`, or `type: object`) flatten; `fields` become multi-fields.
+    pub fn from_es_json(json: &serde_json::Value) -> Result<Mapping, MappingError> {
+        let root = json.get("mappings").unwrap_or(json);
+        let props = root.get("properties").ok_or_else(|| MappingError {
+            field: String::new(),
+            message: "no `properties` object".into(),
+        })?;
+        let mut mapping = Mapping::new();
+        mapping.add_properties("", props)?;
+        Ok(mapping)
+    }
+
+    fn add_properties(&mut self, prefix: &str, props: &serde_json::Value) -> Result<(), MappingError> {
+        let obj = props.as_object().ok_or_else(|| MappingError {
+            field: prefix.trim_end_matches('.').to_owned(),
+            message: "`properties` is not an object".into(),
+        })?;
+        for (name, def) in obj {
+            let full = format!("{prefix}{name}");
+            let ty = def.get("type").and_then(|t| t.as_str());
+            match ty {
+                None | Some("object") | Some("nested") | Some("flattened") => {
+                    if let Some(p) = def.get("properties") {
+                        self.add_properties(&format!("{full}."), p)?;
+                    } else if ty.is_some() {
+                        self.insert(full, FieldMapping::new(ty.unwrap_or("object")));
+                    }
+                }
+                Some("alias") => {
+                    // Aliases read another field; detsim maps them as that field's type when resolvable.
+                    let path = def.get("path").and_then(|p| p.as_str()).unwrap_or_default();
+                    let mut f = FieldMapping::new("alias");
+                    f.multi_field_of = Some(path.to_owned());
+                    self.insert(full, f);
+                }
+                Some(t) => {
+                    let mut f = FieldMapping::new(t);
+                    f.ignore_above = def
+                        .get("ignore_above")
+                        .and_then(|n| n.as_u64())
+                        .map(|n| n as u32);
+                    f.constant_value = def.get("value").and_then(|v| v.as_str()).map(str::to_owned);
+                    if let Some(sub) = def.get("fields").and_then(|s| s.as_object()) {
+                        for (sub_name, sub_def) in sub {
+                            let st = sub_def.get("type").and_then(|t| t.as_str()).unwrap_or("object");
+                            let mut sf = FieldMapping::new(st);
+                            sf.ignore_above = sub_def
+                                .get("ignore_above")
+                                .and_then(|n| n.as_u64())
+                                .map(|n| n as u32);
+                            sf.multi_field_of = Some(full.clone());
+                            self.insert(format!("{full}.{sub_name}"), sf);
+                        }
+                    }
+                    self.insert(full, f);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn es_mapping_flattens_objects_and_multi_fields() {
+        let json = serde_json::json!({
+            "properties": {
+                "emp_no": {"type": "integer"},
+                "job": {"type": "text", "fields": {"raw": {"type": "keyword", "ignore_above": 256}}},
+                "process": {"properties": {"name": {"type": "keyword", "ignore_above": 1024},
+                                           "command_line": {"type": "wildcard"}}}
+            }
+        });
+        let m = Mapping::from_es_json(&json).unwrap();
+        let names: Vec<_> = m.fields.keys().cloned().collect();
+        assert_eq!(names, ["emp_no", "job", "job.raw", "process.command_line", "process.name"]);
+        assert_eq!(m.get("job.raw").unwrap().multi_field_of.as_deref(), Some("job"));
+        assert_eq!(m.get("job.raw").unwrap().ignore_above, Some(256));
+        assert_eq!(m.get("process.command_line").unwrap().data_type, DataType::Keyword);
+        assert_eq!(m.get("job").unwrap().data_type, DataType::Text);
+    }
+}

@@ -1,0 +1,5 @@
+//! The `detsim` command line.
+
+fn main() {
+    println!("detsim: nothing here yet");
+}
