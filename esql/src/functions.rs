@@ -219,12 +219,18 @@ mod tests {
     #[test]
     fn names_round_trip_case_insensitively() {
         for f in ScalarFunction::ALL {
-            assert_eq!(ScalarFunction::from_name(&f.name().to_uppercase()), Some(*f));
+            assert_eq!(
+                ScalarFunction::from_name(&f.name().to_uppercase()),
+                Some(*f)
+            );
         }
         for f in AggregateFunction::ALL {
             assert_eq!(AggregateFunction::from_name(f.name()), Some(*f));
         }
-        assert_eq!(ScalarFunction::from_name(canonical_alias("TO_INT")), Some(ScalarFunction::ToInteger));
+        assert_eq!(
+            ScalarFunction::from_name(canonical_alias("TO_INT")),
+            Some(ScalarFunction::ToInteger)
+        );
         assert_eq!(ScalarFunction::from_name("kql"), None);
     }
 }

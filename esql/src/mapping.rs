@@ -21,6 +21,9 @@ pub struct FieldMapping {
     pub multi_field_of: Option<String>,
     /// `constant_keyword` value, if the mapping fixes one.
     pub constant_value: Option<String>,
+    /// Keyword normalizer (`lowercase` for Elastic Defend's `*.caseless` multi-fields): doc values hold
+    /// the normalized string.
+    pub normalizer: Option<String>,
 }
 
 impl FieldMapping {
@@ -32,6 +35,7 @@ impl FieldMapping {
             ignore_above: None,
             multi_field_of: None,
             constant_value: None,
+            normalizer: None,
         }
     }
 
@@ -68,12 +72,14 @@ pub struct Mapping {
     pub fields: BTreeMap<String, FieldMapping>,
 }
 
-/// A mapping JSON that could not be read.
+/// A mapping (JSON or field list) that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("mapping field [{field}]: {message}")]
+#[error("{}mapping field [{field}]: {message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
 pub struct MappingError {
     /// Dotted path of the offending field (empty for the root).
     pub field: String,
+    /// 1-based line of a field list ([`Mapping::from_field_list`]); `None` for JSON.
+    pub line: Option<usize>,
     /// What is wrong.
     pub message: String,
 }
@@ -100,12 +106,74 @@ impl Mapping {
         self.fields.get(name)
     }
 
+    /// Reads detsim's compact field list: one field per line, `name type [ignore_above=N] [normalizer=X]
+    /// [value=V] [multi]`; `#` starts a comment line; blank lines are skipped. `multi` marks a multi-field
+    /// of the field named by `name` without its last dotted segment (`process.name.caseless` →
+    /// `process.name`), which must be listed too.
+    pub fn from_field_list(text: &str) -> Result<Mapping, MappingError> {
+        let mut mapping = Mapping::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let err = |field: &str, message: String| MappingError {
+                field: field.to_owned(),
+                line: Some(i + 1),
+                message,
+            };
+            let mut parts = line.split_whitespace();
+            let name = parts.next().unwrap_or_default();
+            let es_type = parts
+                .next()
+                .ok_or_else(|| err(name, "missing mapping type".into()))?;
+            let mut field = FieldMapping::new(es_type);
+            for opt in parts {
+                match opt.split_once('=') {
+                    Some(("ignore_above", n)) => {
+                        let n = n
+                            .parse()
+                            .map_err(|_| err(name, format!("bad ignore_above [{n}]")))?;
+                        field.ignore_above = Some(n);
+                    }
+                    Some(("normalizer", n)) => field.normalizer = Some(n.to_owned()),
+                    Some(("value", v)) => field.constant_value = Some(v.to_owned()),
+                    None if opt == "multi" => {
+                        let parent = name
+                            .rsplit_once('.')
+                            .map(|(p, _)| p)
+                            .ok_or_else(|| err(name, "multi-field without a parent".into()))?;
+                        field.multi_field_of = Some(parent.to_owned());
+                    }
+                    _ => return Err(err(name, format!("unknown option [{opt}]"))),
+                }
+            }
+            if mapping.fields.contains_key(name) {
+                return Err(err(name, "listed twice".into()));
+            }
+            mapping.insert(name, field);
+        }
+        for (name, f) in &mapping.fields {
+            if let Some(parent) = &f.multi_field_of
+                && !mapping.fields.contains_key(parent)
+            {
+                return Err(MappingError {
+                    field: name.clone(),
+                    line: None,
+                    message: format!("multi-field of unlisted field [{parent}]"),
+                });
+            }
+        }
+        Ok(mapping)
+    }
+
     /// Reads an Elasticsearch mapping: either `{"properties": …}` or `{"mappings": {"properties": …}}`.
     /// Objects (`properties` without `type`, or `type: object`) flatten; `fields` become multi-fields.
     pub fn from_es_json(json: &serde_json::Value) -> Result<Mapping, MappingError> {
         let root = json.get("mappings").unwrap_or(json);
         let props = root.get("properties").ok_or_else(|| MappingError {
             field: String::new(),
+            line: None,
             message: "no `properties` object".into(),
         })?;
         let mut mapping = Mapping::new();
@@ -113,9 +181,14 @@ impl Mapping {
         Ok(mapping)
     }
 
-    fn add_properties(&mut self, prefix: &str, props: &serde_json::Value) -> Result<(), MappingError> {
+    fn add_properties(
+        &mut self,
+        prefix: &str,
+        props: &serde_json::Value,
+    ) -> Result<(), MappingError> {
         let obj = props.as_object().ok_or_else(|| MappingError {
             field: prefix.trim_end_matches('.').to_owned(),
+            line: None,
             message: "`properties` is not an object".into(),
         })?;
         for (name, def) in obj {
@@ -143,14 +216,25 @@ impl Mapping {
                         .and_then(|n| n.as_u64())
                         .map(|n| n as u32);
                     f.constant_value = def.get("value").and_then(|v| v.as_str()).map(str::to_owned);
+                    f.normalizer = def
+                        .get("normalizer")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned);
                     if let Some(sub) = def.get("fields").and_then(|s| s.as_object()) {
                         for (sub_name, sub_def) in sub {
-                            let st = sub_def.get("type").and_then(|t| t.as_str()).unwrap_or("object");
+                            let st = sub_def
+                                .get("type")
+                                .and_then(|t| t.as_str())
+                                .unwrap_or("object");
                             let mut sf = FieldMapping::new(st);
                             sf.ignore_above = sub_def
                                 .get("ignore_above")
                                 .and_then(|n| n.as_u64())
                                 .map(|n| n as u32);
+                            sf.normalizer = sub_def
+                                .get("normalizer")
+                                .and_then(|v| v.as_str())
+                                .map(str::to_owned);
                             sf.multi_field_of = Some(full.clone());
                             self.insert(format!("{full}.{sub_name}"), sf);
                         }
@@ -179,10 +263,58 @@ mod tests {
         });
         let m = Mapping::from_es_json(&json).unwrap();
         let names: Vec<_> = m.fields.keys().cloned().collect();
-        assert_eq!(names, ["emp_no", "job", "job.raw", "process.command_line", "process.name"]);
-        assert_eq!(m.get("job.raw").unwrap().multi_field_of.as_deref(), Some("job"));
+        assert_eq!(
+            names,
+            [
+                "emp_no",
+                "job",
+                "job.raw",
+                "process.command_line",
+                "process.name"
+            ]
+        );
+        assert_eq!(
+            m.get("job.raw").unwrap().multi_field_of.as_deref(),
+            Some("job")
+        );
         assert_eq!(m.get("job.raw").unwrap().ignore_above, Some(256));
-        assert_eq!(m.get("process.command_line").unwrap().data_type, DataType::Keyword);
+        assert_eq!(
+            m.get("process.command_line").unwrap().data_type,
+            DataType::Keyword
+        );
         assert_eq!(m.get("job").unwrap().data_type, DataType::Text);
+    }
+
+    #[test]
+    fn field_list_reads_options_and_multi_fields() {
+        let text = "# comment\n@timestamp date\nprocess.name keyword ignore_above=1024\n\
+                    process.name.caseless keyword ignore_above=1024 normalizer=lowercase multi\n\
+                    process.name.text match_only_text multi\n";
+        let m = Mapping::from_field_list(text).unwrap();
+        assert_eq!(m.fields.len(), 4);
+        let c = m.get("process.name.caseless").unwrap();
+        assert_eq!(c.multi_field_of.as_deref(), Some("process.name"));
+        assert_eq!(c.normalizer.as_deref(), Some("lowercase"));
+        assert_eq!(c.ignore_above, Some(1024));
+        assert_eq!(
+            m.get("process.name.text").unwrap().data_type,
+            DataType::Text
+        );
+        assert_eq!(m.get("@timestamp").unwrap().data_type, DataType::Date);
+    }
+
+    #[test]
+    fn field_list_errors_carry_line_and_field() {
+        let e = Mapping::from_field_list("a keyword\nb long ignore_above=x\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "line 2: mapping field [b]: bad ignore_above [x]"
+        );
+        let e = Mapping::from_field_list("a\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        let e = Mapping::from_field_list("a.b keyword multi\n").unwrap_err();
+        assert!(e.to_string().contains("unlisted field [a]"), "{e}");
+        let e = Mapping::from_field_list("a keyword\na long\n").unwrap_err();
+        assert!(e.to_string().contains("listed twice"), "{e}");
     }
 }
