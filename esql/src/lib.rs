@@ -15,6 +15,7 @@ pub mod document;
 pub mod execution;
 pub mod format;
 pub mod functions;
+pub mod ingest;
 pub mod mapping;
 pub mod plan;
 pub mod span;

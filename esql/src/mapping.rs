@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::DataType;
 
 /// How one field is mapped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldMapping {
     /// The Elasticsearch mapping type as written (`keyword`, `wildcard`, `long`, `match_only_text`, …).
     pub es_type: String,
@@ -24,6 +24,8 @@ pub struct FieldMapping {
     /// Keyword normalizer (`lowercase` for Elastic Defend's `*.caseless` multi-fields): doc values hold
     /// the normalized string.
     pub normalizer: Option<String>,
+    /// `scaling_factor` of a `scaled_float` field (stored as `round(value * factor)`).
+    pub scaling_factor: Option<f64>,
 }
 
 impl FieldMapping {
@@ -36,6 +38,7 @@ impl FieldMapping {
             multi_field_of: None,
             constant_value: None,
             normalizer: None,
+            scaling_factor: None,
         }
     }
 
@@ -66,7 +69,7 @@ pub fn data_type_of(es_type: &str) -> DataType {
 }
 
 /// The fields of one index, by dotted name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Mapping {
     /// Every leaf field and multi-field, by full dotted name (sorted, as ES|QL lists index columns).
     pub fields: BTreeMap<String, FieldMapping>,
@@ -220,6 +223,7 @@ impl Mapping {
                         .get("normalizer")
                         .and_then(|v| v.as_str())
                         .map(str::to_owned);
+                    f.scaling_factor = def.get("scaling_factor").and_then(|v| v.as_f64());
                     if let Some(sub) = def.get("fields").and_then(|s| s.as_object()) {
                         for (sub_name, sub_def) in sub {
                             let st = sub_def
@@ -235,6 +239,8 @@ impl Mapping {
                                 .get("normalizer")
                                 .and_then(|v| v.as_str())
                                 .map(str::to_owned);
+                            sf.scaling_factor =
+                                sub_def.get("scaling_factor").and_then(|v| v.as_f64());
                             sf.multi_field_of = Some(full.clone());
                             self.insert(format!("{full}.{sub_name}"), sf);
                         }
