@@ -1,0 +1,5 @@
+//! One file per subcommand. Each has `run(config, out, err) -> anyhow::Result<ExitStatus>`: it
+//! writes results to `out`, notices to `err`, and returns `Err` only for fatal errors.
+
+pub mod check;
+pub mod parse;
