@@ -11,4 +11,5 @@
 //! assert_eq!(file.queries[0].label(), "q.esql");
 //! ```
 
+pub mod engine;
 pub mod rules;

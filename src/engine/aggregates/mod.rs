@@ -1,0 +1,5 @@
+//! Hash aggregation for STATS: value interners, group maps and per-group aggregate states.
+
+pub mod group_map;
+pub mod interner;
+pub mod state;

@@ -1,0 +1,370 @@
+//! STATS as a streaming sink: hash aggregation keyed by interned ids, finished into rows.
+//!
+//! Oracle twin: the reference's stats command (and its aggregate functions). Invariant: every selected
+//! row joins the group of each combination of its key values (a null key is its own group, multi-valued
+//! keys give the cross product, in written key order), groups come out in order of first occurrence,
+//! aggregate arguments and per-aggregate WHERE filters are evaluated on the original row, an input with
+//! no rows and no BY still gives one row, and final values come from the row kernel (see
+//! `aggregates/state.rs`) — so the rows equal the reference's.
+
+use std::sync::Arc;
+
+use esql::plan::{Aggregation, ExprKind};
+use esql::{EvalError, Value, Warnings};
+
+use crate::engine::aggregates::group_map::GroupMap;
+use crate::engine::aggregates::interner::{Interner, NULL_ID};
+use crate::engine::aggregates::state::{AggKind, AggState};
+use crate::engine::column::Column;
+use crate::engine::expr::keyword_table::TRUE;
+use crate::engine::expr::predicate::{Compiler, Pred};
+use crate::engine::expr::Ctx;
+use crate::engine::failures::{failures_of, FailureKey};
+use crate::engine::frame::Frame;
+
+/// Per selected row, the interned ids of one expression's values (CSR).
+struct RowIds {
+    starts: Vec<u32>,
+    ids: Vec<u32>,
+}
+
+impl RowIds {
+    fn with_capacity(n: usize) -> RowIds {
+        let mut starts = Vec::with_capacity(n + 1);
+        starts.push(0);
+        RowIds {
+            starts,
+            ids: Vec::with_capacity(n),
+        }
+    }
+
+    #[inline]
+    fn end_row(&mut self) {
+        self.starts.push(self.ids.len() as u32);
+    }
+
+    #[inline]
+    fn row(&self, i: usize) -> &[u32] {
+        &self.ids[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+}
+
+struct AggSlot {
+    kind: AggKind,
+    /// First argument (none for COUNT(*)).
+    arg: Option<Pred>,
+    /// Further arguments (evaluated per row for collected aggregates; constants otherwise).
+    extra: Vec<Pred>,
+    filter: Option<Pred>,
+    state: AggState,
+}
+
+/// A STATS in progress.
+pub struct StatsSink {
+    aggregation: Aggregation,
+    keys: Vec<Pred>,
+    key_interners: Vec<Interner>,
+    groups: GroupMap,
+    aggs: Vec<AggSlot>,
+    /// Extra-argument constants of distinct aggregates, taken from the first row that has them.
+    constants: Vec<Option<Vec<Value>>>,
+}
+
+impl StatsSink {
+    /// Compiles an aggregation; `node_base` keeps table ids distinct from other steps'.
+    pub fn new(aggregation: &Aggregation, node_base: u32) -> StatsSink {
+        let mut c = Compiler::new(node_base);
+        let keys: Vec<Pred> = aggregation.groups.iter().map(|g| c.compile_value(g)).collect();
+        let aggs = aggregation
+            .aggregates
+            .iter()
+            .map(|a| {
+                let kind = AggKind::of(a.function, a.args.len());
+                let filter = a.filter.as_ref().map(|f| c.compile(f));
+                let arg = a.args.first().map(|e| c.compile_value(e));
+                let extra = a.args.iter().skip(1).map(|e| c.compile_value(e)).collect();
+                AggSlot {
+                    kind,
+                    arg,
+                    extra,
+                    filter,
+                    state: AggState::new(kind),
+                }
+            })
+            .collect::<Vec<_>>();
+        StatsSink {
+            key_interners: keys.iter().map(|_| Interner::new()).collect(),
+            groups: GroupMap::new(keys.len()),
+            constants: vec![None; aggs.len()],
+            keys,
+            aggs,
+            aggregation: aggregation.clone(),
+        }
+    }
+
+    /// Forgets per-chunk dictionary translations (the chunk's dictionaries are going away).
+    pub fn end_chunk(&mut self) {
+        for i in self.key_interners.iter_mut() {
+            i.clear_translations();
+        }
+        for a in self.aggs.iter_mut() {
+            if let AggState::Distinct { interner, .. } = &mut a.state {
+                interner.clear_translations();
+            }
+        }
+    }
+
+    /// Number of groups so far.
+    pub fn groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Adds the selected rows of a frame.
+    pub fn consume(&mut self, frame: &Frame, ctx: &mut Ctx<'_>) -> Result<(), EvalError> {
+        let rows = &frame.selection;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // Keys.
+        let mut key_ids = Vec::with_capacity(self.keys.len());
+        for (k, interner) in self.keys.iter().zip(self.key_interners.iter_mut()) {
+            key_ids.push(ids_of(k, frame, rows, ctx, interner)?);
+        }
+        // Filters and arguments.
+        let mut passes: Vec<Option<Vec<u8>>> = Vec::with_capacity(self.aggs.len());
+        let mut counts: Vec<Option<Vec<u32>>> = Vec::with_capacity(self.aggs.len());
+        let mut distinct: Vec<Option<RowIds>> = Vec::with_capacity(self.aggs.len());
+        let mut collected: Vec<Option<Vec<Vec<Value>>>> = Vec::with_capacity(self.aggs.len());
+        for (ai, a) in self.aggs.iter_mut().enumerate() {
+            passes.push(match &a.filter {
+                Some(f) => Some(f.eval(frame, rows, ctx)?),
+                None => None,
+            });
+            let (mut cnt, mut dis, mut col) = (None, None, None);
+            match (a.kind, &a.arg) {
+                (AggKind::CountRows, _) | (_, None) => {}
+                (AggKind::CountValues, Some(arg)) => cnt = Some(value_counts(arg, frame, rows, ctx)?),
+                (AggKind::Distinct, Some(arg)) => {
+                    let AggState::Distinct { interner, .. } = &mut a.state else {
+                        return Err(EvalError::Internal("distinct aggregate without interner".into()));
+                    };
+                    dis = Some(ids_of(arg, frame, rows, ctx, interner)?);
+                    if self.constants[ai].is_none() && !a.extra.is_empty() {
+                        let mut consts = Vec::new();
+                        for e in &a.extra {
+                            let v = e.eval_values(frame, &rows[..1], ctx, false)?;
+                            consts.push(v.values.into_iter().next().unwrap_or(Value::Null));
+                        }
+                        self.constants[ai] = Some(consts);
+                    }
+                }
+                (AggKind::Collect, Some(arg)) => {
+                    let mut per_arg = vec![arg.eval_values(frame, rows, ctx, false)?.values];
+                    for e in &a.extra {
+                        per_arg.push(e.eval_values(frame, rows, ctx, false)?.values);
+                    }
+                    let mut out = Vec::with_capacity(rows.len());
+                    for i in 0..rows.len() {
+                        out.push(per_arg.iter().map(|vs| vs[i].clone()).collect());
+                    }
+                    col = Some(out);
+                }
+            }
+            counts.push(cnt);
+            distinct.push(dis);
+            collected.push(col);
+        }
+        // Group each row and update the states.
+        let mut key = vec![0u32; self.keys.len()];
+        let mut groups_of_row: Vec<u32> = Vec::new();
+        for i in 0..rows.len() {
+            groups_of_row.clear();
+            self.cross_product(&key_ids, i, 0, &mut key, &mut groups_of_row);
+            let n = self.groups.len();
+            for a in self.aggs.iter_mut() {
+                a.state.grow(n);
+            }
+            for (ai, a) in self.aggs.iter_mut().enumerate() {
+                if let Some(p) = &passes[ai]
+                    && p[i] != TRUE
+                {
+                    continue;
+                }
+                for &g in &groups_of_row {
+                    let g = g as usize;
+                    match &mut a.state {
+                        AggState::Count(c) => {
+                            c[g] += match &counts[ai] {
+                                Some(cs) => cs[i] as i64,
+                                None if a.kind == AggKind::CountRows => 1,
+                                None => 0,
+                            }
+                        }
+                        AggState::Distinct { sets, .. } => {
+                            if let Some(d) = &distinct[ai] {
+                                for &id in d.row(i) {
+                                    if id != NULL_ID {
+                                        sets[g].insert(id);
+                                    }
+                                }
+                            }
+                        }
+                        AggState::Collect(rowsets) => {
+                            if let Some(c) = &collected[ai] {
+                                rowsets[g].push(c[i].clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn cross_product(&mut self, key_ids: &[RowIds], i: usize, k: usize, key: &mut [u32], out: &mut Vec<u32>) {
+        if k == key_ids.len() {
+            out.push(self.groups.group(key));
+            return;
+        }
+        let ids = key_ids[k].row(i);
+        if ids.is_empty() {
+            key[k] = NULL_ID;
+            self.cross_product(key_ids, i, k + 1, key, out);
+        } else {
+            for j in 0..ids.len() {
+                let id = key_ids[k].row(i)[j];
+                // A row joins each distinct key value once.
+                if key_ids[k].row(i)[..j].contains(&id) {
+                    continue;
+                }
+                key[k] = id;
+                self.cross_product(key_ids, i, k + 1, key, out);
+            }
+        }
+    }
+
+    /// The output rows, in group order (logging finalisation failures at `step`).
+    pub fn finish(mut self, ctx: &mut Ctx<'_>) -> Result<Vec<Vec<Value>>, EvalError> {
+        if self.keys.is_empty() && self.groups.is_empty() {
+            self.groups.group(&[]);
+        }
+        let n = self.groups.len();
+        for a in self.aggs.iter_mut() {
+            a.state.grow(n);
+        }
+        let mut out = Vec::with_capacity(n);
+        let mut row = Vec::with_capacity(self.keys.len() + self.aggs.len());
+        for g in 0..n {
+            row.clear();
+            for (k, &id) in self.groups.key(g).iter().enumerate() {
+                row.push(self.key_interners[k].value(id));
+            }
+            for (ai, a) in self.aggs.iter().enumerate() {
+                let call = &self.aggregation.aggregates[ai];
+                let mut w = Warnings::new();
+                let v = match &a.state {
+                    AggState::Count(c) => Value::Long(c[g]),
+                    AggState::Distinct { interner, sets } => {
+                        let consts = self.constants[ai].clone().unwrap_or_default();
+                        let items: Vec<Vec<Value>> = sets[g]
+                            .ids()
+                            .iter()
+                            .map(|&id| {
+                                let mut item = vec![interner.value(id)];
+                                item.extend(consts.iter().cloned());
+                                item
+                            })
+                            .collect();
+                        ctx.kernel.aggregate(call, &items, ctx.opts, &mut w)?
+                    }
+                    AggState::Collect(rowsets) => ctx.kernel.aggregate(call, &rowsets[g], ctx.opts, &mut w)?,
+                };
+                if !w.lines().is_empty() {
+                    let key = FailureKey {
+                        step: ctx.step,
+                        chunk: u32::MAX,
+                        row: g as u64,
+                        seq: ai as u32 * 64,
+                    };
+                    ctx.log.absorb(key, &failures_of(&w));
+                }
+                row.push(v);
+            }
+            let mut result = Vec::with_capacity(self.aggregation.outputs.len());
+            for (oi, e) in self.aggregation.outputs.iter().enumerate() {
+                result.push(match &e.kind {
+                    ExprKind::Column(c) if *c < row.len() => row[*c].clone(),
+                    _ => {
+                        let mut w = Warnings::new();
+                        let v = ctx.kernel.eval(e, &row, ctx.opts, &mut w)?;
+                        if !w.lines().is_empty() {
+                            let key = FailureKey {
+                                step: ctx.step,
+                                chunk: u32::MAX,
+                                row: g as u64,
+                                seq: 1_000_000 + oi as u32 * 64,
+                            };
+                            ctx.log.absorb(key, &failures_of(&w));
+                        }
+                        v
+                    }
+                });
+            }
+            out.push(result);
+        }
+        Ok(out)
+    }
+}
+
+/// Interned ids of the leaf's values on each selected row.
+fn ids_of(
+    p: &Pred,
+    frame: &Frame,
+    rows: &[u32],
+    ctx: &mut Ctx<'_>,
+    interner: &mut Interner,
+) -> Result<RowIds, EvalError> {
+    let mut out = RowIds::with_capacity(rows.len());
+    if let Some(c) = p.plain_column() {
+        let col: Arc<Column> = frame.column(c)?.clone();
+        if let Some((dict, ids)) = col.keyword_ids().filter(|_| ctx.use_dictionary) {
+            let mut t = interner.translation(dict);
+            for &r in rows {
+                let (s, e) = col.range(r as usize);
+                for &id in &ids[s..e] {
+                    let g = interner.translate(&mut t, dict, id);
+                    out.ids.push(g);
+                }
+                out.end_row();
+            }
+            interner.keep_translation(dict, t);
+            return Ok(out);
+        }
+        for &r in rows {
+            let (s, e) = col.range(r as usize);
+            for i in s..e {
+                out.ids.push(interner.intern(&col.scalar(i)));
+            }
+            out.end_row();
+        }
+        return Ok(out);
+    }
+    let vals = p.eval_values(frame, rows, ctx, false)?;
+    for v in &vals.values {
+        for x in v.values() {
+            out.ids.push(interner.intern(x));
+        }
+        out.end_row();
+    }
+    Ok(out)
+}
+
+/// Number of values of the leaf on each selected row (COUNT(expr)).
+fn value_counts(p: &Pred, frame: &Frame, rows: &[u32], ctx: &mut Ctx<'_>) -> Result<Vec<u32>, EvalError> {
+    if let Some(c) = p.plain_column() {
+        let col = frame.column(c)?;
+        return Ok(rows.iter().map(|&r| col.count(r as usize) as u32).collect());
+    }
+    let vals = p.eval_values(frame, rows, ctx, false)?;
+    Ok(vals.values.iter().map(|v| v.count() as u32).collect())
+}

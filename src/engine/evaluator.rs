@@ -1,0 +1,206 @@
+//! [`OptimizedEvaluator`]: the columnar engine behind `esql::Evaluator`.
+//!
+//! Oracle twin: `oracles::ReferenceEvaluator`. Invariant: for every plan and data source, `run` returns
+//! the reference's `ResultTable` — same columns, rows (in order) and warnings. The source is read in
+//! chunks of columns (only the needed ones), each chunk is processed in batches through the compiled
+//! streaming steps into a STATS sink or a row collector, and the rest of the plan runs row-wise through
+//! the row kernel. A `ROW` source has a single row and runs row-wise entirely.
+
+use std::sync::Arc;
+
+use esql::plan::Source;
+use esql::{DataSource, EvalError, EvalOptions, Evaluator, Plan, ResultTable, Value, Warnings};
+
+use super::expr::context::TableCache;
+use super::expr::Ctx;
+use super::failures::FailureLog;
+use super::frame::{Chunk, Frame};
+use super::pipeline::{rows_of, Pipeline};
+use super::prune::needed_columns;
+use super::row_kernel::RowKernel;
+use super::source::{scan, ChunkConfig};
+
+/// Tuning knobs (all of them keep results identical; tests vary them).
+#[derive(Debug, Clone, Copy)]
+pub struct EngineConfig {
+    /// Dictionary-encode keyword columns and evaluate keyword predicates once per distinct value.
+    pub dictionary: bool,
+    /// Rows per batch pushed through the streaming steps.
+    pub batch_size: usize,
+    /// Source rows per chunk (bounds memory).
+    pub chunk_rows: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> EngineConfig {
+        EngineConfig {
+            dictionary: true,
+            batch_size: 1 << 16,
+            chunk_rows: 1 << 20,
+        }
+    }
+}
+
+/// The optimized, columnar ES|QL evaluator.
+pub struct OptimizedEvaluator {
+    config: EngineConfig,
+    kernel: Arc<dyn RowKernel>,
+}
+
+impl OptimizedEvaluator {
+    /// An evaluator borrowing exact row semantics from `kernel`.
+    pub fn new(kernel: Arc<dyn RowKernel>, config: EngineConfig) -> OptimizedEvaluator {
+        OptimizedEvaluator { config, kernel }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> EngineConfig {
+        self.config
+    }
+}
+
+/// Where the prefix's rows go.
+enum Sink {
+    Stats(Box<super::commands::stats::StatsSink>),
+    Rows(Vec<Vec<Value>>),
+}
+
+/// The mutable state of one run.
+pub struct Run<'a> {
+    plan: &'a Plan,
+    pipeline: Pipeline,
+    kernel: &'a dyn RowKernel,
+    opts: &'a EvalOptions,
+    config: EngineConfig,
+    sink: Sink,
+    log: FailureLog,
+    tables: TableCache,
+    source_types: Vec<esql::DataType>,
+}
+
+impl<'a> Run<'a> {
+    /// Prepares a run of `plan` (which must read FROM).
+    pub fn new(plan: &'a Plan, kernel: &'a dyn RowKernel, opts: &'a EvalOptions, config: EngineConfig) -> Run<'a> {
+        let pipeline = Pipeline::compile(plan);
+        let sink = match pipeline.stats_sink(plan) {
+            Some(s) => Sink::Stats(Box::new(s)),
+            None => Sink::Rows(Vec::new()),
+        };
+        Run {
+            plan,
+            pipeline,
+            kernel,
+            opts,
+            config,
+            sink,
+            log: FailureLog::new(),
+            tables: TableCache::new(),
+            source_types: plan.source.output().columns.iter().map(|c| c.data_type).collect(),
+        }
+    }
+
+    /// Pushes one chunk through the prefix.
+    pub fn chunk(&mut self, chunk: Chunk) -> Result<(), EvalError> {
+        let batch = self.config.batch_size.max(1);
+        let mut ctx = Ctx {
+            kernel: self.kernel,
+            opts: self.opts,
+            log: &mut self.log,
+            tables: &mut self.tables,
+            step: 0,
+            use_dictionary: self.config.dictionary,
+        };
+        let mut start = 0;
+        let mut b = 0u32;
+        while start < chunk.rows {
+            let end = (start + batch).min(chunk.rows);
+            let mut frame = Frame {
+                chunk: chunk.index,
+                batch: b,
+                columns: chunk.columns.clone(),
+                types: self.source_types.clone(),
+                rows: chunk.rows,
+                selection: (start as u32..end as u32).collect(),
+            };
+            self.pipeline.run_streaming(&mut frame, &mut ctx)?;
+            if !frame.selection.is_empty() {
+                match &mut self.sink {
+                    Sink::Stats(s) => {
+                        ctx.step = self.pipeline.stats.map(|k| k as u32 + 1).unwrap_or(0);
+                        s.consume(&frame, &mut ctx)?
+                    }
+                    Sink::Rows(rows) => rows.extend(rows_of(&frame)),
+                }
+            }
+            start = end;
+            b += 1;
+        }
+        ctx.tables.clear();
+        if let Sink::Stats(s) = &mut self.sink {
+            s.end_chunk();
+        }
+        Ok(())
+    }
+
+    /// Finishes the run: the STATS sink's rows (or the collected rows) through the row tail.
+    pub fn finish(self) -> Result<ResultTable, EvalError> {
+        let Run {
+            plan,
+            pipeline,
+            kernel,
+            opts,
+            sink,
+            mut log,
+            mut tables,
+            config,
+            ..
+        } = self;
+        let rows = match sink {
+            Sink::Rows(rows) => rows,
+            Sink::Stats(s) => {
+                let mut ctx = Ctx {
+                    kernel,
+                    opts,
+                    log: &mut log,
+                    tables: &mut tables,
+                    step: pipeline.stats.map(|k| k as u32 + 1).unwrap_or(0),
+                    use_dictionary: config.dictionary,
+                };
+                s.finish(&mut ctx)?
+            }
+        };
+        let mut warnings = Warnings::new();
+        log.replay(&mut warnings);
+        let steps = pipeline.tail_steps(plan);
+        let mut rows = if steps.is_empty() {
+            rows
+        } else {
+            kernel.run_steps(pipeline.tail_input(plan), steps, rows, opts, &mut warnings)?
+        };
+        if let Some(n) = opts.implicit_limit {
+            rows.truncate(n);
+        }
+        Ok(ResultTable {
+            columns: plan.output().columns.clone(),
+            rows,
+            warnings: warnings.into_lines(),
+        })
+    }
+}
+
+impl Evaluator for OptimizedEvaluator {
+    fn run(&self, plan: &Plan, data: &dyn DataSource, opts: &EvalOptions) -> Result<ResultTable, EvalError> {
+        let Source::From(from) = &plan.source else {
+            // ROW: one constant row; nothing to vectorise.
+            return self.kernel.run_plan(plan, data, opts);
+        };
+        let needed = needed_columns(plan);
+        let mut run = Run::new(plan, self.kernel.as_ref(), opts, self.config);
+        let cfg = ChunkConfig {
+            rows: self.config.chunk_rows.max(1),
+            dictionary: self.config.dictionary,
+        };
+        scan(data, from, needed.source(), cfg, opts, &mut |chunk| run.chunk(chunk))?;
+        run.finish()
+    }
+}

@@ -1,0 +1,114 @@
+//! The evaluation context of one step: row kernel, options, failure log and dictionary-table cache.
+//!
+//! Oracle twin: the reference's `(row, &EvalOptions, &mut Warnings)` arguments. Invariant: every kernel
+//! call goes through [`Ctx::eval_row`], which gives it a fresh `Warnings` and logs what it recorded under
+//! the row's [`FailureKey`], so warnings are replayed in the reference's order whatever order rows were
+//! evaluated in.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use esql::plan::Expr;
+use esql::{EvalError, EvalOptions, Value, Warnings};
+
+use super::keyword_table::KeywordTable;
+use crate::engine::dictionary::Dictionary;
+use crate::engine::failures::{failures_of, FailureKey, FailureLog};
+use crate::engine::frame::Frame;
+use crate::engine::row_kernel::RowKernel;
+
+/// Cached per-dictionary tables, keyed by (expression node id, dictionary identity).
+#[derive(Default)]
+pub struct TableCache {
+    tables: HashMap<(u32, usize), (Arc<Dictionary>, Arc<KeywordTable>)>,
+}
+
+impl TableCache {
+    /// An empty cache.
+    pub fn new() -> TableCache {
+        TableCache::default()
+    }
+
+    /// Drops every table (when a chunk's dictionaries go away).
+    pub fn clear(&mut self) {
+        self.tables.clear();
+    }
+}
+
+/// Everything a step needs to evaluate expressions.
+pub struct Ctx<'a> {
+    /// Exact row semantics.
+    pub kernel: &'a dyn RowKernel,
+    /// Evaluation options (NOW() etc.).
+    pub opts: &'a EvalOptions,
+    /// Where failures go.
+    pub log: &'a mut FailureLog,
+    /// Dictionary tables.
+    pub tables: &'a mut TableCache,
+    /// Plan step being evaluated (failure keys sort by it first).
+    pub step: u32,
+    /// Whether keyword dictionaries may be used (off in tests that check the plain path).
+    pub use_dictionary: bool,
+}
+
+impl Ctx<'_> {
+    /// Evaluates `expr` on base row `r` of `frame` through the kernel, logging failures at `seq`.
+    pub fn eval_row(
+        &mut self,
+        frame: &Frame,
+        expr: &Expr,
+        read: &[usize],
+        r: usize,
+        seq: u32,
+        scratch: &mut Vec<Value>,
+    ) -> Result<Value, EvalError> {
+        frame.row_values(r, read, scratch);
+        let mut w = Warnings::new();
+        let v = self.kernel.eval(expr, scratch, self.opts, &mut w)?;
+        if !w.lines().is_empty() {
+            let key = FailureKey {
+                step: self.step,
+                chunk: frame.chunk,
+                row: frame.ordinal(r),
+                seq,
+            };
+            self.log.absorb(key, &failures_of(&w));
+        }
+        Ok(v)
+    }
+
+    /// The table of `expr` (node `node`, reading only column `col`) over `dict`, built on first use.
+    pub fn table(
+        &mut self,
+        node: u32,
+        expr: &Expr,
+        col: usize,
+        width: usize,
+        dict: &Arc<Dictionary>,
+    ) -> Result<Arc<KeywordTable>, EvalError> {
+        let key = (node, Arc::as_ptr(dict) as usize);
+        if let Some((_, t)) = self.tables.tables.get(&key) {
+            return Ok(t.clone());
+        }
+        let t = Arc::new(KeywordTable::build(self.kernel, self.opts, expr, col, width, dict)?);
+        self.tables.tables.insert(key, (dict.clone(), t.clone()));
+        Ok(t)
+    }
+
+    /// Logs the failures a table recorded for one value, as if met on base row `r` of `frame`.
+    pub fn replay_table_failures(
+        &mut self,
+        frame: &Frame,
+        r: usize,
+        seq: u32,
+        failures: &[crate::engine::failures::Failure],
+    ) {
+        let key = FailureKey {
+            step: self.step,
+            chunk: frame.chunk,
+            row: frame.ordinal(r),
+            seq,
+        };
+        self.log.absorb(key, failures);
+    }
+}

@@ -1,0 +1,103 @@
+//! Per-dictionary-value results of an expression that reads a single keyword column.
+//!
+//! Oracle twin: the reference evaluating the same expression on every row. Invariant: an expression
+//! whose only column input is keyword column `c` is a pure function of that row's value of `c` (plus
+//! constants and `NOW()` fixed by the options), so evaluating it once per distinct dictionary string —
+//! and once for null — with the row kernel, and replaying the recorded failures on every row that looks
+//! the value up, gives the reference's value and warnings on every single-valued or null row.
+//! Multi-valued rows are not looked up; callers evaluate them row by row.
+
+use esql::plan::Expr;
+use esql::{EvalError, EvalOptions, Value, Warnings};
+
+use crate::engine::dictionary::Dictionary;
+use crate::engine::failures::{failures_of, Failure};
+use crate::engine::row_kernel::RowKernel;
+
+/// Three-valued truth as stored in predicate tables: false.
+pub const FALSE: u8 = 0;
+/// True.
+pub const TRUE: u8 = 1;
+/// Null (unknown).
+pub const NULL: u8 = 2;
+
+/// The three-valued truth of a condition's value as WHERE sees it: only `true` keeps a row.
+#[inline]
+pub fn tri_of(v: &Value) -> u8 {
+    match v {
+        Value::Boolean(true) => TRUE,
+        Value::Boolean(false) => FALSE,
+        _ => NULL,
+    }
+}
+
+/// Results of one expression for every id of one dictionary.
+#[derive(Debug, Clone)]
+pub struct KeywordTable {
+    /// Value per id.
+    pub values: Vec<Value>,
+    /// Truth per id (for predicates).
+    pub tri: Vec<u8>,
+    /// Failures per id (empty for most).
+    pub failures: Vec<Box<[Failure]>>,
+    /// True if any id (or null) recorded a failure.
+    pub any_failures: bool,
+    /// Value on a null row.
+    pub null_value: Value,
+    /// Truth on a null row.
+    pub null_tri: u8,
+    /// Failures on a null row.
+    pub null_failures: Box<[Failure]>,
+}
+
+impl KeywordTable {
+    /// Evaluates `expr` (reading column `col` of a row `width` wide) on every string of `dict` and on null.
+    pub fn build(
+        kernel: &dyn RowKernel,
+        opts: &EvalOptions,
+        expr: &Expr,
+        col: usize,
+        width: usize,
+        dict: &Dictionary,
+    ) -> Result<KeywordTable, EvalError> {
+        let mut row = vec![Value::Null; width.max(col + 1)];
+        let eval = |row: &[Value]| -> Result<(Value, Box<[Failure]>), EvalError> {
+            let mut w = Warnings::new();
+            let v = kernel.eval(expr, row, opts, &mut w)?;
+            let f = if w.lines().is_empty() {
+                Box::default()
+            } else {
+                failures_of(&w).into_boxed_slice()
+            };
+            Ok((v, f))
+        };
+        let (null_value, null_failures) = eval(&row)?;
+        let mut values = Vec::with_capacity(dict.len());
+        let mut tri = Vec::with_capacity(dict.len());
+        let mut failures = Vec::with_capacity(dict.len());
+        let mut any_failures = !null_failures.is_empty();
+        for (_, s) in dict.iter() {
+            row[col] = Value::Keyword(s.to_owned());
+            let (v, f) = eval(&row)?;
+            any_failures |= !f.is_empty();
+            tri.push(tri_of(&v));
+            values.push(v);
+            failures.push(f);
+        }
+        Ok(KeywordTable {
+            null_tri: tri_of(&null_value),
+            values,
+            tri,
+            failures,
+            any_failures,
+            null_value,
+            null_failures,
+        })
+    }
+}
+
+/// The column `expr` reads if it reads exactly one (and contains no aggregate-time construct).
+pub fn single_column(expr: &Expr) -> Option<usize> {
+    let cols = expr.columns();
+    (cols.len() == 1).then(|| cols[0])
+}

@@ -1,0 +1,9 @@
+//! Expressions over frames: dictionary tables, three-valued predicates and computed columns.
+
+pub mod context;
+pub mod keyword_table;
+pub mod predicate;
+pub mod vector;
+
+pub use context::Ctx;
+pub use predicate::Pred;

@@ -1,0 +1,344 @@
+//! Compiled WHERE conditions: three-valued logic over dictionary lookups and row-kernel leaves.
+//!
+//! Oracle twin: the reference's WHERE evaluating its condition on every row (oracle `commands/where_`).
+//! Invariant: AND/OR/NOT combine children with Kleene logic exactly as the reference does, children are
+//! evaluated on exactly the rows the reference evaluates them on (see [`SHORT_CIRCUIT`]), and every leaf is
+//! either a dictionary table (one keyword column), a constant evaluated once, or a row-kernel call — so
+//! each row gets the reference's truth value and each failure is logged at the row and in the order the
+//! reference meets it (leaf sequence numbers follow the condition's left-to-right order).
+
+use esql::plan::{Expr, ExprKind};
+use esql::{DataType, EvalError, Value};
+
+use super::context::Ctx;
+use super::keyword_table::{single_column, tri_of, FALSE, NULL, TRUE};
+use crate::engine::frame::Frame;
+
+/// Whether the reference skips the right operand of AND when the left is false (and of OR when the
+/// left is true). Must match the reference: it decides which rows can emit warnings.
+pub const SHORT_CIRCUIT: bool = false;
+
+/// Room for failures of one leaf within one row.
+const SEQ_STRIDE: u32 = 64;
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub enum Pred {
+    /// Kleene AND.
+    And(Box<Pred>, Box<Pred>),
+    /// Kleene OR.
+    Or(Box<Pred>, Box<Pred>),
+    /// Kleene NOT.
+    Not(Box<Pred>),
+    /// A sub-expression that reads no column: evaluated once, applied to every row.
+    Const {
+        /// The expression.
+        expr: Expr,
+        /// Sequence number of its failures within a row.
+        seq: u32,
+    },
+    /// A sub-expression that reads exactly one column (a dictionary table when it is keyword).
+    Single {
+        /// The column.
+        col: usize,
+        /// The expression.
+        expr: Expr,
+        /// Table-cache node id.
+        node: u32,
+        /// Sequence number of its failures within a row.
+        seq: u32,
+    },
+    /// Anything else: row-kernel evaluation per row.
+    Row {
+        /// The expression.
+        expr: Expr,
+        /// Columns it reads.
+        read: Vec<usize>,
+        /// Sequence number of its failures within a row.
+        seq: u32,
+    },
+}
+
+/// Node ids for table caching are unique per compiled step: `base` + a counter.
+pub struct Compiler {
+    next_node: u32,
+    next_seq: u32,
+}
+
+impl Compiler {
+    /// A compiler whose node ids start at `base` (distinct per step).
+    pub fn new(base: u32) -> Compiler {
+        Compiler {
+            next_node: base,
+            next_seq: 0,
+        }
+    }
+
+    /// Compiles a boolean condition.
+    pub fn compile(&mut self, e: &Expr) -> Pred {
+        let cols = e.columns();
+        let boolean_logic = matches!(e.kind, ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..));
+        if cols.len() <= 1 || !boolean_logic {
+            return self.leaf(e, cols);
+        }
+        match &e.kind {
+            ExprKind::And(a, b) => {
+                let a = self.compile(a);
+                let b = self.compile(b);
+                Pred::And(Box::new(a), Box::new(b))
+            }
+            ExprKind::Or(a, b) => {
+                let a = self.compile(a);
+                let b = self.compile(b);
+                Pred::Or(Box::new(a), Box::new(b))
+            }
+            ExprKind::Not(a) => Pred::Not(Box::new(self.compile(a))),
+            _ => self.leaf(e, cols),
+        }
+    }
+
+    fn leaf(&mut self, e: &Expr, cols: Vec<usize>) -> Pred {
+        let seq = self.next_seq;
+        self.next_seq += SEQ_STRIDE;
+        match cols.len() {
+            0 => Pred::Const { expr: e.clone(), seq },
+            1 => {
+                let node = self.next_node;
+                self.next_node += 1;
+                Pred::Single {
+                    col: cols[0],
+                    expr: e.clone(),
+                    node,
+                    seq,
+                }
+            }
+            _ => Pred::Row {
+                expr: e.clone(),
+                read: cols,
+                seq,
+            },
+        }
+    }
+
+    /// Compiles any expression for per-row use (EVAL, STATS keys and arguments): a leaf.
+    pub fn compile_value(&mut self, e: &Expr) -> Pred {
+        let cols = single_column(e).map(|c| vec![c]).unwrap_or_else(|| e.columns());
+        self.leaf(e, cols)
+    }
+}
+
+#[inline]
+fn and3(a: u8, b: u8) -> u8 {
+    match (a, b) {
+        (FALSE, _) | (_, FALSE) => FALSE,
+        (TRUE, TRUE) => TRUE,
+        _ => NULL,
+    }
+}
+
+#[inline]
+fn or3(a: u8, b: u8) -> u8 {
+    match (a, b) {
+        (TRUE, _) | (_, TRUE) => TRUE,
+        (FALSE, FALSE) => FALSE,
+        _ => NULL,
+    }
+}
+
+#[inline]
+fn not3(a: u8) -> u8 {
+    match a {
+        TRUE => FALSE,
+        FALSE => TRUE,
+        _ => NULL,
+    }
+}
+
+impl Pred {
+    /// The truth value on each of `rows` (base rows of `frame`), logging failures.
+    pub fn eval(&self, frame: &Frame, rows: &[u32], ctx: &mut Ctx<'_>) -> Result<Vec<u8>, EvalError> {
+        match self {
+            Pred::And(a, b) => {
+                let ta = a.eval(frame, rows, ctx)?;
+                combine(frame, rows, ta, b, ctx, FALSE, and3)
+            }
+            Pred::Or(a, b) => {
+                let ta = a.eval(frame, rows, ctx)?;
+                combine(frame, rows, ta, b, ctx, TRUE, or3)
+            }
+            Pred::Not(a) => Ok(a.eval(frame, rows, ctx)?.into_iter().map(not3).collect()),
+            _ => {
+                let vals = self.eval_values(frame, rows, ctx, true)?;
+                Ok(vals.tri)
+            }
+        }
+    }
+
+    /// The values of a leaf on each of `rows`. With `tri_only`, `values` is left empty.
+    pub fn eval_values(
+        &self,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+        tri_only: bool,
+    ) -> Result<LeafValues, EvalError> {
+        let mut out = LeafValues {
+            tri: Vec::with_capacity(rows.len()),
+            values: Vec::new(),
+        };
+        let mut scratch = Vec::new();
+        match self {
+            Pred::Const { expr, seq } => {
+                // Evaluated once; its failures (if any) repeat on every row, as the reference meets them.
+                let (v, failures) = {
+                    let mut w = esql::Warnings::new();
+                    let v = ctx.kernel.eval(expr, &[], ctx.opts, &mut w)?;
+                    (v, crate::engine::failures::failures_of(&w))
+                };
+                let t = tri_of(&v);
+                for &r in rows {
+                    if !failures.is_empty() {
+                        ctx.replay_table_failures(frame, r as usize, *seq, &failures);
+                    }
+                    out.tri.push(t);
+                    if !tri_only {
+                        out.values.push(v.clone());
+                    }
+                }
+            }
+            Pred::Single { col, expr, node, seq } => {
+                let column = frame.column(*col)?.clone();
+                let dict = if ctx.use_dictionary {
+                    column.keyword_ids().map(|(d, _)| d.clone())
+                } else {
+                    None
+                };
+                let Some(dict) = dict else {
+                    return row_path(frame, rows, ctx, expr, &[*col], *seq, tri_only, &mut scratch);
+                };
+                let table = ctx.table(*node, expr, *col, frame.columns.len(), &dict)?;
+                let ids = column.keyword_ids().map(|(_, ids)| ids).unwrap_or(&[]);
+                let offsets = &column.offsets;
+                for &r in rows {
+                    let r = r as usize;
+                    let (s, e) = (offsets[r] as usize, offsets[r + 1] as usize);
+                    if e == s + 1 {
+                        let id = ids[s] as usize;
+                        out.tri.push(table.tri[id]);
+                        if !tri_only {
+                            out.values.push(table.values[id].clone());
+                        }
+                        if table.any_failures && !table.failures[id].is_empty() {
+                            ctx.replay_table_failures(frame, r, *seq, &table.failures[id]);
+                        }
+                    } else if e == s {
+                        out.tri.push(table.null_tri);
+                        if !tri_only {
+                            out.values.push(table.null_value.clone());
+                        }
+                        if !table.null_failures.is_empty() {
+                            ctx.replay_table_failures(frame, r, *seq, &table.null_failures);
+                        }
+                    } else {
+                        let v = ctx.eval_row(frame, expr, &[*col], r, *seq, &mut scratch)?;
+                        out.tri.push(tri_of(&v));
+                        if !tri_only {
+                            out.values.push(v);
+                        }
+                    }
+                }
+            }
+            Pred::Row { expr, read, seq } => {
+                return row_path(frame, rows, ctx, expr, read, *seq, tri_only, &mut scratch);
+            }
+            Pred::And(..) | Pred::Or(..) | Pred::Not(..) => {
+                return Err(EvalError::Internal("values of a compound predicate".into()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// True when this is a plain reference to column `c` of `t` type (no evaluation needed).
+    pub fn plain_column(&self) -> Option<usize> {
+        match self {
+            Pred::Single { col, expr, .. } if matches!(expr.kind, ExprKind::Column(_)) => Some(*col),
+            _ => None,
+        }
+    }
+}
+
+/// Leaf results.
+#[derive(Debug, Default)]
+pub struct LeafValues {
+    /// Truth per row.
+    pub tri: Vec<u8>,
+    /// Value per row (unless only truth was asked for).
+    pub values: Vec<Value>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn row_path(
+    frame: &Frame,
+    rows: &[u32],
+    ctx: &mut Ctx<'_>,
+    expr: &Expr,
+    read: &[usize],
+    seq: u32,
+    tri_only: bool,
+    scratch: &mut Vec<Value>,
+) -> Result<LeafValues, EvalError> {
+    let mut out = LeafValues {
+        tri: Vec::with_capacity(rows.len()),
+        values: Vec::new(),
+    };
+    for &r in rows {
+        let v = ctx.eval_row(frame, expr, read, r as usize, seq, scratch)?;
+        out.tri.push(tri_of(&v));
+        if !tri_only {
+            out.values.push(v);
+        }
+    }
+    Ok(out)
+}
+
+fn combine(
+    frame: &Frame,
+    rows: &[u32],
+    ta: Vec<u8>,
+    b: &Pred,
+    ctx: &mut Ctx<'_>,
+    decisive: u8,
+    op: fn(u8, u8) -> u8,
+) -> Result<Vec<u8>, EvalError> {
+    if !SHORT_CIRCUIT {
+        let tb = b.eval(frame, rows, ctx)?;
+        return Ok(ta.iter().zip(&tb).map(|(&x, &y)| op(x, y)).collect());
+    }
+    let sub: Vec<u32> = rows
+        .iter()
+        .zip(&ta)
+        .filter(|(_, t)| **t != decisive)
+        .map(|(r, _)| *r)
+        .collect();
+    if sub.is_empty() {
+        return Ok(ta);
+    }
+    let tb = b.eval(frame, &sub, ctx)?;
+    let mut out = ta;
+    let mut j = 0;
+    for t in out.iter_mut() {
+        if *t != decisive {
+            *t = op(*t, tb[j]);
+            j += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The type a predicate leaf produces (for building result columns).
+pub fn leaf_type(p: &Pred) -> Option<DataType> {
+    match p {
+        Pred::Const { expr, .. } | Pred::Single { expr, .. } | Pred::Row { expr, .. } => Some(expr.data_type),
+        _ => None,
+    }
+}

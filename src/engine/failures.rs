@@ -1,0 +1,194 @@
+//! Failure log: warnings recorded out of order by the columnar engine, replayed in the reference's order.
+//!
+//! Oracle twin: the single `esql::Warnings` the reference fills as it walks rows. Invariant: the engine
+//! evaluates batches, dictionary values and sub-expressions in whatever order is fastest, but every failure
+//! is logged with a [`FailureKey`] (step, chunk, batch, row, sequence within the row) that sorts exactly as
+//! the reference would have met it; [`FailureLog::replay`] then feeds them to `Warnings` in that order, so
+//! de-duplication and the 20-failure cap give the same lines.
+
+use esql::{Position, Warnings};
+
+/// Where a failure happened, ordered as the reference meets failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FailureKey {
+    /// Index of the plan step (0 is the source).
+    pub step: u32,
+    /// Chunk of the source (chunks are in scan order).
+    pub chunk: u32,
+    /// Row ordinal within the chunk, in the step's input order (after any expansion).
+    pub row: u64,
+    /// Order of evaluation within the row.
+    pub seq: u32,
+}
+
+/// One failure event (or a free-form warning line when `text` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// Where it happened.
+    pub key: FailureKey,
+    /// Position of the failing expression.
+    pub position: Position,
+    /// Verbatim text of the failing expression; `None` for a free-form line.
+    pub text: Option<String>,
+    /// The exception line (or the free-form line).
+    pub exception: String,
+}
+
+/// The failures of one evaluation.
+#[derive(Debug, Default, Clone)]
+pub struct FailureLog {
+    events: Vec<Failure>,
+}
+
+impl FailureLog {
+    /// An empty log.
+    pub fn new() -> FailureLog {
+        FailureLog::default()
+    }
+
+    /// Logs a failure.
+    pub fn push(&mut self, f: Failure) {
+        self.events.push(f);
+    }
+
+    /// Logs every failure recorded in `w` (a `Warnings` filled by one row evaluation), at `key` with
+    /// increasing sequence numbers.
+    pub fn absorb(&mut self, key: FailureKey, recorded: &[Failure]) {
+        for (i, f) in recorded.iter().enumerate() {
+            let mut f = f.clone();
+            f.key = FailureKey {
+                seq: key.seq + i as u32,
+                ..key
+            };
+            self.events.push(f);
+        }
+    }
+
+    /// Appends another log.
+    pub fn extend(&mut self, other: FailureLog) {
+        self.events.extend(other.events);
+    }
+
+    /// True when nothing was logged.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Feeds every failure to `w` in key order (stable for equal keys).
+    pub fn replay(mut self, w: &mut Warnings) {
+        self.events.sort_by_key(|f| f.key);
+        for f in self.events {
+            match f.text {
+                Some(text) => w.failure(f.position, &text, &f.exception),
+                None => w.push(f.exception),
+            }
+        }
+    }
+}
+
+const HEAD_MID: &str = ": evaluation of [";
+const HEAD_TAIL: &str = "] failed, treating result as null. Only first 20 failures recorded.";
+
+/// Splits the lines of a fresh `Warnings`, filled by evaluating one row, back into failure events
+/// (keys left at default). A header line opens an expression; the exception lines after it (same
+/// position) are its failures; anything else is a free-form line.
+pub fn failures_of(w: &Warnings) -> Vec<Failure> {
+    let mut out = Vec::new();
+    let mut open: Option<(Position, String)> = None;
+    for line in w.lines() {
+        if let Some((pos, text)) = parse_head(line) {
+            open = Some((pos, text));
+            continue;
+        }
+        let parsed = parse_line_position(line);
+        match (&open, parsed) {
+            (Some((p, text)), Some((lp, rest))) if *p == lp => out.push(Failure {
+                key: FailureKey::default(),
+                position: lp,
+                text: Some(text.clone()),
+                exception: rest.to_owned(),
+            }),
+            _ => out.push(Failure {
+                key: FailureKey::default(),
+                position: Position::default(),
+                text: None,
+                exception: line.clone(),
+            }),
+        }
+    }
+    out
+}
+
+fn parse_line_position(line: &str) -> Option<(Position, &str)> {
+    let rest = line.strip_prefix("Line ")?;
+    let (lc, rest) = rest.split_once(": ")?;
+    let (l, c) = lc.split_once(':')?;
+    Some((
+        Position {
+            line: l.parse().ok()?,
+            column: c.parse().ok()?,
+        },
+        rest,
+    ))
+}
+
+fn parse_head(line: &str) -> Option<(Position, String)> {
+    let rest = line.strip_prefix("Line ")?;
+    let (lc, rest) = rest.split_once(HEAD_MID)?;
+    let text = rest.strip_suffix(HEAD_TAIL)?;
+    let (l, c) = lc.split_once(':')?;
+    Some((
+        Position {
+            line: l.parse().ok()?,
+            column: c.parse().ok()?,
+        },
+        text.to_owned(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recorded_failures_replay_in_key_order_with_caps() {
+        let p1 = Position { line: 1, column: 5 };
+        let p2 = Position { line: 2, column: 7 };
+        let mut w = Warnings::new();
+        w.multi_value(p2, "a == [1]");
+        let one = failures_of(&w);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].text.as_deref(), Some("a == [1]"));
+        assert_eq!(one[0].position, p2);
+
+        let mut log = FailureLog::new();
+        for row in (0..30).rev() {
+            log.absorb(FailureKey { row, ..Default::default() }, &one);
+        }
+        log.push(Failure {
+            key: FailureKey { step: 0, chunk: 0, row: 3, seq: 1 },
+            position: p1,
+            text: Some("b".into()),
+            exception: "java.lang.ArithmeticException: / by zero".into(),
+        });
+        let mut out = Warnings::new();
+        log.replay(&mut out);
+        let mut expected = Warnings::new();
+        for row in 0..30 {
+            expected.multi_value(p2, "a == [1]");
+            if row == 3 {
+                expected.failure(p1, "b", "java.lang.ArithmeticException: / by zero");
+            }
+        }
+        assert_eq!(out.lines(), expected.lines());
+    }
+
+    #[test]
+    fn free_form_lines_survive() {
+        let mut w = Warnings::new();
+        w.push("something else".into());
+        let f = failures_of(&w);
+        assert_eq!(f[0].text, None);
+        assert_eq!(f[0].exception, "something else");
+    }
+}
