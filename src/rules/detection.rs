@@ -408,3 +408,293 @@ pub(crate) fn one_or_many<'de, D: serde::Deserializer<'de>>(
         OneOrMany::Many(v) => v,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::rules::{RuleErrorKind, RuleFileKind, load_str};
+
+    const FULL: &str = r#"[metadata]
+creation_date = "2025/03/06"
+integration = ["endpoint"]
+maturity = "production"
+updated_date = "2026/03/24"
+min_stack_version = "8.19.0"
+some_future_key = { nested = true }
+
+[rule]
+author = ["Elastic"]
+building_block_type = "default"
+description = "Finds things."
+from = "now-61m"
+interval = "1h"
+language = "esql"
+license = "Elastic License v2"
+max_signals = 5
+name = "A rule"
+risk_score = 21
+rule_id = "894b7cc9-040b-427c-aca5-36b40d3667bf"
+severity = "low"
+tags = ["OS: Linux", "Tactic: Persistence"]
+timestamp_override = "event.ingested"
+type = "esql"
+unknown_rule_key = [1, 2]
+query = '''
+from logs-endpoint.events.file-*
+| where event.action == "creation"
+'''
+
+[[rule.threat]]
+framework = "MITRE ATT&CK"
+
+[[rule.threat.technique]]
+id = "T1505"
+name = "Server Software Component"
+reference = "https://attack.mitre.org/techniques/T1505/"
+
+[[rule.threat.technique.subtechnique]]
+id = "T1505.003"
+name = "Web Shell"
+reference = "https://attack.mitre.org/techniques/T1505/003/"
+
+[rule.threat.tactic]
+id = "TA0003"
+name = "Persistence"
+reference = "https://attack.mitre.org/tactics/TA0003/"
+
+[rule.alert_suppression]
+group_by = ["host.name", "Esql.dest_host"]
+missing_fields_strategy = "doNotSuppress"
+
+[rule.alert_suppression.duration]
+unit = "h"
+value = 6
+"#;
+
+    fn load(text: &str) -> Result<DetectionRule, crate::rules::RuleError> {
+        let file = load_str(Path::new("r.toml"), text)?;
+        match file.kind {
+            RuleFileKind::Detection(rule) => Ok(*rule),
+            other => panic!("not a detection rule: {other:?}"),
+        }
+    }
+
+    /// `FULL` with the line starting `key =` replaced by `line` (or removed when empty).
+    fn with(key: &str, line: &str) -> String {
+        let prefix = format!("{key} =");
+        FULL.lines()
+            .filter_map(|l| {
+                if l.starts_with(&prefix) {
+                    (!line.is_empty()).then_some(line)
+                } else {
+                    Some(l)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn error(text: &str) -> String {
+        load(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn every_field_is_read() {
+        let r = load(FULL).unwrap();
+        assert_eq!(r.metadata.creation_date.as_deref(), Some("2025/03/06"));
+        assert_eq!(r.metadata.updated_date.as_deref(), Some("2026/03/24"));
+        assert_eq!(r.metadata.maturity.as_deref(), Some("production"));
+        assert_eq!(r.metadata.integration, vec!["endpoint"]);
+        assert_eq!(r.metadata.min_stack_version.as_deref(), Some("8.19.0"));
+        assert_eq!(r.name, "A rule");
+        assert_eq!(r.rule_id, "894b7cc9-040b-427c-aca5-36b40d3667bf");
+        assert_eq!(r.rule_type, "esql");
+        assert!(r.is_esql());
+        assert_eq!(r.language.as_deref(), Some("esql"));
+        assert_eq!(
+            r.query.as_deref(),
+            Some("from logs-endpoint.events.file-*\n| where event.action == \"creation\"\n")
+        );
+        assert_eq!(r.from, Some(Duration::from_secs(61 * 60)));
+        assert_eq!(r.interval, Some(Duration::from_secs(3600)));
+        assert_eq!(r.timestamp_override.as_deref(), Some("event.ingested"));
+        assert_eq!(r.max_signals, Some(5));
+        assert_eq!(r.severity, Severity::Low);
+        assert_eq!(r.risk_score, 21);
+        assert_eq!(r.tags, vec!["OS: Linux", "Tactic: Persistence"]);
+        assert_eq!(r.building_block_type.as_deref(), Some("default"));
+        assert_eq!(r.description.as_deref(), Some("Finds things."));
+        assert_eq!(r.author, vec!["Elastic"]);
+        assert_eq!(r.license.as_deref(), Some("Elastic License v2"));
+
+        assert_eq!(r.threat.len(), 1);
+        let t = &r.threat[0];
+        assert_eq!(t.framework, "MITRE ATT&CK");
+        assert_eq!(t.tactic.id, "TA0003");
+        assert_eq!(t.tactic.name, "Persistence");
+        assert_eq!(t.technique[0].id, "T1505");
+        assert_eq!(
+            t.technique[0].reference,
+            "https://attack.mitre.org/techniques/T1505/"
+        );
+        assert_eq!(t.technique[0].subtechnique[0].id, "T1505.003");
+        assert_eq!(t.technique[0].subtechnique[0].name, "Web Shell");
+
+        let s = r.alert_suppression.as_ref().unwrap();
+        assert_eq!(s.group_by, vec!["host.name", "Esql.dest_host"]);
+        assert_eq!(s.duration, Some(Duration::from_secs(6 * 3600)));
+        assert_eq!(s.missing_fields, MissingFieldsStrategy::DoNotSuppress);
+    }
+
+    #[test]
+    fn schedule_defaults_are_kibanas() {
+        let text = with("from", "");
+        let text = text
+            .replace("interval = \"1h\"\n", "")
+            .replace("max_signals = 5\n", "");
+        let r = load(&text).unwrap();
+        assert_eq!((r.from, r.interval, r.max_signals), (None, None, None));
+        assert_eq!(r.lookback(), Duration::from_secs(6 * 60));
+        assert_eq!(r.schedule_interval(), Duration::from_secs(5 * 60));
+        assert_eq!(r.alert_cap(), 100);
+        let r = load(FULL).unwrap();
+        assert_eq!(r.lookback(), Duration::from_secs(61 * 60));
+        assert_eq!(r.alert_cap(), 5);
+    }
+
+    #[test]
+    fn optional_sections_may_be_absent() {
+        let start = FULL.find("[[rule.threat]]").unwrap();
+        let text = FULL[..start].replace("[metadata]", "[unrelated]");
+        let r = load(&text).unwrap();
+        assert!(r.threat.is_empty());
+        assert_eq!(r.alert_suppression, None);
+        assert_eq!(r.metadata, Metadata::default());
+    }
+
+    #[test]
+    fn suppression_without_duration_suppresses_per_run() {
+        let start = FULL.find("[rule.alert_suppression.duration]").unwrap();
+        let text = FULL[..start].replace("\"doNotSuppress\"", "\"suppress\"");
+        let s = load(&text).unwrap().alert_suppression.unwrap();
+        assert_eq!(s.duration, None);
+        assert_eq!(s.missing_fields, MissingFieldsStrategy::Suppress);
+    }
+
+    #[test]
+    fn every_severity() {
+        for (word, sev) in [
+            ("low", Severity::Low),
+            ("medium", Severity::Medium),
+            ("high", Severity::High),
+            ("critical", Severity::Critical),
+        ] {
+            let r = load(&with("severity", &format!("severity = \"{word}\""))).unwrap();
+            assert_eq!(r.severity, sev);
+            assert_eq!(sev.as_str(), word);
+        }
+    }
+
+    #[test]
+    fn other_rule_types_load_but_hold_no_esql_query() {
+        let text =
+            with("type", "type = \"eql\"").replace("language = \"esql\"", "language = \"eql\"");
+        let file = load_str(Path::new("r.toml"), text).unwrap();
+        assert!(file.queries.is_empty());
+        assert_eq!(file.skipped.len(), 1);
+        assert_eq!(file.skipped[0].reason, "rule type `eql` is not ES|QL");
+    }
+
+    #[test]
+    fn bad_values_are_reported_at_their_place() {
+        // Line 13 is `from = …`: the column points at the bad unit.
+        assert_eq!(
+            error(&with("from", "from = \"now-61w\"")),
+            "r.toml:13:15: rule.from: unknown unit `w` (expected s, m, h or d)"
+        );
+        assert_eq!(
+            error(&with("from", "from = \"61m\"")),
+            "r.toml:13:9: rule.from: expected `now-<number><unit>` (like `now-6m`), found `61m`"
+        );
+        assert_eq!(
+            error(&with("interval", "interval = \"1 hour\"")),
+            "r.toml:14:14: rule.interval: unknown unit ` hour` (expected s, m, h or d)"
+        );
+        assert_eq!(
+            error(&with("max_signals", "max_signals = 0")),
+            "r.toml:17:15: rule.max_signals: must be a positive number, found 0"
+        );
+        assert_eq!(
+            error(&with("risk_score", "risk_score = 250")),
+            "r.toml:19:14: rule.risk_score: must be between 0 and 100, found 250"
+        );
+        assert_eq!(
+            error(&with("severity", "severity = \"urgent\"")),
+            "r.toml:21:12: rule.severity: expected low, medium, high or critical, found `urgent`"
+        );
+        assert_eq!(
+            error(&FULL.replace("\"doNotSuppress\"", "\"sometimes\"")),
+            "r.toml:51:27: rule.alert_suppression.missing_fields_strategy: \
+             expected `suppress` or `doNotSuppress`, found `sometimes`"
+        );
+        assert_eq!(
+            error(&FULL.replace("unit = \"h\"", "unit = \"w\"")),
+            "r.toml:54:8: rule.alert_suppression.duration.unit: unknown unit `w` (expected s, m, h or d)"
+        );
+        assert_eq!(
+            error(&FULL.replace("value = 6", "value = -6")),
+            "r.toml:55:9: rule.alert_suppression.duration.value: must be a positive number of units, found -6"
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_missing_fields_name_the_field() {
+        assert_eq!(
+            error(&with("risk_score", "risk_score = \"high\"")),
+            "r.toml:19:14: rule.risk_score: invalid type: string \"high\", expected i64"
+        );
+        assert_eq!(
+            error(&with("tags", "tags = \"OS: Linux\"")),
+            "r.toml:22:8: rule.tags: invalid type: string \"OS: Linux\", expected a sequence"
+        );
+        let e = load(&FULL.replace("name = \"A rule\"\n", "")).unwrap_err();
+        assert_eq!(e.to_string(), "r.toml:9:1: rule: missing field `name`");
+        assert!(error(&with("rule_id", "")).ends_with("rule: missing field `rule_id`"));
+        assert!(error(&with("severity", "")).ends_with("rule: missing field `severity`"));
+        assert_eq!(
+            error(&FULL.replace("framework = \"MITRE ATT&CK\"\n", "")),
+            "r.toml:31:1: rule.threat[0]: missing field `framework`"
+        );
+    }
+
+    #[test]
+    fn an_esql_rule_needs_a_query() {
+        let start = FULL.find("query = '''").unwrap();
+        let end = FULL.find("[[rule.threat]]").unwrap();
+        let text = format!("{}{}", &FULL[..start], &FULL[end..]);
+        let e = load(&text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "r.toml:9:1: rule.query: missing (an ES|QL rule needs a query)"
+        );
+        assert!(matches!(e.kind, RuleErrorKind::Field { .. }));
+    }
+
+    #[test]
+    fn malformed_toml_is_a_syntax_error_with_position() {
+        let e = load(&with("name", "name = \"A rule")).unwrap_err();
+        assert!(matches!(e.kind, RuleErrorKind::Syntax { .. }), "{e}");
+        assert_eq!(e.position.map(|p| p.line), Some(18));
+        assert!(e.to_string().starts_with("r.toml:18:"), "{e}");
+    }
+
+    #[test]
+    fn integration_may_be_a_single_string() {
+        let r = load(&FULL.replace("integration = [\"endpoint\"]", "integration = \"endpoint\""))
+            .unwrap();
+        assert_eq!(r.metadata.integration, vec!["endpoint"]);
+    }
+}

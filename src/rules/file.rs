@@ -171,3 +171,157 @@ pub fn load_toml(path: &Path, text: Arc<str>) -> Result<RuleFile, RuleError> {
     }
     Ok(file)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleErrorKind;
+    use esql::Position;
+
+    const HUNT: &str = r#"[hunt]
+author = "Elastic"
+name = "Persistence via Cron"
+uuid = "e1cffb7c-4acf-4e7a-8d72-b8b7657cf7b8"
+integration = ["endpoint"]
+language = ["ES|QL", "SQL"]
+license = "Elastic License v2"
+notes = ["one", "two"]
+mitre = ["T1053.003"]
+query = [
+'''
+from logs-endpoint.events.file-*
+| where host.os.type == "linux"
+''',
+'''
+SELECT * FROM crontab
+''',
+"from logs-endpoint.events.process-* | wher x"
+]
+"#;
+
+    #[test]
+    fn hunting_files_keep_esql_queries_and_list_the_rest() {
+        let file = load_str(Path::new("h.toml"), HUNT).unwrap();
+        let RuleFileKind::Hunt(hunt) = &file.kind else {
+            panic!("not a hunt: {:?}", file.kind)
+        };
+        assert_eq!(hunt.name, "Persistence via Cron");
+        assert_eq!(
+            hunt.uuid.as_deref(),
+            Some("e1cffb7c-4acf-4e7a-8d72-b8b7657cf7b8")
+        );
+        assert_eq!(hunt.author.as_deref(), Some("Elastic"));
+        assert_eq!(hunt.language, vec!["ES|QL", "SQL"]);
+        assert_eq!(hunt.integration, vec!["endpoint"]);
+        assert_eq!(hunt.notes, vec!["one", "two"]);
+        assert_eq!(hunt.mitre, vec!["T1053.003"]);
+        assert_eq!(hunt.query_count, 3);
+
+        let labels: Vec<String> = file.queries.iter().map(|q| q.label()).collect();
+        assert_eq!(labels, vec!["h.toml#0", "h.toml#2"]);
+        assert_eq!(
+            &*file.queries[0].text,
+            "from logs-endpoint.events.file-*\n| where host.os.type == \"linux\"\n"
+        );
+        assert_eq!(
+            file.skipped,
+            vec![SkippedQuery {
+                index: Some(1),
+                reason: "not ES|QL (starts with `SELECT`)".into()
+            }]
+        );
+        // Query 0 starts on line 12 of the file; query 2 is on line 18 after its opening quote.
+        let at = |q: &QuerySource, line, column| q.file_position(Position { line, column });
+        assert_eq!(
+            at(&file.queries[0], 2, 3),
+            Position {
+                line: 13,
+                column: 3
+            }
+        );
+        assert_eq!(
+            at(&file.queries[1], 1, 40),
+            Position {
+                line: 18,
+                column: 41
+            }
+        );
+    }
+
+    #[test]
+    fn a_hunt_with_a_single_query_string() {
+        let text = "[hunt]\nname = \"h\"\nlanguage = \"ES|QL\"\nquery = \"row a = 1\"\n";
+        let file = load_str(Path::new("h.toml"), text).unwrap();
+        assert_eq!(file.queries.len(), 1);
+        assert_eq!(file.queries[0].label(), "h.toml#0");
+    }
+
+    #[test]
+    fn hunt_errors_name_the_entry() {
+        let text = "[hunt]\nname = \"h\"\nlanguage = [\"ES|QL\"]\nquery = [\"from a\", 3]\n";
+        let e = load_str(Path::new("h.toml"), text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "h.toml:4:20: hunt.query: invalid type: integer `3`, expected a string"
+        );
+        let e = load_str(Path::new("h.toml"), "[hunt]\nname = \"h\"\nquery = 3\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "h.toml:3:9: hunt.query: invalid type: integer `3`, expected a string or a list of strings"
+        );
+        let e = load_str(
+            Path::new("h.toml"),
+            "[hunt]\nlanguage = [\"ES|QL\"]\nquery = []\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "h.toml:1:1: hunt: missing field `name`");
+    }
+
+    #[test]
+    fn esql_files_are_one_query() {
+        let file = load_str(Path::new("dir/q.ESQL"), "from a\n| limit 1").unwrap();
+        assert_eq!(file.kind, RuleFileKind::Esql);
+        assert_eq!(file.queries.len(), 1);
+        assert_eq!(&*file.queries[0].text, "from a\n| limit 1");
+        assert_eq!(file.queries[0].index, 0);
+    }
+
+    #[test]
+    fn other_toml_files_are_skipped_with_a_reason() {
+        let file = load_str(Path::new("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        assert_eq!(file.kind, RuleFileKind::Other);
+        assert!(file.queries.is_empty());
+        assert_eq!(file.skipped[0].index, None);
+        assert!(file.skipped[0].reason.contains("no [rule] or [hunt] table"));
+    }
+
+    #[test]
+    fn unsupported_extensions_are_errors() {
+        let e = load_str(Path::new("notes.txt"), "from a").unwrap_err();
+        assert!(matches!(e.kind, RuleErrorKind::UnsupportedFile));
+        assert!(is_rule_file(Path::new("a.toml")) && is_rule_file(Path::new("b.Esql")));
+        assert!(!is_rule_file(Path::new("c.txt")) && !is_rule_file(Path::new("toml")));
+    }
+
+    #[test]
+    fn unreadable_and_non_utf8_files_are_errors_with_a_place() {
+        let dir = std::env::temp_dir().join(format!("detsim-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.esql");
+        std::fs::write(&bad, b"from a\n| where x == \"\xff\"").unwrap();
+        let e = load_file(&bad).unwrap_err();
+        assert!(matches!(e.kind, RuleErrorKind::NotUtf8));
+        assert_eq!(
+            e.position,
+            Some(Position {
+                line: 2,
+                column: 15
+            })
+        );
+        let e = load_file(&dir.join("missing.esql")).unwrap_err();
+        assert!(
+            matches!(&e.kind, RuleErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound)
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -144,19 +144,50 @@ fn first_word(query: &str) -> Option<&str> {
 }
 
 /// Accepts `query = "…"` as well as `query = ["…", "…"]`, keeping each string's span.
+///
+/// (An untagged enum would buffer the value and lose the spans, so this is a visitor: the outer
+/// `Spanned` gives a single string its span, the sequence gives each entry its own.)
 fn spanned_one_or_many<'de, D: serde::Deserializer<'de>>(
     de: D,
 ) -> Result<Vec<Spanned<String>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(Spanned<String>),
-        Many(Vec<Spanned<String>>),
-    }
-    Ok(match OneOrMany::deserialize(de)? {
-        OneOrMany::One(s) => vec![s],
+    let outer = Spanned::<OneOrMany>::deserialize(de)?;
+    let span = outer.span();
+    Ok(match outer.into_inner() {
+        OneOrMany::One(s) => vec![Spanned::new(span, s)],
         OneOrMany::Many(v) => v,
     })
+}
+
+/// A string or a list of spanned strings.
+enum OneOrMany {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                let mut all = Vec::new();
+                while let Some(item) = seq.next_element::<Spanned<String>>()? {
+                    all.push(item);
+                }
+                Ok(OneOrMany::Many(all))
+            }
+        }
+        de.deserialize_any(Visitor)
+    }
 }
 
 #[cfg(test)]
