@@ -16,6 +16,7 @@ pub mod execution;
 pub mod format;
 pub mod functions;
 pub mod ingest;
+pub mod lexer;
 pub mod mapping;
 pub mod plan;
 pub mod span;
