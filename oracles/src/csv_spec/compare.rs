@@ -1,0 +1,410 @@
+//! Comparing an evaluator's [`ResultTable`] with a test's expectations, as ES's `CsvAssert` does.
+//!
+//! Columns: same count, same names, same types (an actual `integer` matches an expected `long`).
+//! Rows: with `ignoreOrder`, both sides are stably sorted by a row comparator (a multi-value stands for
+//! its first element, nulls last); cells compare like Java's `Objects.equals` (doubles bit for bit, so
+//! `-0.0 != 0.0` and `NaN == NaN`; multi-values as ordered lists). Warnings: without regexes the sorted
+//! lists must be equal; with `warningRegex:` every actual warning must match one of `.*re.*`. ES's
+//! "No limit defined, adding default limit" warning is ignored, as CsvTests ignores it.
+
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+
+use esql::{DataType, ResultTable, Value};
+
+use super::expected::ExpectedTable;
+use super::spec_file::SpecTest;
+
+/// How an actual result differs from the expected one; `Display` renders a readable diff.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mismatch {
+    /// Column names or types differ.
+    Columns {
+        /// `name:type` cells expected.
+        expected: Vec<String>,
+        /// `name:type` cells returned.
+        actual: Vec<String>,
+    },
+    /// Row values differ.
+    Rows {
+        /// The diff, one line per row.
+        diff: String,
+    },
+    /// Warnings differ.
+    Warnings {
+        /// Expected lines (or regexes).
+        expected: Vec<String>,
+        /// Actual lines.
+        actual: Vec<String>,
+        /// What does not match.
+        detail: String,
+    },
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mismatch::Columns { expected, actual } => {
+                writeln!(f, "columns differ")?;
+                writeln!(f, "  expected: {}", expected.join(" | "))?;
+                write!(f, "  actual:   {}", actual.join(" | "))
+            }
+            Mismatch::Rows { diff } => write!(f, "rows differ (- expected, + actual)\n{diff}"),
+            Mismatch::Warnings {
+                expected,
+                actual,
+                detail,
+            } => {
+                writeln!(f, "warnings differ: {detail}")?;
+                for e in expected {
+                    writeln!(f, "  - {e}")?;
+                }
+                for (i, a) in actual.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "  + {a}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The warning ES adds for queries without LIMIT; csv-spec tests do not list it.
+const DEFAULT_LIMIT_WARNING: &str = "No limit defined, adding default limit of [";
+
+/// Checks `actual` against the test's expected table and warnings.
+pub fn compare(
+    test: &SpecTest,
+    expected: &ExpectedTable,
+    actual: &ResultTable,
+) -> Result<(), Mismatch> {
+    compare_columns(expected, actual)?;
+    compare_rows(expected, actual, test.ignore_order)?;
+    compare_warnings(test, &actual.warnings)
+}
+
+fn type_name(t: DataType) -> &'static str {
+    if t == DataType::Date {
+        "datetime"
+    } else {
+        t.es_name()
+    }
+}
+
+fn compare_columns(expected: &ExpectedTable, actual: &ResultTable) -> Result<(), Mismatch> {
+    let same = expected.columns.len() == actual.columns.len()
+        && expected.columns.iter().zip(&actual.columns).all(|(e, a)| {
+            e.name == a.name
+                && (e.data_type == a.data_type
+                    || (e.data_type == DataType::Long && a.data_type == DataType::Integer))
+        });
+    if same {
+        return Ok(());
+    }
+    Err(Mismatch::Columns {
+        expected: expected
+            .columns
+            .iter()
+            .map(|c| format!("{}:{}", c.name, type_name(c.data_type)))
+            .collect(),
+        actual: actual
+            .columns
+            .iter()
+            .map(|c| format!("{}:{}", c.name, type_name(c.data_type)))
+            .collect(),
+    })
+}
+
+/// `Objects.equals` on the Java values the two cells become.
+pub fn cells_equal(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Double(a), Value::Double(b)) => {
+            (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
+        }
+        (Value::Long(a), Value::Integer(b)) => *a == *b as i64,
+        (Value::Multi(a), Value::Multi(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| cells_equal(x, y))
+        }
+        (a, b) => a == b,
+    }
+}
+
+fn first(v: &Value) -> &Value {
+    match v {
+        Value::Multi(vs) => vs.first().unwrap_or(&Value::Null),
+        other => other,
+    }
+}
+
+/// CsvAssert's row comparator: column by column, multi-values by their first element, nulls last.
+pub fn row_order(x: &[Value], y: &[Value]) -> Ordering {
+    for (a, b) in x.iter().zip(y) {
+        let (a, b) = (first(a), first(b));
+        let o = match (a.is_null(), b.is_null()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => a
+                .compare(b)
+                .unwrap_or_else(|| a.to_string().cmp(&b.to_string())),
+        };
+        if o.is_ne() {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
+fn render_row(row: &[Value]) -> String {
+    row.iter()
+        .map(|v| match v {
+            Value::Keyword(s) if s.is_empty() => "\"\"".to_string(),
+            other => other.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The most differing rows a diff shows.
+const MAX_DIFF_ROWS: usize = 20;
+
+fn compare_rows(
+    expected: &ExpectedTable,
+    actual: &ResultTable,
+    ignore_order: bool,
+) -> Result<(), Mismatch> {
+    let mut exp = expected.rows.clone();
+    let mut act = actual.rows.clone();
+    if ignore_order {
+        exp.sort_by(|a, b| row_order(a, b));
+        act.sort_by(|a, b| row_order(a, b));
+    }
+    let row_eq = |e: &Vec<Value>, a: &Vec<Value>| {
+        e.len() == a.len() && e.iter().zip(a).all(|(x, y)| cells_equal(x, y))
+    };
+    if exp.len() == act.len() && exp.iter().zip(&act).all(|(e, a)| row_eq(e, a)) {
+        return Ok(());
+    }
+    let mut diff = String::new();
+    let _ = writeln!(diff, "  expected {} rows, got {}", exp.len(), act.len());
+    let mut shown = 0;
+    for i in 0..exp.len().max(act.len()) {
+        let (e, a) = (exp.get(i), act.get(i));
+        if let (Some(e), Some(a)) = (e, a)
+            && row_eq(e, a)
+        {
+            continue;
+        }
+        if shown == MAX_DIFF_ROWS {
+            let _ = writeln!(diff, "  … more differing rows");
+            break;
+        }
+        shown += 1;
+        if let Some(e) = e {
+            let _ = writeln!(diff, "  row {i} - {}", render_row(e));
+        }
+        if let Some(a) = a {
+            let _ = writeln!(diff, "  row {i} + {}", render_row(a));
+        }
+    }
+    Err(Mismatch::Rows {
+        diff: diff.trim_end().to_owned(),
+    })
+}
+
+fn compare_warnings(test: &SpecTest, actual: &[String]) -> Result<(), Mismatch> {
+    let mut got: Vec<String> = actual
+        .iter()
+        .filter(|w| !w.starts_with(DEFAULT_LIMIT_WARNING))
+        .cloned()
+        .collect();
+    if test.warning_regexes.is_empty() {
+        let mut want = test.warnings.clone();
+        want.sort();
+        got.sort();
+        if want == got {
+            return Ok(());
+        }
+        return Err(Mismatch::Warnings {
+            expected: want,
+            actual: got,
+            detail: "exact lines (sorted)".into(),
+        });
+    }
+    let mut regexes = Vec::new();
+    for r in &test.warning_regexes {
+        let re = regex::Regex::new(&format!("^(?:.*{r}.*)$")).map_err(|e| Mismatch::Warnings {
+            expected: test.warning_regexes.clone(),
+            actual: got.clone(),
+            detail: format!("regex [{r}] does not compile: {e}"),
+        })?;
+        regexes.push(re);
+    }
+    for w in &got {
+        if !regexes.iter().any(|re| re.is_match(w)) {
+            return Err(Mismatch::Warnings {
+                expected: test.warning_regexes.clone(),
+                actual: got.clone(),
+                detail: format!("unexpected warning [{w}]"),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csv_spec::expected::parse_expected;
+    use crate::csv_spec::spec_file::parse_spec;
+    use esql::Column;
+
+    fn test_case(result: &str) -> SpecTest {
+        parse_spec("t.csv-spec", &format!("t\nrow a = 1;\n{result}\n;\n"))
+            .unwrap()
+            .remove(0)
+    }
+
+    fn table(cols: &[(&str, DataType)], rows: Vec<Vec<Value>>, warnings: &[&str]) -> ResultTable {
+        ResultTable {
+            columns: cols.iter().map(|(n, t)| Column::new(*n, *t)).collect(),
+            rows,
+            warnings: warnings.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn equal_tables_pass_and_integer_matches_expected_long() {
+        let t = test_case("a:long | b:keyword\n1 | [x, y]");
+        let e = parse_expected(&t.table).unwrap();
+        let act = table(
+            &[("a", DataType::Integer), ("b", DataType::Keyword)],
+            vec![vec![
+                Value::Integer(1),
+                Value::Multi(vec![Value::keyword("x"), Value::keyword("y")]),
+            ]],
+            &[],
+        );
+        assert_eq!(compare(&t, &e, &act), Ok(()));
+    }
+
+    #[test]
+    fn column_names_types_and_counts_must_match() {
+        let t = test_case("a:integer");
+        let e = parse_expected(&t.table).unwrap();
+        let m = compare(&t, &e, &table(&[("a", DataType::Long)], vec![], &[])).unwrap_err();
+        assert!(m.to_string().contains("expected: a:integer"), "{m}");
+        assert!(compare(&t, &e, &table(&[("b", DataType::Integer)], vec![], &[])).is_err());
+        assert!(
+            compare(
+                &t,
+                &e,
+                &table(
+                    &[("a", DataType::Integer), ("b", DataType::Integer)],
+                    vec![],
+                    &[]
+                )
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn doubles_compare_exactly_and_multi_values_in_order() {
+        assert!(cells_equal(
+            &Value::Double(318171948.1),
+            &Value::Double(3.181719481E8)
+        ));
+        assert!(!cells_equal(&Value::Double(0.0), &Value::Double(-0.0)));
+        assert!(cells_equal(
+            &Value::Double(f64::NAN),
+            &Value::Double(f64::NAN)
+        ));
+        assert!(!cells_equal(&Value::Double(0.1 + 0.2), &Value::Double(0.3)));
+        let ab = Value::Multi(vec![Value::keyword("a"), Value::keyword("b")]);
+        let ba = Value::Multi(vec![Value::keyword("b"), Value::keyword("a")]);
+        assert!(!cells_equal(&ab, &ba));
+        assert!(!cells_equal(&Value::Integer(1), &Value::Long(1)));
+    }
+
+    #[test]
+    fn ignore_order_sorts_both_sides_and_row_diffs_are_readable() {
+        let t = test_case("ignoreOrder:true\na:integer | b:keyword\n2 | x\n1 | null");
+        let e = parse_expected(&t.table).unwrap();
+        let cols = [("a", DataType::Integer), ("b", DataType::Keyword)];
+        let ok = table(
+            &cols,
+            vec![
+                vec![Value::Integer(1), Value::Null],
+                vec![Value::Integer(2), Value::keyword("x")],
+            ],
+            &[],
+        );
+        assert_eq!(compare(&t, &e, &ok), Ok(()));
+        let bad = table(&cols, vec![vec![Value::Integer(1), Value::Null]], &[]);
+        let m = compare(&t, &e, &bad).unwrap_err().to_string();
+        assert!(m.contains("expected 2 rows, got 1"), "{m}");
+        assert!(m.contains("row 1 - 2 | x"), "{m}");
+        let t = test_case("a:integer\n2\n1");
+        let e = parse_expected(&t.table).unwrap();
+        let swapped = table(
+            &[("a", DataType::Integer)],
+            vec![vec![Value::Integer(1)], vec![Value::Integer(2)]],
+            &[],
+        );
+        let m = compare(&t, &e, &swapped).unwrap_err().to_string();
+        assert!(m.contains("row 0 - 2") && m.contains("row 0 + 1"), "{m}");
+    }
+
+    #[test]
+    fn row_order_puts_nulls_last_and_uses_first_multi_value() {
+        let mv = Value::Multi(vec![Value::Integer(1), Value::Integer(9)]);
+        assert_eq!(row_order(&[mv], &[Value::Integer(2)]), Ordering::Less);
+        assert_eq!(
+            row_order(&[Value::Null], &[Value::Integer(2)]),
+            Ordering::Greater
+        );
+    }
+
+    #[test]
+    fn warnings_compare_as_sorted_lists_or_regexes() {
+        let t = test_case("warning:B\nwarning:A\na:integer");
+        let e = parse_expected(&t.table).unwrap();
+        let cols = [("a", DataType::Integer)];
+        assert_eq!(compare(&t, &e, &table(&cols, vec![], &["A", "B"])), Ok(()));
+        assert!(compare(&t, &e, &table(&cols, vec![], &["A"])).is_err());
+        assert!(compare(&t, &e, &table(&cols, vec![], &["A", "B", "B"])).is_err());
+        let t = test_case("warningRegex:evaluation of \\[.*\\] failed\na:integer");
+        let e = parse_expected(&t.table).unwrap();
+        assert_eq!(
+            compare(
+                &t,
+                &e,
+                &table(
+                    &cols,
+                    vec![],
+                    &["Line 1:2: evaluation of [x] failed, treating"]
+                )
+            ),
+            Ok(())
+        );
+        assert!(compare(&t, &e, &table(&cols, vec![], &["other"])).is_err());
+        let t = test_case("a:integer");
+        let e = parse_expected(&t.table).unwrap();
+        assert_eq!(
+            compare(
+                &t,
+                &e,
+                &table(
+                    &cols,
+                    vec![],
+                    &["No limit defined, adding default limit of [1000]"]
+                )
+            ),
+            Ok(())
+        );
+        assert!(compare(&t, &e, &table(&cols, vec![], &["surprise"])).is_err());
+    }
+}
