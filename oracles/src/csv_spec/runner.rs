@@ -236,3 +236,137 @@ pub fn describe_failure(r: &TestResult) -> String {
         r.file, r.line, r.name
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csv_spec::spec_file::parse_spec;
+    use esql::plan::{Column, RowSource, Schema, Source};
+    use esql::{DataType, ResultTable, Value};
+
+    /// Plans every query as `ROW a = <integer>` (no expressions needed by the stub evaluator).
+    fn front_end(query: &str, _: &Catalog) -> Result<Plan, FrontEndError> {
+        if query.contains("bad syntax") {
+            return Err(FrontEndError::Parse("line 1:1: mismatched input".into()));
+        }
+        if query.contains("unknown") {
+            return Err(FrontEndError::Analyze("Unknown column [unknown]".into()));
+        }
+        Ok(Plan {
+            query_text: query.into(),
+            source: Source::Row(RowSource {
+                exprs: vec![],
+                output: Schema::new(vec![Column::new("a", DataType::Integer)]),
+            }),
+            steps: vec![],
+        })
+    }
+
+    /// Returns `a:integer` with one row holding the number after `row a = `.
+    struct Stub;
+
+    impl Evaluator for Stub {
+        fn run(
+            &self,
+            plan: &Plan,
+            _: &dyn DataSource,
+            opts: &EvalOptions,
+        ) -> Result<ResultTable, EvalError> {
+            assert_eq!(opts.now_millis, SPEC_NOW_MILLIS);
+            let n: i32 = plan
+                .query_text
+                .rsplit('=')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .parse()
+                .map_err(|_| EvalError::Unsupported("stub evaluates only `row a = N`".into()))?;
+            Ok(ResultTable {
+                columns: vec![Column::new("a", DataType::Integer)],
+                rows: vec![vec![Value::Integer(n)]],
+                warnings: vec![],
+            })
+        }
+    }
+
+    fn outcomes(spec: &str) -> Vec<Outcome> {
+        let ds = Datasets::default();
+        let runner = Runner::new(&ds, &Stub, &front_end);
+        let tests = parse_spec("t.csv-spec", spec).unwrap();
+        runner
+            .run_all(&tests)
+            .into_iter()
+            .map(|r| r.outcome)
+            .collect()
+    }
+
+    #[test]
+    fn passes_failures_by_stage_and_skips_are_counted() {
+        let spec = "ok\nrow a = 1;\na:integer\n1\n;\n\
+                    wrongValue\nrow a = 2;\na:integer\n3\n;\n\
+                    wrongType\nrow a = 1;\na:keyword\n1\n;\n\
+                    parseError\nrow bad syntax;\na:integer\n;\n\
+                    analyzeError\nrow a = unknown;\na:integer\n;\n\
+                    evalError\nrow a = x;\na:integer\n;\n\
+                    noData\nfrom apps;\na:integer\n;\n\
+                    badTable\nrow a = 1;\na:integer\nx\n;\n";
+        let out = outcomes(spec);
+        assert_eq!(out[0], Outcome::Passed);
+        assert!(
+            matches!(&out[1], Outcome::Failed(Failure::Result(_))),
+            "{:?}",
+            out[1]
+        );
+        assert!(
+            matches!(&out[2], Outcome::Failed(Failure::Columns(_))),
+            "{:?}",
+            out[2]
+        );
+        assert!(
+            matches!(&out[3], Outcome::Failed(Failure::Parse(_))),
+            "{:?}",
+            out[3]
+        );
+        assert!(
+            matches!(&out[4], Outcome::Failed(Failure::Analyze(_))),
+            "{:?}",
+            out[4]
+        );
+        assert!(
+            matches!(&out[5], Outcome::Failed(Failure::Evaluate(_))),
+            "{:?}",
+            out[5]
+        );
+        assert!(
+            matches!(&out[6], Outcome::Skipped(r) if r.contains("dataset `apps` not available")),
+            "{:?}",
+            out[6]
+        );
+        assert!(
+            matches!(&out[7], Outcome::Failed(Failure::Expected(_))),
+            "{:?}",
+            out[7]
+        );
+        let ds = Datasets::default();
+        let results = Runner::new(&ds, &Stub, &front_end).run_all(&parse_spec("t", spec).unwrap());
+        assert_eq!(
+            Summary::of(&results).to_string(),
+            "1 passed, 6 failed, 1 skipped"
+        );
+        let text = describe_failure(&results[1]);
+        assert!(text.starts_with("FAILED t:6 wrongValue"), "{text}");
+        assert!(
+            text.contains("row 0 - 3") && text.contains("row 0 + 2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unsupported_result_types_are_skipped_with_their_name() {
+        let out = outcomes("geo\nrow a = 1;\np:geo_shape\nPOINT(1 2)\n;\n");
+        assert_eq!(
+            out[0],
+            Outcome::Skipped("result type geo_shape is not supported".into())
+        );
+    }
+}
