@@ -1,0 +1,108 @@
+//! Identifiers: `process.entity_id` as Elastic Defend builds it, and unique `event.id`s.
+//!
+//! Entity ids are `base64("<agent.id>-<pid>-<start in seconds since 1601-01-01>.<fraction>")`, e.g. the
+//! RFC 0030 real event's `MDEwMTAxMDEt…LTEyNjQxLTEzMjg5NTI4OTkwLjUwMjI4NTEwMA==` decodes to
+//! `01010101-0101-0101-0101-010101010101-12641-13289528990.502285100`.
+//!
+//! Event ids look like Elastic's (`MUpqbRd8y253e0Yl+++++K2J`: 24 characters of a base64 alphabet with
+//! `+` padding). Here the first 12 characters identify the host (its index in the fleet, then host-specific
+//! random characters) and the last 12 encode the host's `event.sequence`, so ids are unique by construction.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::time::Timestamp;
+
+/// `process.entity_id` for an image of `pid` started at `start` on the agent `agent_id`.
+pub fn entity_id(agent_id: &str, pid: u32, start: Timestamp) -> String {
+    let raw = format!("{agent_id}-{pid}-{}", start.filetime_text());
+    STANDARD.encode(raw.as_bytes())
+}
+
+/// The digit alphabet of event ids; `+` is the zero digit (so small counters look like `+++++K2J`).
+const DIGITS: &[u8; 64] = b"+/0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// A 24-character `event.id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventId(pub [u8; 24]);
+
+impl EventId {
+    /// The host part of ids for the host with fleet index `host_index` (`salt` makes it look random).
+    pub fn host_prefix(host_index: u32, salt: u64) -> [u8; 12] {
+        let mut out = [b'+'; 12];
+        // 'M' first, like Elastic's ids, then 4 digits of host index, then 7 salt digits.
+        out[0] = b'M';
+        let mut idx = host_index;
+        for i in (1..5).rev() {
+            out[i] = DIGITS[(idx % 64) as usize];
+            idx /= 64;
+        }
+        let mut s = salt;
+        for slot in out.iter_mut().skip(5) {
+            *slot = DIGITS[(s % 64) as usize];
+            s /= 64;
+        }
+        out
+    }
+
+    /// The id of the `sequence`-th event of a host.
+    pub fn new(prefix: &[u8; 12], sequence: u64) -> EventId {
+        let mut out = [b'+'; 24];
+        out[..12].copy_from_slice(prefix);
+        let mut v = sequence;
+        let mut i = 24;
+        while v > 0 && i > 12 {
+            i -= 1;
+            out[i] = DIGITS[(v % 64) as usize];
+            v /= 64;
+        }
+        EventId(out)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        // Every byte comes from DIGITS or 'M': always ASCII.
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+}
+
+impl std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EventId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_id_matches_rfc_real_event() {
+        let t = Timestamp::parse_rfc3339("2022-02-16T23:49:50.5022851Z").unwrap();
+        assert_eq!(
+            entity_id("01010101-0101-0101-0101-010101010101", 12641, t),
+            "MDEwMTAxMDEtMDEwMS0wMTAxLTAxMDEtMDEwMTAxMDEwMTAxLTEyNjQxLTEzMjg5NTI4OTkwLjUwMjI4NTEwMA=="
+        );
+    }
+
+    #[test]
+    fn event_ids_are_unique_per_host_and_sequence() {
+        let a = EventId::host_prefix(0, 12345);
+        let b = EventId::host_prefix(1, 12345);
+        let mut seen = std::collections::BTreeSet::new();
+        for p in [&a, &b] {
+            for seq in [0u64, 1, 63, 64, 65, 4095, 1 << 40] {
+                assert!(seen.insert(EventId::new(p, seq)));
+            }
+        }
+        let id = EventId::new(&a, 1);
+        assert_eq!(id.as_str().len(), 24);
+        assert!(id.as_str().ends_with("+/"));
+    }
+}

@@ -1,0 +1,411 @@
+//! One process image as Elastic Defend describes it, and the JSON blocks built from it.
+//!
+//! A [`Proc`] is immutable and shared (`Arc`) between the events that mention it: its own events, its
+//! children's `process.parent` block, and the leader blocks of its session. A fork creates a new image
+//! (new pid, new entity id, copy of the parent's command), an exec creates another one for the same pid
+//! (new entity id from the exec time; the pre-exec image becomes `process.previous` and the head of
+//! `process.Ext.ancestry`), as in the real exec event of ECS RFC 0030.
+//!
+//! The blocks differ by context, following the Elastic Defend Linux field tables:
+//! - [`FullProcess`] — `process.*` of process events (leaders, parent, ancestry, hashes, tty, …);
+//! - [`ParentBlock`] — `process.parent.*`;
+//! - [`LeaderBlock`] — `process.{group,session,entry}_leader.*`;
+//! - [`SlimProcess`] — the small `process.*` block of file events.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::time::Timestamp;
+
+/// A user or group: id (a keyword string, as Elastic writes it) and name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Account {
+    /// Numeric id as text (`"33"`).
+    pub id: Arc<str>,
+    /// Name (`"www-data"`).
+    pub name: Arc<str>,
+}
+
+impl Account {
+    /// A new account.
+    pub fn new(id: u32, name: &str) -> Arc<Account> {
+        Arc::new(Account { id: id.to_string().into(), name: name.into() })
+    }
+}
+
+impl Serialize for Account {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("id", &*self.id)?;
+        m.serialize_entry("name", &*self.name)?;
+        m.end()
+    }
+}
+
+/// The executable's hashes (hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hashes {
+    /// MD5.
+    pub md5: Arc<str>,
+    /// SHA-1.
+    pub sha1: Arc<str>,
+    /// SHA-256.
+    pub sha256: Arc<str>,
+}
+
+/// How a session was entered (`process.entry_leader.entry_meta`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryMeta {
+    /// `init`, `sshd`, `terminal`, `console`, …
+    pub kind: &'static str,
+    /// The remote address for `sshd` entries.
+    pub source_ip: Option<Arc<str>>,
+}
+
+/// One process image.
+#[derive(Debug, Clone)]
+pub struct Proc {
+    /// Process id.
+    pub pid: u32,
+    /// `process.entity_id` (base64 of `<agent.id>-<pid>-<start since 1601>`).
+    pub entity_id: Arc<str>,
+    /// When this image started (fork or exec time).
+    pub start: Timestamp,
+    /// Absolute path of the executable (for scripts run through a shebang, the script's path).
+    pub executable: Arc<str>,
+    /// Base name of the executable.
+    pub name: Arc<str>,
+    /// Arguments, `argv[0]` first.
+    pub args: Arc<[Arc<str>]>,
+    /// The arguments joined by spaces.
+    pub command_line: Arc<str>,
+    /// Current working directory.
+    pub working_directory: Arc<str>,
+    /// Effective user.
+    pub user: Arc<Account>,
+    /// Effective group.
+    pub group: Arc<Account>,
+    /// Real user.
+    pub real_user: Arc<Account>,
+    /// Real group.
+    pub real_group: Arc<Account>,
+    /// Controlling terminal (major, minor), if any.
+    pub tty: Option<(u16, u16)>,
+    /// Whether the process is attached to its controlling terminal.
+    pub interactive: bool,
+    /// Executable hashes.
+    pub hash: Option<Arc<Hashes>>,
+    /// Thread capabilities (effective = permitted here); empty for unprivileged processes.
+    pub capabilities: &'static [&'static str],
+    /// The parent image (None for pid 1).
+    pub parent: Option<Arc<Proc>>,
+    /// Process-group leader (None: this process leads its group).
+    pub group_leader: Option<Arc<Proc>>,
+    /// Session leader (None: this process leads its session).
+    pub session_leader: Option<Arc<Proc>>,
+    /// Entry-session leader (None: this process is the entry leader).
+    pub entry_leader: Option<Arc<Proc>>,
+    /// Entry metadata, carried by entry leaders.
+    pub entry_meta: Option<Arc<EntryMeta>>,
+    /// Ancestor entity ids, nearest first (pre-exec image, parent, …, pid 1).
+    pub ancestry: Arc<[Arc<str>]>,
+    /// The pre-exec image of this pid (exec images only).
+    pub previous: Option<Arc<Proc>>,
+}
+
+impl Proc {
+    fn leader<'a>(&'a self, slot: &'a Option<Arc<Proc>>) -> &'a Proc {
+        slot.as_deref().unwrap_or(self)
+    }
+
+    /// This image's group leader (itself when it leads).
+    pub fn group_leader(&self) -> &Proc {
+        self.leader(&self.group_leader)
+    }
+
+    /// This image's session leader (itself when it leads).
+    pub fn session_leader(&self) -> &Proc {
+        self.leader(&self.session_leader)
+    }
+
+    /// This image's entry leader (itself when it is one).
+    pub fn entry_leader(&self) -> &Proc {
+        self.leader(&self.entry_leader)
+    }
+}
+
+/// Serializes `{"char_device":{"major":…,"minor":…}}`.
+struct Tty(u16, u16);
+
+impl Serialize for Tty {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Dev(u16, u16);
+        impl Serialize for Dev {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("major", &self.0)?;
+                m.serialize_entry("minor", &self.1)?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("char_device", &Dev(self.0, self.1))?;
+        m.end()
+    }
+}
+
+/// A list of shared strings serialized as a JSON array.
+struct StrList<'a>(&'a [Arc<str>]);
+
+impl Serialize for StrList<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|a| &**a))
+    }
+}
+
+/// `{"entity_id": …}` (and optionally pid/start) — the anemic process references.
+struct EntityRef<'a> {
+    p: &'a Proc,
+    with_pid_start: bool,
+    parent_ref: bool,
+}
+
+impl Serialize for EntityRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("entity_id", &*self.p.entity_id)?;
+        if self.with_pid_start {
+            m.serialize_entry("pid", &self.p.pid)?;
+            m.serialize_entry("start", &self.p.start)?;
+        }
+        if self.parent_ref
+            && let Some(parent) = &self.p.parent
+        {
+            m.serialize_entry("parent", &EntityRef { p: parent, with_pid_start: self.with_pid_start, parent_ref: false })?;
+        }
+        m.end()
+    }
+}
+
+/// The identity fields shared by every detailed block.
+fn common_fields<M: SerializeMap>(m: &mut M, p: &Proc) -> Result<(), M::Error> {
+    m.serialize_entry("args", &StrList(&p.args))?;
+    m.serialize_entry("args_count", &p.args.len())?;
+    m.serialize_entry("entity_id", &*p.entity_id)?;
+    m.serialize_entry("executable", &*p.executable)?;
+    m.serialize_entry("group", &*p.group)?;
+    m.serialize_entry("interactive", &p.interactive)?;
+    m.serialize_entry("name", &*p.name)?;
+    m.serialize_entry("pid", &p.pid)?;
+    m.serialize_entry("real_group", &*p.real_group)?;
+    m.serialize_entry("real_user", &*p.real_user)?;
+    m.serialize_entry("start", &p.start)?;
+    if let Some((major, minor)) = p.tty {
+        m.serialize_entry("tty", &Tty(major, minor))?;
+    }
+    m.serialize_entry("user", &*p.user)?;
+    m.serialize_entry("working_directory", &*p.working_directory)?;
+    Ok(())
+}
+
+/// `process.parent.*`.
+pub struct ParentBlock<'a>(pub &'a Proc);
+
+impl Serialize for ParentBlock<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut m = s.serialize_map(None)?;
+        common_fields(&mut m, p)?;
+        m.serialize_entry("command_line", &*p.command_line)?;
+        m.serialize_entry("group_leader", &EntityRef { p: p.group_leader(), with_pid_start: true, parent_ref: false })?;
+        if let Some(h) = &p.hash {
+            m.serialize_entry("hash", &**h)?;
+        }
+        m.end()
+    }
+}
+
+/// Which leader a [`LeaderBlock`] describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaderKind {
+    /// `process.group_leader`.
+    Group,
+    /// `process.session_leader`.
+    Session,
+    /// `process.entry_leader`.
+    Entry,
+}
+
+/// `process.{group,session,entry}_leader.*`.
+pub struct LeaderBlock<'a> {
+    /// The leader image.
+    pub leader: &'a Proc,
+    /// Which leader.
+    pub kind: LeaderKind,
+    /// Whether the leader is the event's process itself.
+    pub same_as_process: bool,
+}
+
+impl Serialize for LeaderBlock<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.leader;
+        let mut m = s.serialize_map(None)?;
+        common_fields(&mut m, p)?;
+        m.serialize_entry("command_line", &*p.command_line)?;
+        if self.kind == LeaderKind::Entry {
+            if let Some(meta) = &p.entry_meta {
+                m.serialize_entry("entry_meta", &EntryMetaBlock(meta))?;
+            }
+            if let Some(parent) = &p.parent {
+                m.serialize_entry("parent", &EntityRef { p: parent, with_pid_start: true, parent_ref: false })?;
+            }
+        }
+        if self.kind == LeaderKind::Session
+            && let Some(parent) = &p.parent
+        {
+            m.serialize_entry("parent", &EntityRef { p: parent, with_pid_start: true, parent_ref: false })?;
+        }
+        m.serialize_entry("same_as_process", &self.same_as_process)?;
+        m.end()
+    }
+}
+
+struct EntryMetaBlock<'a>(&'a EntryMeta);
+
+impl Serialize for EntryMetaBlock<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Source<'a>(&'a str);
+        impl Serialize for Source<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("ip", self.0)?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(None)?;
+        if let Some(ip) = &self.0.source_ip {
+            m.serialize_entry("source", &Source(ip))?;
+        }
+        m.serialize_entry("type", self.0.kind)?;
+        m.end()
+    }
+}
+
+/// `process.previous` entries: `[{args, args_count, executable}]`.
+struct Previous<'a>(&'a Proc);
+
+impl Serialize for Previous<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct One<'a>(&'a Proc);
+        impl Serialize for One<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(3))?;
+                m.serialize_entry("args", &StrList(&self.0.args))?;
+                m.serialize_entry("args_count", &self.0.args.len())?;
+                m.serialize_entry("executable", &*self.0.executable)?;
+                m.end()
+            }
+        }
+        s.collect_seq(std::iter::once(One(self.0)))
+    }
+}
+
+/// `{"ancestry": [...]}` under `process.Ext`.
+struct Ext<'a>(&'a [Arc<str>]);
+
+impl Serialize for Ext<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("ancestry", &StrList(self.0))?;
+        m.end()
+    }
+}
+
+struct Capabilities(&'static [&'static str]);
+
+impl Serialize for Capabilities {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Caps(&'static [&'static str]);
+        impl Serialize for Caps {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(2))?;
+                m.serialize_entry("effective", self.0)?;
+                m.serialize_entry("permitted", self.0)?;
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("capabilities", &Caps(self.0))?;
+        m.end()
+    }
+}
+
+/// `process.*` of a process event.
+pub struct FullProcess<'a> {
+    /// The image the event is about.
+    pub proc: &'a Proc,
+    /// `process.end` / `process.exit_code` for end events.
+    pub end: Option<(Timestamp, i32)>,
+    /// Whether to include `process.previous` (exec events).
+    pub with_previous: bool,
+}
+
+impl Serialize for FullProcess<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.proc;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Ext", &Ext(&p.ancestry))?;
+        common_fields(&mut m, p)?;
+        m.serialize_entry("command_line", &*p.command_line)?;
+        if let Some((end, code)) = self.end {
+            m.serialize_entry("end", &end)?;
+            m.serialize_entry("exit_code", &code)?;
+        }
+        let gl = p.group_leader();
+        m.serialize_entry("group_leader", &LeaderBlock { leader: gl, kind: LeaderKind::Group, same_as_process: std::ptr::eq(gl, p) })?;
+        let sl = p.session_leader();
+        m.serialize_entry("session_leader", &LeaderBlock { leader: sl, kind: LeaderKind::Session, same_as_process: std::ptr::eq(sl, p) })?;
+        let el = p.entry_leader();
+        m.serialize_entry("entry_leader", &LeaderBlock { leader: el, kind: LeaderKind::Entry, same_as_process: std::ptr::eq(el, p) })?;
+        if let Some(h) = &p.hash {
+            m.serialize_entry("hash", &**h)?;
+        }
+        if let Some(parent) = &p.parent {
+            m.serialize_entry("parent", &ParentBlock(parent))?;
+        }
+        if self.with_previous
+            && let Some(prev) = &p.previous
+        {
+            m.serialize_entry("previous", &Previous(prev))?;
+        }
+        if !p.capabilities.is_empty() {
+            m.serialize_entry("thread", &Capabilities(p.capabilities))?;
+        }
+        m.end()
+    }
+}
+
+/// The small `process.*` block of file events.
+pub struct SlimProcess<'a>(pub &'a Proc);
+
+impl Serialize for SlimProcess<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("Ext", &Ext(&p.ancestry))?;
+        m.serialize_entry("command_line", &*p.command_line)?;
+        m.serialize_entry("entity_id", &*p.entity_id)?;
+        m.serialize_entry("entry_leader", &EntityRef { p: p.entry_leader(), with_pid_start: false, parent_ref: true })?;
+        m.serialize_entry("executable", &*p.executable)?;
+        m.serialize_entry("group_leader", &EntityRef { p: p.group_leader(), with_pid_start: false, parent_ref: false })?;
+        m.serialize_entry("name", &*p.name)?;
+        if let Some(parent) = &p.parent {
+            m.serialize_entry("parent", &EntityRef { p: parent, with_pid_start: false, parent_ref: false })?;
+        }
+        m.serialize_entry("pid", &p.pid)?;
+        m.serialize_entry("session_leader", &EntityRef { p: p.session_leader(), with_pid_start: false, parent_ref: false })?;
+        m.end()
+    }
+}
