@@ -212,6 +212,164 @@ pub fn canonical_alias(name: &str) -> &str {
     }
 }
 
+/// Functions Elasticsearch has that detsim does not implement. A call to one of these is an analysis
+/// error naming the function as unsupported (never a silent null); any other unknown name is ES's
+/// `Unknown function [x]`.
+pub const UNSUPPORTED_FUNCTIONS: &[&str] = &[
+    // full-text and scoring
+    "kql",
+    "match",
+    "match_phrase",
+    "multi_match",
+    "qstr",
+    "term",
+    "knn",
+    "score",
+    "decay",
+    "top_snippets",
+    "extract_snippets",
+    "chunk",
+    "embedding",
+    "embed_text",
+    // spatial
+    "st_centroid_agg",
+    "st_contains",
+    "st_disjoint",
+    "st_distance",
+    "st_envelope",
+    "st_extent_agg",
+    "st_geohash",
+    "st_geohex",
+    "st_geotile",
+    "st_intersects",
+    "st_npoints",
+    "st_simplify",
+    "st_within",
+    "st_x",
+    "st_xmax",
+    "st_xmin",
+    "st_y",
+    "st_ymax",
+    "st_ymin",
+    "to_cartesianpoint",
+    "to_cartesianshape",
+    "to_geopoint",
+    "to_geoshape",
+    "to_geohash",
+    "to_geohex",
+    "to_geotile",
+    // conversions and types detsim does not model
+    "to_date_nanos",
+    "to_datenanos",
+    "to_dateperiod",
+    "to_timeduration",
+    "to_degrees",
+    "to_radians",
+    "to_aggregate_metric_double",
+    "to_dense_vector",
+    "to_tdigest",
+    "to_exponential_histogram",
+    // math
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "cbrt",
+    "ceil",
+    "copy_sign",
+    "cos",
+    "cosh",
+    "e",
+    "exp",
+    "floor",
+    "hypot",
+    "log",
+    "log10",
+    "pi",
+    "scalb",
+    "signum",
+    "sin",
+    "sinh",
+    "sqrt",
+    "tan",
+    "tanh",
+    "tau",
+    "clamp",
+    "clamp_max",
+    "clamp_min",
+    "round_to",
+    // strings, hashes, network, dates
+    "bit_length",
+    "byte_length",
+    "hash",
+    "md5",
+    "sha1",
+    "sha256",
+    "ip_prefix",
+    "network_direction",
+    "url_encode",
+    "url_encode_component",
+    "json_extract",
+    "field_extract",
+    "ascii",
+    "day_name",
+    "month_name",
+    "date_unit_count",
+    "days_in_month",
+    "in_range",
+    // multi-value
+    "mv_contains_all",
+    "mv_except",
+    "mv_intersects",
+    "mv_overlaps",
+    "mv_median_absolute_deviation",
+    "mv_percentile",
+    "mv_pseries_weighted_sum",
+    "mv_union",
+    "mv_zip",
+    // grouping and aggregates
+    "bucket",
+    "tbucket",
+    "categorize",
+    "percentile",
+    "median_absolute_deviation",
+    "weighted_avg",
+    "std_dev",
+    "variance",
+    "sample",
+    "absent",
+    "present",
+    "earliest",
+    "latest",
+    "all_first",
+    "all_last",
+    "rate",
+    "irate",
+    "idelta",
+    "delta",
+    "deriv",
+    "increase",
+    "avg_over_time",
+    "count_over_time",
+    "count_distinct_over_time",
+    "first_over_time",
+    "last_over_time",
+    "max_over_time",
+    "min_over_time",
+    "sum_over_time",
+    "absent_over_time",
+    "present_over_time",
+];
+
+/// True when `name` (any case) is an Elasticsearch function detsim does not implement.
+pub fn is_unsupported(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    UNSUPPORTED_FUNCTIONS.contains(&lower.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +390,17 @@ mod tests {
             Some(ScalarFunction::ToInteger)
         );
         assert_eq!(ScalarFunction::from_name("kql"), None);
+        assert!(
+            is_unsupported("KQL")
+                && is_unsupported("st_distance")
+                && is_unsupported("json_extract")
+        );
+        assert!(!is_unsupported("to_lower"));
+        for f in UNSUPPORTED_FUNCTIONS {
+            assert!(
+                ScalarFunction::from_name(f).is_none() && AggregateFunction::from_name(f).is_none(),
+                "{f}"
+            );
+        }
     }
 }

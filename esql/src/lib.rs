@@ -9,6 +9,7 @@
 //! -> ResultTable`. Every AST node carries a byte [`Span`]; every plan expression carries its verbatim
 //! source text and [`Position`], because Elasticsearch names unnamed columns and warnings by them.
 
+pub mod analyzer;
 pub mod ast;
 pub mod catalog;
 pub mod document;
@@ -26,6 +27,7 @@ pub mod value;
 pub mod version;
 pub mod warnings;
 
+pub use analyzer::{AnalysisError, analyze};
 pub use catalog::Catalog;
 pub use document::Document;
 pub use execution::{DataSource, EvalError, EvalOptions, Evaluator, MemorySource, TimeRange};
