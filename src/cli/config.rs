@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use esql::Catalog;
+
 use super::args::{CheckArgs, ParseArgs};
 
 /// How results are printed.
@@ -42,12 +44,17 @@ impl ParseConfig {
 pub struct CheckConfig {
     /// Files and folders to read, in the order given.
     pub paths: Vec<PathBuf>,
+    /// The indices and mappings queries are analyzed against: the shipped Elastic Defend catalog.
+    pub catalog: Catalog,
 }
 
 impl CheckConfig {
     /// Resolves the flags.
     pub fn from_args(args: CheckArgs) -> CheckConfig {
-        CheckConfig { paths: args.paths }
+        CheckConfig {
+            paths: args.paths,
+            catalog: Catalog::elastic_defend(),
+        }
     }
 }
 

@@ -11,6 +11,8 @@ mod dispatch;
 mod exit;
 mod inputs;
 mod report;
+#[cfg(test)]
+mod test_utils;
 
 pub use args::Cli;
 pub use dispatch::run;

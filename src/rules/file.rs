@@ -24,7 +24,7 @@ pub enum RuleFileKind {
     /// A detection rule (`[rule]`).
     Detection(Box<DetectionRule>),
     /// A hunting file (`[hunt]`).
-    Hunt(Hunt),
+    Hunt(Box<Hunt>),
     /// A plain `.esql` file: the whole file is one query.
     Esql,
     /// A TOML file with neither `[rule]` nor `[hunt]`.
@@ -162,7 +162,7 @@ pub fn load_toml(path: &Path, text: Arc<str>) -> Result<RuleFile, RuleError> {
                 ));
             }
         }
-        file.kind = RuleFileKind::Hunt(hunt);
+        file.kind = RuleFileKind::Hunt(Box::new(hunt));
     } else {
         file.skipped.push(SkippedQuery {
             index: None,

@@ -5,6 +5,7 @@
 //! error at query line L:C is also reported at the right line and column of the TOML file.
 //! [`discover`] walks folders deterministically (sorted paths).
 
+mod coverage;
 mod detection;
 mod discover;
 mod duration;
@@ -15,6 +16,7 @@ mod query;
 mod source_map;
 mod toml_doc;
 
+pub use coverage::{pattern_is_covered, unshipped_sources};
 pub use detection::{
     AlertSuppression, DEFAULT_INTERVAL, DEFAULT_LOOKBACK, DEFAULT_MAX_SIGNALS, DetectionRule,
     Metadata, MissingFieldsStrategy, Severity, Technique, Threat, ThreatRef,

@@ -1,16 +1,20 @@
 //! `detsim check PATH...`: parse every ES|QL query and analyze it against the shipped Elastic
 //! Defend catalog (`logs-endpoint.events.{process,file,network}-*`).
 //!
-//! A query whose FROM patterns have no shipped mapping (another integration's data) is reported
-//! as `not analyzed <label>: …` and counted, not as an error. Output: `ok <label>` per analyzed
-//! query, errors with file, line, column, message and a caret snippet, then
-//! `N ok, N failed, N not analyzed` (`, N skipped` when any were). Exit status 1 when anything failed.
+//! A query that reads indices without a shipped mapping (another integration's data, see
+//! `detsim::rules::unshipped_sources`) is reported as `not analyzed <label>: …` and counted, not
+//! as an error. Output: `ok <label>` per analyzed query, errors with file, line, column, message
+//! and a caret snippet, entries that are not ES|QL as `skipped <label>: <reason>`, then
+//! `N ok, N failed, N not analyzed` (`, N skipped` when any were). Exit status 1 when anything
+//! failed.
 
 use std::io::Write;
 
 use anyhow::Context;
-use esql::Position;
+use detsim::rules::{QuerySource, unshipped_sources};
+use esql::{Catalog, Position};
 
+use super::parse::parse_query;
 use crate::cli::config::CheckConfig;
 use crate::cli::exit::ExitStatus;
 use crate::cli::inputs::{Input, inputs};
@@ -21,7 +25,7 @@ use crate::cli::report::{write_file_error, write_snippet};
 pub enum Verdict {
     /// Parsed and analyzed without errors.
     Ok,
-    /// Parsed, but its indices have no shipped mapping (the reason names them).
+    /// Parsed, but it reads indices without a shipped mapping (the reason names them).
     NotAnalyzed(String),
     /// A syntax or analysis error at a 1-based position of the query text.
     Failed {
@@ -32,13 +36,20 @@ pub enum Verdict {
     },
 }
 
-/// The one place `detsim check` calls the parser and the analyzer.
-pub fn check_query(text: &str) -> Verdict {
-    if let Err(e) = super::parse::check_syntax(text) {
-        return Verdict::Failed {
-            position: e.position,
-            message: e.message,
-        };
+/// Parses and analyzes `text` against `catalog`: the one place the CLI calls the analyzer.
+pub fn check_query(text: &str, catalog: &Catalog) -> Verdict {
+    let query = match parse_query(text) {
+        Ok(query) => query,
+        Err(e) => {
+            return Verdict::Failed {
+                position: e.position,
+                message: e.message,
+            };
+        }
+    };
+    let unshipped = unshipped_sources(&query, catalog);
+    if !unshipped.is_empty() {
+        return Verdict::NotAnalyzed(format!("no shipped mapping for {}", unshipped.join(", ")));
     }
     Verdict::Failed {
         position: Position { line: 1, column: 1 },
@@ -61,9 +72,10 @@ pub fn run(
     out: &mut dyn Write,
     _err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    run_with(config, out, check_query)
+    run_with(config, out, |text| check_query(text, &config.catalog))
 }
 
+/// `run` with the per-query check passed in (tests use a fake one).
 fn run_with(
     config: &CheckConfig,
     out: &mut dyn Write,
@@ -83,26 +95,7 @@ fn run_with(
                 }
                 Verdict::Failed { position, message } => {
                     counts.failed += 1;
-                    let at = query.file_position(position);
-                    writeln!(
-                        out,
-                        "error: {}:{}:{}: {message}",
-                        query.path.display(),
-                        at.line,
-                        at.column
-                    )
-                    .and_then(|()| {
-                        if query.is_whole_file() {
-                            Ok(())
-                        } else {
-                            writeln!(
-                                out,
-                                "  --> query line {}:{}",
-                                position.line, position.column
-                            )
-                        }
-                    })
-                    .and_then(|()| write_snippet(out, query.file_text(), at))
+                    write_query_error(out, &query, position, &message)
                 }
             },
             Input::Skipped { label, reason } => {
@@ -116,19 +109,106 @@ fn run_with(
         }
         .context("writing to stdout")?;
     }
-    write!(
+    let skipped = if counts.skipped > 0 {
+        format!(", {} skipped", counts.skipped)
+    } else {
+        String::new()
+    };
+    writeln!(
         out,
-        "{} ok, {} failed, {} not analyzed",
+        "{} ok, {} failed, {} not analyzed{skipped}",
         counts.ok, counts.failed, counts.not_analyzed
     )
-    .and_then(|()| {
-        if counts.skipped > 0 {
-            write!(out, ", {} skipped", counts.skipped)
-        } else {
-            Ok(())
-        }
-    })
-    .and_then(|()| writeln!(out))
     .context("writing to stdout")?;
     Ok(ExitStatus::failure_if(counts.failed > 0))
+}
+
+/// `error: <file>:<line>:<col>: <message>`, the query position when it differs, and a caret.
+pub fn write_query_error(
+    out: &mut dyn Write,
+    query: &QuerySource,
+    position: Position,
+    message: &str,
+) -> std::io::Result<()> {
+    let at = query.file_position(position);
+    writeln!(
+        out,
+        "error: {}:{}:{}: {message}",
+        query.path.display(),
+        at.line,
+        at.column
+    )?;
+    if !query.is_whole_file() {
+        let which = if query.listed {
+            format!("query #{}, ", query.index)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "  --> {which}query line {}:{}",
+            position.line, position.column
+        )?;
+    }
+    write_snippet(out, query.file_text(), at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::test_utils::Scratch;
+
+    fn fake(text: &str) -> Verdict {
+        if text.contains("aws") {
+            Verdict::NotAnalyzed("no shipped mapping for index pattern `logs-aws*`".into())
+        } else if let Some(at) = text.find("nope") {
+            Verdict::Failed {
+                position: esql::LineIndex::new(text).position(at),
+                message: "Unknown column [nope]".into(),
+            }
+        } else {
+            Verdict::Ok
+        }
+    }
+
+    #[test]
+    fn output_counts_ok_failed_and_not_analyzed() {
+        let dir = Scratch::new("check");
+        dir.write("a.esql", "from logs-endpoint.events.process-*");
+        dir.write("b.esql", "from logs-aws*");
+        dir.write("c.esql", "from logs-endpoint.events.process-*\n| keep nope");
+        dir.write("d.toml", "[package]\n");
+        let config = CheckConfig {
+            paths: vec![dir.path().to_owned()],
+            catalog: Catalog::elastic_defend(),
+        };
+        let mut out = Vec::new();
+        let status = run_with(&config, &mut out, fake).unwrap();
+        assert_eq!(status, ExitStatus::Failure);
+        let root = format!("{}/", dir.path().display());
+        let out = String::from_utf8(out).unwrap().replace(&root, "");
+        assert_eq!(
+            out,
+            "ok a.esql\n\
+             not analyzed b.esql: no shipped mapping for index pattern `logs-aws*`\n\
+             error: c.esql:2:8: Unknown column [nope]\n  |\n2 | | keep nope\n  |        ^\n\
+             skipped d.toml: not a rule or hunting file (no [rule] or [hunt] table)\n\
+             1 ok, 1 failed, 1 not analyzed, 1 skipped\n"
+        );
+    }
+
+    #[test]
+    fn not_analyzed_alone_is_success() {
+        let dir = Scratch::new("check-na");
+        dir.write("b.esql", "from logs-aws*");
+        let config = CheckConfig {
+            paths: vec![dir.path().to_owned()],
+            catalog: Catalog::elastic_defend(),
+        };
+        let mut out = Vec::new();
+        assert_eq!(
+            run_with(&config, &mut out, fake).unwrap(),
+            ExitStatus::Success
+        );
+    }
 }

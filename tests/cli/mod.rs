@@ -1,0 +1,7 @@
+//! Tests of the command line and of rule-file loading.
+
+mod check;
+mod exit_codes;
+mod parse;
+mod rules_corpus;
+mod support;
