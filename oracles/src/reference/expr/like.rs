@@ -1,0 +1,183 @@
+//! `LIKE` with wildcard patterns. SEMANTICS.md §2.3 (spec:where-like likeListCaseSensitive, likeWithPath;
+//! docs like.md):
+//! - `*` matches any sequence (also empty), `?` exactly one character; `\` makes the next character
+//!   literal (a trailing `\` is itself literal, as Lucene's WildcardQuery reads it);
+//! - the match is anchored to the whole string and case-sensitive;
+//! - a list of patterns matches if any pattern matches;
+//! - null gives null; a multi-value gives null plus warnings;
+//! - the match-all quirk (spec:where-like notLikeListAllWildcard): ES rewrites a pattern that matches
+//!   everything (`*`, `**`) to `IS NOT NULL`, so such a LIKE is `false` (not null) for null input and
+//!   `true` for multi-values, and `NOT x LIKE "*"` returns exactly the null rows.
+
+use esql::plan::Expr;
+use esql::{EvalError, Value};
+
+use crate::reference::Context;
+
+/// One element of a parsed wildcard pattern.
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    /// A literal character.
+    Char(char),
+    /// `?`
+    One,
+    /// `*`
+    Any,
+}
+
+fn tokens(pattern: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '*' => Token::Any,
+            '?' => Token::One,
+            '\\' => Token::Char(chars.next().unwrap_or('\\')),
+            other => Token::Char(other),
+        });
+    }
+    out
+}
+
+/// True when `pattern` matches every string (it is made only of `*`).
+pub fn matches_all(pattern: &str) -> bool {
+    !pattern.is_empty() && tokens(pattern).iter().all(|t| *t == Token::Any)
+}
+
+/// Whether `text` matches the wildcard `pattern` as a whole.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let p = tokens(pattern);
+    let t: Vec<char> = text.chars().collect();
+    // Classic greedy matching with one backtrack point for the last `*`.
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(Token::Any) => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(Token::One) => {
+                pi += 1;
+                ti += 1;
+            }
+            Some(Token::Char(c)) if *c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|t| *t == Token::Any)
+}
+
+/// Evaluates `value LIKE patterns` on an evaluated value.
+pub fn eval_like(
+    expr: &Expr,
+    value: &Value,
+    patterns: &[String],
+    ctx: &mut Context,
+) -> Result<Value, EvalError> {
+    if patterns.iter().any(|p| matches_all(p)) {
+        return Ok(Value::Boolean(!value.is_null()));
+    }
+    let Some(v) = ctx.single(expr, value) else {
+        return Ok(Value::Null);
+    };
+    let Value::Keyword(s) = v else {
+        return Err(EvalError::Internal(format!(
+            "LIKE on a non-string value {v:?} in [{}]",
+            expr.text
+        )));
+    };
+    Ok(Value::Boolean(
+        patterns.iter().any(|p| wildcard_match(p, s)),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::test_utils::lit_bool;
+
+    /// docs like.md: `*` any sequence, `?` one character, anchored.
+    #[test]
+    fn wildcards_match_whole_string() {
+        assert!(wildcard_match("php-fpm*", "php-fpm8.2"));
+        assert!(wildcard_match("*.sh", "run.sh"));
+        assert!(!wildcard_match("*.sh", "run.shx"));
+        assert!(wildcard_match("a?c", "abc"));
+        assert!(!wildcard_match("a?c", "ac"));
+        assert!(wildcard_match("*", ""));
+        assert!(wildcard_match("", ""));
+        assert!(!wildcard_match("", "a"));
+        assert!(wildcard_match("*a*b*", "xxaybzz"));
+        assert!(wildcard_match("/dev/shm/*", "/dev/shm/x"));
+        assert!(wildcard_match("é?", "éü"));
+    }
+
+    /// spec:where-like likeListCaseSensitive: matching is case-sensitive.
+    #[test]
+    fn matching_is_case_sensitive() {
+        assert!(!wildcard_match("eberhardt", "Eberhardt"));
+    }
+
+    /// spec:where-like/likeWithPath: `"C:\\\\*"` (after string unescaping `C:\\*`) matches `C:\foo`.
+    #[test]
+    fn backslash_escapes_next_character() {
+        assert!(wildcard_match(r"C:\\*", r"C:\foo\bar.exe"));
+        assert!(wildcard_match(r"foo \* bar", "foo * bar"));
+        assert!(!wildcard_match(r"foo \* bar", "foo x bar"));
+        assert!(wildcard_match(r"a\?", "a?"));
+        assert!(!wildcard_match(r"a\?", "ab"));
+        assert!(wildcard_match("a\\", "a\\"));
+    }
+
+    /// spec:where-like/notLikeListAllWildcard: `*` is rewritten to IS NOT NULL.
+    #[test]
+    fn match_all_pattern_is_is_not_null() {
+        let mut ctx = Context::new(0);
+        let e = lit_bool(true);
+        let star = vec!["*".to_string()];
+        assert_eq!(
+            eval_like(&e, &Value::Null, &star, &mut ctx).unwrap(),
+            Value::Boolean(false)
+        );
+        let mv = Value::Multi(vec![Value::keyword("a"), Value::keyword("b")]);
+        assert_eq!(
+            eval_like(&e, &mv, &star, &mut ctx).unwrap(),
+            Value::Boolean(true)
+        );
+        assert!(ctx.warnings.lines().is_empty());
+    }
+
+    /// spec:where-like/multiValueLike: a multi-value gives null plus warnings; list form matches any.
+    #[test]
+    fn multi_value_warns_and_lists_match_any() {
+        let mut ctx = Context::new(0);
+        let e = lit_bool(true);
+        let pats = vec!["a*".to_string(), "b?".to_string()];
+        assert_eq!(
+            eval_like(&e, &Value::keyword("bx"), &pats, &mut ctx).unwrap(),
+            Value::Boolean(true)
+        );
+        assert_eq!(
+            eval_like(&e, &Value::keyword("c"), &pats, &mut ctx).unwrap(),
+            Value::Boolean(false)
+        );
+        assert_eq!(
+            eval_like(&e, &Value::Null, &pats, &mut ctx).unwrap(),
+            Value::Null
+        );
+        let mv = Value::Multi(vec![Value::keyword("a"), Value::keyword("b")]);
+        assert_eq!(eval_like(&e, &mv, &pats, &mut ctx).unwrap(), Value::Null);
+        assert_eq!(ctx.warnings.lines().len(), 2);
+    }
+}
