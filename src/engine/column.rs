@@ -64,16 +64,38 @@ pub struct Column {
     pub offsets: Vec<u32>,
     /// The values.
     pub values: ColumnValues,
+    /// The most values any row holds (0: all null, 1: no multi-values).
+    pub max_count: u32,
+    /// True when every row holds exactly one value (value `r` belongs to row `r`).
+    pub dense: bool,
 }
 
 impl Column {
-    /// A column of `rows` nulls.
-    pub fn nulls(data_type: DataType, rows: usize) -> Column {
+    /// A column from its parts (computing `max_count` and `dense`).
+    pub fn from_parts(data_type: DataType, offsets: Vec<u32>, values: ColumnValues) -> Column {
+        let mut max_count = 0;
+        let mut dense = true;
+        for w in offsets.windows(2) {
+            let n = w[1] - w[0];
+            max_count = max_count.max(n);
+            dense &= n == 1;
+        }
         Column {
             data_type,
-            offsets: vec![0; rows + 1],
-            values: ColumnValues::Generic(Vec::new()),
+            offsets,
+            values,
+            max_count,
+            dense,
         }
+    }
+
+    /// A column of `rows` nulls.
+    pub fn nulls(data_type: DataType, rows: usize) -> Column {
+        Column::from_parts(
+            data_type,
+            vec![0; rows + 1],
+            ColumnValues::Generic(Vec::new()),
+        )
     }
 
     /// Number of rows.
@@ -216,12 +238,18 @@ impl ColumnBuilder {
                 out.extend_from_slice(&ids[s..e])
             }
             (BuilderValues::Long(out), ColumnValues::Long(v)) => out.extend_from_slice(&v[s..e]),
-            (BuilderValues::Integer(out), ColumnValues::Integer(v)) => out.extend_from_slice(&v[s..e]),
+            (BuilderValues::Integer(out), ColumnValues::Integer(v)) => {
+                out.extend_from_slice(&v[s..e])
+            }
             (BuilderValues::UnsignedLong(out), ColumnValues::UnsignedLong(v)) => {
                 out.extend_from_slice(&v[s..e])
             }
-            (BuilderValues::Double(out), ColumnValues::Double(v)) => out.extend_from_slice(&v[s..e]),
-            (BuilderValues::Boolean(out), ColumnValues::Boolean(v)) => out.extend_from_slice(&v[s..e]),
+            (BuilderValues::Double(out), ColumnValues::Double(v)) => {
+                out.extend_from_slice(&v[s..e])
+            }
+            (BuilderValues::Boolean(out), ColumnValues::Boolean(v)) => {
+                out.extend_from_slice(&v[s..e])
+            }
             _ => {
                 for i in s..e {
                     self.push_scalar(col.scalar(i));
@@ -362,10 +390,14 @@ impl ColumnBuilder {
     fn take_generic(&mut self) -> Vec<Value> {
         let t = self.data_type;
         match std::mem::replace(&mut self.values, BuilderValues::Generic(Vec::new())) {
-            BuilderValues::Keyword(d, ids) => ids.iter().map(|&i| Value::Keyword(d.get(i).to_owned())).collect(),
-            BuilderValues::SharedKeyword(d, ids) => {
-                ids.iter().map(|&i| Value::Keyword(d.get(i).to_owned())).collect()
-            }
+            BuilderValues::Keyword(d, ids) => ids
+                .iter()
+                .map(|&i| Value::Keyword(d.get(i).to_owned()))
+                .collect(),
+            BuilderValues::SharedKeyword(d, ids) => ids
+                .iter()
+                .map(|&i| Value::Keyword(d.get(i).to_owned()))
+                .collect(),
             BuilderValues::Long(v) => v.into_iter().map(|x| long_value(t, x)).collect(),
             BuilderValues::Integer(v) => v.into_iter().map(Value::Integer).collect(),
             BuilderValues::UnsignedLong(v) => v.into_iter().map(Value::UnsignedLong).collect(),
@@ -390,11 +422,7 @@ impl ColumnBuilder {
             BuilderValues::Boolean(v) => ColumnValues::Boolean(v),
             BuilderValues::Generic(v) => ColumnValues::Generic(v),
         };
-        Column {
-            data_type: self.data_type,
-            offsets: self.offsets,
-            values,
-        }
+        Column::from_parts(self.data_type, self.offsets, values)
     }
 }
 
@@ -426,7 +454,12 @@ mod tests {
             let g = c.gather(&[3, 2, 2, 1]);
             assert_eq!(
                 (0..4).map(|r| g.value(r)).collect::<Vec<_>>(),
-                [rows[3].clone(), rows[2].clone(), rows[2].clone(), Value::Null]
+                [
+                    rows[3].clone(),
+                    rows[2].clone(),
+                    rows[2].clone(),
+                    Value::Null
+                ]
             );
         }
     }
@@ -439,7 +472,10 @@ mod tests {
         let c = b.finish();
         assert!(matches!(c.values, ColumnValues::Long(_)));
         assert_eq!(c.value(0), Value::Date(5));
-        assert_eq!(c.value(1), Value::Multi(vec![Value::Date(1), Value::Date(2)]));
+        assert_eq!(
+            c.value(1),
+            Value::Multi(vec![Value::Date(1), Value::Date(2)])
+        );
 
         let mut b = ColumnBuilder::new(DataType::Long, true, 0);
         b.push(Value::Long(1));

@@ -90,6 +90,9 @@ mod tests {
         assert_eq!(d.get(2), "");
         assert_eq!(d.lookup("sh"), Some(1));
         assert_eq!(d.lookup("zsh"), None);
-        assert_eq!(d.iter().map(|(_, s)| s).collect::<Vec<_>>(), ["bash", "sh", ""]);
+        assert_eq!(
+            d.iter().map(|(_, s)| s).collect::<Vec<_>>(),
+            ["bash", "sh", ""]
+        );
     }
 }

@@ -11,14 +11,14 @@ use std::sync::Arc;
 use esql::plan::Source;
 use esql::{DataSource, EvalError, EvalOptions, Evaluator, Plan, ResultTable, Value, Warnings};
 
-use super::expr::context::TableCache;
 use super::expr::Ctx;
+use super::expr::context::TableCache;
 use super::failures::FailureLog;
 use super::frame::{Chunk, Frame};
-use super::pipeline::{rows_of, Pipeline};
+use super::pipeline::{Pipeline, rows_of};
 use super::prune::needed_columns;
 use super::row_kernel::RowKernel;
-use super::source::{scan, ChunkConfig};
+use super::source::{ChunkConfig, scan};
 
 /// Tuning knobs (all of them keep results identical; tests vary them).
 #[derive(Debug, Clone, Copy)]
@@ -80,7 +80,12 @@ pub struct Run<'a> {
 
 impl<'a> Run<'a> {
     /// Prepares a run of `plan` (which must read FROM).
-    pub fn new(plan: &'a Plan, kernel: &'a dyn RowKernel, opts: &'a EvalOptions, config: EngineConfig) -> Run<'a> {
+    pub fn new(
+        plan: &'a Plan,
+        kernel: &'a dyn RowKernel,
+        opts: &'a EvalOptions,
+        config: EngineConfig,
+    ) -> Run<'a> {
         let pipeline = Pipeline::compile(plan);
         let sink = match pipeline.stats_sink(plan) {
             Some(s) => Sink::Stats(Box::new(s)),
@@ -95,7 +100,13 @@ impl<'a> Run<'a> {
             sink,
             log: FailureLog::new(),
             tables: TableCache::new(),
-            source_types: plan.source.output().columns.iter().map(|c| c.data_type).collect(),
+            source_types: plan
+                .source
+                .output()
+                .columns
+                .iter()
+                .map(|c| c.data_type)
+                .collect(),
         }
     }
 
@@ -189,7 +200,12 @@ impl<'a> Run<'a> {
 }
 
 impl Evaluator for OptimizedEvaluator {
-    fn run(&self, plan: &Plan, data: &dyn DataSource, opts: &EvalOptions) -> Result<ResultTable, EvalError> {
+    fn run(
+        &self,
+        plan: &Plan,
+        data: &dyn DataSource,
+        opts: &EvalOptions,
+    ) -> Result<ResultTable, EvalError> {
         let Source::From(from) = &plan.source else {
             // ROW: one constant row; nothing to vectorise.
             return self.kernel.run_plan(plan, data, opts);
@@ -200,7 +216,9 @@ impl Evaluator for OptimizedEvaluator {
             rows: self.config.chunk_rows.max(1),
             dictionary: self.config.dictionary,
         };
-        scan(data, from, needed.source(), cfg, opts, &mut |chunk| run.chunk(chunk))?;
+        scan(data, from, needed.source(), cfg, opts, &mut |chunk| {
+            run.chunk(chunk)
+        })?;
         run.finish()
     }
 }

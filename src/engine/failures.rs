@@ -163,10 +163,21 @@ mod tests {
 
         let mut log = FailureLog::new();
         for row in (0..30).rev() {
-            log.absorb(FailureKey { row, ..Default::default() }, &one);
+            log.absorb(
+                FailureKey {
+                    row,
+                    ..Default::default()
+                },
+                &one,
+            );
         }
         log.push(Failure {
-            key: FailureKey { step: 0, chunk: 0, row: 3, seq: 1 },
+            key: FailureKey {
+                step: 0,
+                chunk: 0,
+                row: 3,
+                seq: 1,
+            },
             position: p1,
             text: Some("b".into()),
             exception: "java.lang.ArithmeticException: / by zero".into(),

@@ -24,8 +24,10 @@ pub mod failures;
 pub mod frame;
 pub mod pipeline;
 pub mod prune;
+pub mod reference_kernel;
 pub mod row_kernel;
 pub mod source;
 
 pub use evaluator::{EngineConfig, OptimizedEvaluator};
+pub use reference_kernel::ReferenceKernel;
 pub use row_kernel::RowKernel;

@@ -67,7 +67,9 @@ impl Pipeline {
         for (k, step) in plan.steps.iter().enumerate() {
             let n = k as u32 + 1;
             let op = match &step.kind {
-                StepKind::Where { condition } => Streaming::Where(WhereCommand::new(condition, n * NODE_STRIDE)),
+                StepKind::Where { condition } => {
+                    Streaming::Where(WhereCommand::new(condition, n * NODE_STRIDE))
+                }
                 StepKind::Eval { exprs, projection } => {
                     Streaming::Eval(EvalCommand::new(exprs, projection, n * NODE_STRIDE))
                 }
@@ -148,7 +150,10 @@ pub fn compact(frame: &mut Frame) {
     frame.columns = frame
         .columns
         .iter()
-        .map(|c| c.as_ref().map(|c| std::sync::Arc::new(c.gather(&frame.selection))))
+        .map(|c| {
+            c.as_ref()
+                .map(|c| std::sync::Arc::new(c.gather(&frame.selection)))
+        })
         .collect();
     frame.rows = frame.selection.len();
     frame.selection = (0..frame.rows as u32).collect();
@@ -159,6 +164,10 @@ pub fn rows_of(frame: &Frame) -> Vec<Vec<Value>> {
     frame
         .selection
         .iter()
-        .map(|&r| (0..frame.columns.len()).map(|c| frame.value(c, r as usize)).collect())
+        .map(|&r| {
+            (0..frame.columns.len())
+                .map(|c| frame.value(c, r as usize))
+                .collect()
+        })
         .collect()
 }

@@ -5,8 +5,8 @@
 //! warning reads it — so leaving every other column unmaterialised (null) changes no row, column or
 //! warning of the result.
 
-use esql::plan::{Expr, Step, StepKind};
 use esql::Plan;
+use esql::plan::{Expr, Step, StepKind};
 
 /// `needed[k][i]`: column `i` of the input of step `k` is read (index `steps.len()` is the final output).
 #[derive(Debug, Clone)]
@@ -141,7 +141,12 @@ mod tests {
     fn step(kind: StepKind, output: Vec<&str>) -> Step {
         Step {
             kind,
-            output: Schema::new(output.into_iter().map(|n| Column::new(n, DataType::Keyword)).collect()),
+            output: Schema::new(
+                output
+                    .into_iter()
+                    .map(|n| Column::new(n, DataType::Keyword))
+                    .collect(),
+            ),
             span: Span::default(),
             position: Position::default(),
         }
@@ -154,8 +159,16 @@ mod tests {
             query_text: String::new(),
             source: Source::From(FromSource {
                 patterns: vec!["x".into()],
-                fields: names.iter().map(|n| SourceField::Field(n.to_string())).collect(),
-                output: Schema::new(names.iter().map(|n| Column::new(*n, DataType::Keyword)).collect()),
+                fields: names
+                    .iter()
+                    .map(|n| SourceField::Field(n.to_string()))
+                    .collect(),
+                output: Schema::new(
+                    names
+                        .iter()
+                        .map(|n| Column::new(*n, DataType::Keyword))
+                        .collect(),
+                ),
             }),
             steps: vec![
                 step(StepKind::Where { condition: col(1) }, names.to_vec()),

@@ -24,33 +24,44 @@ pub struct ChunkConfig {
 }
 
 /// True when `doc` passes the time-range filter the rule executor applies before the query.
+/// (Some value of the time field lies in `[start, end]`, as Kibana's `range` filter keeps documents.)
 pub fn in_time_range(doc: &Document, tr: &TimeRange) -> bool {
-    match doc.get(&tr.field) {
-        Value::Date(ms) => *ms >= tr.start && *ms <= tr.end,
-        Value::DateNanos(ns) => {
-            let ms = ns.div_euclid(1_000_000);
-            ms >= tr.start && ms <= tr.end
-        }
-        Value::Multi(vs) => vs.iter().any(|v| match v {
-            Value::Date(ms) => *ms >= tr.start && *ms <= tr.end,
-            _ => false,
-        }),
-        _ => false,
-    }
+    doc.get(&tr.field).values().iter().any(|v| {
+        let ms = match v {
+            Value::Date(ms) => *ms,
+            Value::DateNanos(ns) => ns.div_euclid(1_000_000),
+            _ => return false,
+        };
+        tr.start <= ms && ms <= tr.end
+    })
 }
 
-/// The value a FROM column reads from a document.
-pub fn read_field<'d>(doc: &'d Document, field: &SourceField, tmp: &'d mut Value) -> &'d Value {
+/// The value a FROM column (of type `t`) reads from a document of index `index`: unsupported columns
+/// read null, `_index` is the scanned index's name.
+pub fn read_field<'d>(
+    doc: &'d Document,
+    index: &str,
+    field: &SourceField,
+    t: esql::DataType,
+    tmp: &'d mut Value,
+) -> &'d Value {
+    if t == esql::DataType::Unsupported {
+        *tmp = Value::Null;
+        return tmp;
+    }
     match field {
         SourceField::Field(name) => doc.get(name),
         SourceField::Metadata(m) => {
             *tmp = match m {
                 MetadataField::Id => Value::Keyword(doc.id.clone()),
-                MetadataField::Index => Value::Keyword(doc.index.clone()),
+                MetadataField::Index => Value::Keyword(index.to_owned()),
                 MetadataField::Version => Value::Long(doc.version),
-                MetadataField::Ignored => {
-                    Value::from_values(doc.ignored.iter().map(|s| Value::Keyword(s.clone())).collect())
-                }
+                MetadataField::Ignored => Value::from_values(
+                    doc.ignored
+                        .iter()
+                        .map(|s| Value::Keyword(s.clone()))
+                        .collect(),
+                ),
             };
             tmp
         }
@@ -91,21 +102,20 @@ impl<'a> ChunkBuilder<'a> {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                self.needed
-                    .get(i)
-                    .copied()
-                    .unwrap_or(true)
-                    .then(|| ColumnBuilder::new(c.data_type, self.cfg.dictionary, self.cfg.rows.min(1 << 16)))
+                self.needed.get(i).copied().unwrap_or(true).then(|| {
+                    ColumnBuilder::new(c.data_type, self.cfg.dictionary, self.cfg.rows.min(1 << 16))
+                })
             })
             .collect();
     }
 
     /// Appends a document; returns a full chunk when one is ready.
-    pub fn push(&mut self, doc: &Document) -> Option<Chunk> {
+    pub fn push(&mut self, doc: &Document, index: &str) -> Option<Chunk> {
         let mut tmp = Value::Null;
-        for (b, field) in self.builders.iter_mut().zip(&self.from.fields) {
+        let columns = &self.from.output.columns;
+        for ((b, field), c) in self.builders.iter_mut().zip(&self.from.fields).zip(columns) {
             if let Some(b) = b {
-                b.push_ref(read_field(doc, field, &mut tmp));
+                b.push_ref(read_field(doc, index, field, c.data_type, &mut tmp));
             }
         }
         self.rows += 1;
@@ -157,7 +167,7 @@ pub fn scan(
             {
                 return Ok(());
             }
-            if let Some(chunk) = builder.push(doc) {
+            if let Some(chunk) = builder.push(doc, index) {
                 on_chunk(chunk)?;
             }
             Ok(())

@@ -40,7 +40,9 @@ pub fn value_key(v: &Value) -> ValueKey {
         Value::Date(x) => fixed(7, *x as i128),
         Value::DateNanos(x) => fixed(8, *x as i128),
         Value::TimeDuration(x) => fixed(9, *x as i128),
-        Value::DatePeriod { months, days } => fixed(10, ((*months as i128) << 32) | (*days as u32 as i128)),
+        Value::DatePeriod { months, days } => {
+            fixed(10, ((*months as i128) << 32) | (*days as u32 as i128))
+        }
         Value::Ip(ip) => ValueKey::Fixed(11, esql::value::ip_bytes(ip)),
         Value::Null => fixed(12, 0),
         Value::Multi(_) => ValueKey::Str(13, v.to_string().into()),
@@ -132,7 +134,8 @@ impl Interner {
 
     /// Stores a translation vector back (see [`Self::translation`]).
     pub fn keep_translation(&mut self, dict: &Arc<Dictionary>, t: Vec<u32>) {
-        self.translations.insert(Arc::as_ptr(dict) as usize, (dict.clone(), t));
+        self.translations
+            .insert(Arc::as_ptr(dict) as usize, (dict.clone(), t));
     }
 
     /// Forgets translations (when a chunk is done).

@@ -8,8 +8,8 @@
 
 use std::collections::HashSet;
 
-use esql::functions::AggregateFunction;
 use esql::Value;
+use esql::functions::AggregateFunction;
 
 use super::interner::Interner;
 

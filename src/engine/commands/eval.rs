@@ -8,9 +8,9 @@
 use esql::plan::Expr;
 use esql::{DataType, EvalError};
 
+use crate::engine::expr::Ctx;
 use crate::engine::expr::predicate::{Compiler, Pred};
 use crate::engine::expr::vector::eval_column;
-use crate::engine::expr::Ctx;
 use crate::engine::frame::Frame;
 
 /// A compiled EVAL.
@@ -25,13 +25,21 @@ impl EvalCommand {
     pub fn new(exprs: &[Expr], projection: &[usize], node_base: u32) -> EvalCommand {
         let mut c = Compiler::new(node_base);
         EvalCommand {
-            leaves: exprs.iter().map(|e| (c.compile_value(e), e.data_type)).collect(),
+            leaves: exprs
+                .iter()
+                .map(|e| (c.compile_value(e), e.data_type))
+                .collect(),
             projection: projection.to_vec(),
         }
     }
 
     /// Extends and projects the frame; `types` are the output column types.
-    pub fn apply(&self, frame: &mut Frame, ctx: &mut Ctx<'_>, types: Vec<DataType>) -> Result<(), EvalError> {
+    pub fn apply(
+        &self,
+        frame: &mut Frame,
+        ctx: &mut Ctx<'_>,
+        types: Vec<DataType>,
+    ) -> Result<(), EvalError> {
         for (leaf, t) in &self.leaves {
             let col = eval_column(leaf, *t, frame, ctx)?;
             frame.columns.push(Some(col));

@@ -8,6 +8,9 @@ use crate::engine::frame::Frame;
 /// Applies a projection to a frame; `types` are the output column types.
 pub fn apply(frame: &mut Frame, columns: &[usize], types: Vec<esql::DataType>) {
     let old = std::mem::take(&mut frame.columns);
-    frame.columns = columns.iter().map(|&c| old.get(c).cloned().flatten()).collect();
+    frame.columns = columns
+        .iter()
+        .map(|&c| old.get(c).cloned().flatten())
+        .collect();
     frame.types = types;
 }

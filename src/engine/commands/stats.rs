@@ -16,10 +16,10 @@ use crate::engine::aggregates::group_map::GroupMap;
 use crate::engine::aggregates::interner::{Interner, NULL_ID};
 use crate::engine::aggregates::state::{AggKind, AggState};
 use crate::engine::column::Column;
+use crate::engine::expr::Ctx;
 use crate::engine::expr::keyword_table::TRUE;
 use crate::engine::expr::predicate::{Compiler, Pred};
-use crate::engine::expr::Ctx;
-use crate::engine::failures::{failures_of, FailureKey};
+use crate::engine::failures::{FailureKey, failures_of};
 use crate::engine::frame::Frame;
 
 /// Per selected row, the interned ids of one expression's values (CSR).
@@ -74,7 +74,11 @@ impl StatsSink {
     /// Compiles an aggregation; `node_base` keeps table ids distinct from other steps'.
     pub fn new(aggregation: &Aggregation, node_base: u32) -> StatsSink {
         let mut c = Compiler::new(node_base);
-        let keys: Vec<Pred> = aggregation.groups.iter().map(|g| c.compile_value(g)).collect();
+        let keys: Vec<Pred> = aggregation
+            .groups
+            .iter()
+            .map(|g| c.compile_value(g))
+            .collect();
         let aggs = aggregation
             .aggregates
             .iter()
@@ -130,79 +134,96 @@ impl StatsSink {
         for (k, interner) in self.keys.iter().zip(self.key_interners.iter_mut()) {
             key_ids.push(ids_of(k, frame, rows, ctx, interner)?);
         }
-        // Filters and arguments.
+        // Filters, then arguments on the rows that pass (the reference evaluates arguments only there).
         let mut passes: Vec<Option<Vec<u8>>> = Vec::with_capacity(self.aggs.len());
         let mut counts: Vec<Option<Vec<u32>>> = Vec::with_capacity(self.aggs.len());
         let mut distinct: Vec<Option<RowIds>> = Vec::with_capacity(self.aggs.len());
         let mut collected: Vec<Option<Vec<Vec<Value>>>> = Vec::with_capacity(self.aggs.len());
         for (ai, a) in self.aggs.iter_mut().enumerate() {
-            passes.push(match &a.filter {
+            let pass = match &a.filter {
                 Some(f) => Some(f.eval(frame, rows, ctx)?),
                 None => None,
-            });
+            };
+            let sub: std::borrow::Cow<'_, [u32]> = match &pass {
+                Some(p) => rows
+                    .iter()
+                    .zip(p)
+                    .filter(|(_, t)| **t == TRUE)
+                    .map(|(r, _)| *r)
+                    .collect(),
+                None => std::borrow::Cow::Borrowed(rows.as_slice()),
+            };
+            passes.push(pass);
             let (mut cnt, mut dis, mut col) = (None, None, None);
-            match (a.kind, &a.arg) {
-                (AggKind::CountRows, _) | (_, None) => {}
-                (AggKind::CountValues, Some(arg)) => cnt = Some(value_counts(arg, frame, rows, ctx)?),
-                (AggKind::Distinct, Some(arg)) => {
-                    let AggState::Distinct { interner, .. } = &mut a.state else {
-                        return Err(EvalError::Internal("distinct aggregate without interner".into()));
-                    };
-                    dis = Some(ids_of(arg, frame, rows, ctx, interner)?);
-                    if self.constants[ai].is_none() && !a.extra.is_empty() {
-                        let mut consts = Vec::new();
-                        for e in &a.extra {
-                            let v = e.eval_values(frame, &rows[..1], ctx, false)?;
-                            consts.push(v.values.into_iter().next().unwrap_or(Value::Null));
+            if !sub.is_empty() {
+                match (a.kind, &a.arg) {
+                    (AggKind::CountRows, _) | (_, None) => {}
+                    (AggKind::CountValues, Some(arg)) => {
+                        cnt = Some(value_counts(arg, frame, &sub, ctx)?)
+                    }
+                    (AggKind::Distinct, Some(arg)) => {
+                        let AggState::Distinct { interner, .. } = &mut a.state else {
+                            return Err(EvalError::Internal(
+                                "distinct aggregate without interner".into(),
+                            ));
+                        };
+                        dis = Some(ids_of(arg, frame, &sub, ctx, interner)?);
+                        if self.constants[ai].is_none() && !a.extra.is_empty() {
+                            let mut consts = Vec::new();
+                            for e in &a.extra {
+                                let v = e.eval_values(frame, &sub[..1], ctx, false)?;
+                                consts.push(v.values.into_iter().next().unwrap_or(Value::Null));
+                            }
+                            self.constants[ai] = Some(consts);
                         }
-                        self.constants[ai] = Some(consts);
                     }
-                }
-                (AggKind::Collect, Some(arg)) => {
-                    let mut per_arg = vec![arg.eval_values(frame, rows, ctx, false)?.values];
-                    for e in &a.extra {
-                        per_arg.push(e.eval_values(frame, rows, ctx, false)?.values);
+                    (AggKind::Collect, Some(arg)) => {
+                        let mut per_arg = vec![arg.eval_values(frame, &sub, ctx, false)?.values];
+                        for e in &a.extra {
+                            per_arg.push(e.eval_values(frame, &sub, ctx, false)?.values);
+                        }
+                        let mut out = Vec::with_capacity(sub.len());
+                        for i in 0..sub.len() {
+                            out.push(per_arg.iter().map(|vs| vs[i].clone()).collect());
+                        }
+                        col = Some(out);
                     }
-                    let mut out = Vec::with_capacity(rows.len());
-                    for i in 0..rows.len() {
-                        out.push(per_arg.iter().map(|vs| vs[i].clone()).collect());
-                    }
-                    col = Some(out);
                 }
             }
             counts.push(cnt);
             distinct.push(dis);
             collected.push(col);
         }
-        // Group each row and update the states.
+        // Group each row and update the states (`next[ai]` walks the passing rows of aggregate `ai`).
         let mut key = vec![0u32; self.keys.len()];
         let mut groups_of_row: Vec<u32> = Vec::new();
+        let mut next = vec![0usize; self.aggs.len()];
         for i in 0..rows.len() {
             groups_of_row.clear();
             self.cross_product(&key_ids, i, 0, &mut key, &mut groups_of_row);
             let n = self.groups.len();
-            for a in self.aggs.iter_mut() {
-                a.state.grow(n);
-            }
             for (ai, a) in self.aggs.iter_mut().enumerate() {
+                a.state.grow(n);
                 if let Some(p) = &passes[ai]
                     && p[i] != TRUE
                 {
                     continue;
                 }
+                let j = next[ai];
+                next[ai] += 1;
                 for &g in &groups_of_row {
                     let g = g as usize;
                     match &mut a.state {
                         AggState::Count(c) => {
                             c[g] += match &counts[ai] {
-                                Some(cs) => cs[i] as i64,
+                                Some(cs) => cs[j] as i64,
                                 None if a.kind == AggKind::CountRows => 1,
                                 None => 0,
                             }
                         }
                         AggState::Distinct { sets, .. } => {
                             if let Some(d) = &distinct[ai] {
-                                for &id in d.row(i) {
+                                for &id in d.row(j) {
                                     if id != NULL_ID {
                                         sets[g].insert(id);
                                     }
@@ -211,7 +232,7 @@ impl StatsSink {
                         }
                         AggState::Collect(rowsets) => {
                             if let Some(c) = &collected[ai] {
-                                rowsets[g].push(c[i].clone());
+                                rowsets[g].push(c[j].clone());
                             }
                         }
                     }
@@ -221,7 +242,14 @@ impl StatsSink {
         Ok(())
     }
 
-    fn cross_product(&mut self, key_ids: &[RowIds], i: usize, k: usize, key: &mut [u32], out: &mut Vec<u32>) {
+    fn cross_product(
+        &mut self,
+        key_ids: &[RowIds],
+        i: usize,
+        k: usize,
+        key: &mut [u32],
+        out: &mut Vec<u32>,
+    ) {
         if k == key_ids.len() {
             out.push(self.groups.group(key));
             return;
@@ -277,7 +305,9 @@ impl StatsSink {
                             .collect();
                         ctx.kernel.aggregate(call, &items, ctx.opts, &mut w)?
                     }
-                    AggState::Collect(rowsets) => ctx.kernel.aggregate(call, &rowsets[g], ctx.opts, &mut w)?,
+                    AggState::Collect(rowsets) => {
+                        ctx.kernel.aggregate(call, &rowsets[g], ctx.opts, &mut w)?
+                    }
                 };
                 if !w.lines().is_empty() {
                     let key = FailureKey {
@@ -360,7 +390,12 @@ fn ids_of(
 }
 
 /// Number of values of the leaf on each selected row (COUNT(expr)).
-fn value_counts(p: &Pred, frame: &Frame, rows: &[u32], ctx: &mut Ctx<'_>) -> Result<Vec<u32>, EvalError> {
+fn value_counts(
+    p: &Pred,
+    frame: &Frame,
+    rows: &[u32],
+    ctx: &mut Ctx<'_>,
+) -> Result<Vec<u32>, EvalError> {
     if let Some(c) = p.plain_column() {
         let col = frame.column(c)?;
         return Ok(rows.iter().map(|&r| col.count(r as usize) as u32).collect());

@@ -6,9 +6,8 @@
 
 use esql::EvalError;
 
-use crate::engine::expr::keyword_table::TRUE;
-use crate::engine::expr::predicate::{Compiler, Pred};
 use crate::engine::expr::Ctx;
+use crate::engine::expr::predicate::{Compiler, Pred};
 use crate::engine::frame::Frame;
 
 /// A compiled WHERE.
@@ -30,13 +29,7 @@ impl WhereCommand {
         if frame.selection.is_empty() {
             return Ok(());
         }
-        let tri = self.pred.eval(frame, &frame.selection, ctx)?;
-        let mut i = 0;
-        frame.selection.retain(|_| {
-            let keep = tri[i] == TRUE;
-            i += 1;
-            keep
-        });
+        frame.selection = self.pred.filter(frame, &frame.selection, ctx)?;
         Ok(())
     }
 }

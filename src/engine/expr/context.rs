@@ -13,7 +13,7 @@ use esql::{EvalError, EvalOptions, Value, Warnings};
 
 use super::keyword_table::KeywordTable;
 use crate::engine::dictionary::Dictionary;
-use crate::engine::failures::{failures_of, FailureKey, FailureLog};
+use crate::engine::failures::{FailureKey, FailureLog, failures_of};
 use crate::engine::frame::Frame;
 use crate::engine::row_kernel::RowKernel;
 
@@ -90,7 +90,14 @@ impl Ctx<'_> {
         if let Some((_, t)) = self.tables.tables.get(&key) {
             return Ok(t.clone());
         }
-        let t = Arc::new(KeywordTable::build(self.kernel, self.opts, expr, col, width, dict)?);
+        let t = Arc::new(KeywordTable::build(
+            self.kernel,
+            self.opts,
+            expr,
+            col,
+            width,
+            dict,
+        )?);
         self.tables.tables.insert(key, (dict.clone(), t.clone()));
         Ok(t)
     }

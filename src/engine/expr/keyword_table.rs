@@ -11,7 +11,7 @@ use esql::plan::Expr;
 use esql::{EvalError, EvalOptions, Value, Warnings};
 
 use crate::engine::dictionary::Dictionary;
-use crate::engine::failures::{failures_of, Failure};
+use crate::engine::failures::{Failure, failures_of};
 use crate::engine::row_kernel::RowKernel;
 
 /// Three-valued truth as stored in predicate tables: false.

@@ -11,7 +11,7 @@ use esql::plan::{Expr, ExprKind};
 use esql::{DataType, EvalError, Value};
 
 use super::context::Ctx;
-use super::keyword_table::{single_column, tri_of, FALSE, NULL, TRUE};
+use super::keyword_table::{FALSE, NULL, TRUE, single_column, tri_of};
 use crate::engine::frame::Frame;
 
 /// Whether the reference skips the right operand of AND when the left is false (and of OR when the
@@ -77,7 +77,10 @@ impl Compiler {
     /// Compiles a boolean condition.
     pub fn compile(&mut self, e: &Expr) -> Pred {
         let cols = e.columns();
-        let boolean_logic = matches!(e.kind, ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..));
+        let boolean_logic = matches!(
+            e.kind,
+            ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..)
+        );
         if cols.len() <= 1 || !boolean_logic {
             return self.leaf(e, cols);
         }
@@ -101,7 +104,10 @@ impl Compiler {
         let seq = self.next_seq;
         self.next_seq += SEQ_STRIDE;
         match cols.len() {
-            0 => Pred::Const { expr: e.clone(), seq },
+            0 => Pred::Const {
+                expr: e.clone(),
+                seq,
+            },
             1 => {
                 let node = self.next_node;
                 self.next_node += 1;
@@ -122,7 +128,9 @@ impl Compiler {
 
     /// Compiles any expression for per-row use (EVAL, STATS keys and arguments): a leaf.
     pub fn compile_value(&mut self, e: &Expr) -> Pred {
-        let cols = single_column(e).map(|c| vec![c]).unwrap_or_else(|| e.columns());
+        let cols = single_column(e)
+            .map(|c| vec![c])
+            .unwrap_or_else(|| e.columns());
         self.leaf(e, cols)
     }
 }
@@ -156,7 +164,12 @@ fn not3(a: u8) -> u8 {
 
 impl Pred {
     /// The truth value on each of `rows` (base rows of `frame`), logging failures.
-    pub fn eval(&self, frame: &Frame, rows: &[u32], ctx: &mut Ctx<'_>) -> Result<Vec<u8>, EvalError> {
+    pub fn eval(
+        &self,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Vec<u8>, EvalError> {
         match self {
             Pred::And(a, b) => {
                 let ta = a.eval(frame, rows, ctx)?;
@@ -172,6 +185,120 @@ impl Pred {
                 Ok(vals.tri)
             }
         }
+    }
+
+    /// Whether evaluating this predicate on `frame` can log no failure at all (so rows whose result is
+    /// already decided by a sibling need not evaluate it).
+    pub fn quiet(&self, frame: &Frame, ctx: &mut Ctx<'_>) -> Result<bool, EvalError> {
+        Ok(match self {
+            Pred::And(a, b) | Pred::Or(a, b) => a.quiet(frame, ctx)? && b.quiet(frame, ctx)?,
+            Pred::Not(a) => a.quiet(frame, ctx)?,
+            Pred::Const { expr, .. } => {
+                let mut w = esql::Warnings::new();
+                ctx.kernel.eval(expr, &[], ctx.opts, &mut w)?;
+                w.lines().is_empty()
+            }
+            Pred::Single {
+                col, expr, node, ..
+            } => {
+                let column = frame.column(*col)?.clone();
+                match column.keyword_ids().filter(|_| ctx.use_dictionary) {
+                    Some((dict, _)) if column.max_count <= 1 => {
+                        let dict = dict.clone();
+                        !ctx.table(*node, expr, *col, frame.columns.len(), &dict)?
+                            .any_failures
+                    }
+                    _ => false,
+                }
+            }
+            Pred::Row { .. } => false,
+        })
+    }
+
+    /// The rows (of `rows`, in order) on which the condition is `true`, logging exactly the failures
+    /// [`Pred::eval`] would.
+    pub fn filter(
+        &self,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Vec<u32>, EvalError> {
+        match self {
+            Pred::And(a, b) if b.quiet(frame, ctx)? => {
+                let ra = a.filter(frame, rows, ctx)?;
+                if ra.is_empty() {
+                    return Ok(ra);
+                }
+                b.filter(frame, &ra, ctx)
+            }
+            Pred::Or(a, b) if b.quiet(frame, ctx)? => {
+                let ra = a.filter(frame, rows, ctx)?;
+                let rest = difference(rows, &ra);
+                if rest.is_empty() {
+                    return Ok(ra);
+                }
+                let rb = b.filter(frame, &rest, ctx)?;
+                Ok(merge(&ra, &rb))
+            }
+            Pred::Single {
+                col,
+                expr,
+                node,
+                seq,
+            } => {
+                let column = frame.column(*col)?.clone();
+                if let Some((dict, ids)) = column.keyword_ids().filter(|_| ctx.use_dictionary)
+                    && column.max_count <= 1
+                {
+                    let dict = dict.clone();
+                    let table = ctx.table(*node, expr, *col, frame.columns.len(), &dict)?;
+                    let mut out = Vec::with_capacity(rows.len() / 4);
+                    if column.dense && !table.any_failures {
+                        let tri = &table.tri;
+                        out.extend(
+                            rows.iter()
+                                .copied()
+                                .filter(|&r| tri[ids[r as usize] as usize] == TRUE),
+                        );
+                        return Ok(out);
+                    }
+                    let offsets = &column.offsets;
+                    for &r in rows {
+                        let s = offsets[r as usize] as usize;
+                        let (t, failures) = if offsets[r as usize + 1] as usize == s {
+                            (table.null_tri, &table.null_failures)
+                        } else {
+                            let id = ids[s] as usize;
+                            (table.tri[id], &table.failures[id])
+                        };
+                        if !failures.is_empty() {
+                            ctx.replay_table_failures(frame, r as usize, *seq, failures);
+                        }
+                        if t == TRUE {
+                            out.push(r);
+                        }
+                    }
+                    return Ok(out);
+                }
+                self.filter_by_eval(frame, rows, ctx)
+            }
+            _ => self.filter_by_eval(frame, rows, ctx),
+        }
+    }
+
+    fn filter_by_eval(
+        &self,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Vec<u32>, EvalError> {
+        let tri = self.eval(frame, rows, ctx)?;
+        Ok(rows
+            .iter()
+            .zip(&tri)
+            .filter(|(_, t)| **t == TRUE)
+            .map(|(r, _)| *r)
+            .collect())
     }
 
     /// The values of a leaf on each of `rows`. With `tri_only`, `values` is left empty.
@@ -206,7 +333,12 @@ impl Pred {
                     }
                 }
             }
-            Pred::Single { col, expr, node, seq } => {
+            Pred::Single {
+                col,
+                expr,
+                node,
+                seq,
+            } => {
                 let column = frame.column(*col)?.clone();
                 let dict = if ctx.use_dictionary {
                     column.keyword_ids().map(|(d, _)| d.clone())
@@ -214,7 +346,16 @@ impl Pred {
                     None
                 };
                 let Some(dict) = dict else {
-                    return row_path(frame, rows, ctx, expr, &[*col], *seq, tri_only, &mut scratch);
+                    return row_path(
+                        frame,
+                        rows,
+                        ctx,
+                        expr,
+                        &[*col],
+                        *seq,
+                        tri_only,
+                        &mut scratch,
+                    );
                 };
                 let table = ctx.table(*node, expr, *col, frame.columns.len(), &dict)?;
                 let ids = column.keyword_ids().map(|(_, ids)| ids).unwrap_or(&[]);
@@ -261,7 +402,9 @@ impl Pred {
     /// True when this is a plain reference to column `c` of `t` type (no evaluation needed).
     pub fn plain_column(&self) -> Option<usize> {
         match self {
-            Pred::Single { col, expr, .. } if matches!(expr.kind, ExprKind::Column(_)) => Some(*col),
+            Pred::Single { col, expr, .. } if matches!(expr.kind, ExprKind::Column(_)) => {
+                Some(*col)
+            }
             _ => None,
         }
     }
@@ -338,7 +481,41 @@ fn combine(
 /// The type a predicate leaf produces (for building result columns).
 pub fn leaf_type(p: &Pred) -> Option<DataType> {
     match p {
-        Pred::Const { expr, .. } | Pred::Single { expr, .. } | Pred::Row { expr, .. } => Some(expr.data_type),
+        Pred::Const { expr, .. } | Pred::Single { expr, .. } | Pred::Row { expr, .. } => {
+            Some(expr.data_type)
+        }
         _ => None,
     }
+}
+
+/// `rows` minus `sub` (both ascending, `sub` ⊆ `rows`).
+fn difference(rows: &[u32], sub: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(rows.len() - sub.len());
+    let mut j = 0;
+    for &r in rows {
+        if j < sub.len() && sub[j] == r {
+            j += 1;
+        } else {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The union of two disjoint ascending lists, ascending.
+fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
