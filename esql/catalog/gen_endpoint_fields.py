@@ -22,6 +22,10 @@ import yaml
 
 STREAMS = ("process", "file", "network")
 
+# Fields every Fleet-managed data stream maps besides the package's own: Fleet's agent-id verification
+# (the package's sample events carry `event.agent_id_status`).
+FLEET_FIELDS = {"event.agent_id_status": {"type": "keyword", "ignore_above": 1024}}
+
 
 def flatten(entries, prefix=""):
     """Yields (dotted name, definition) for every entry, groups expanded."""
@@ -49,6 +53,8 @@ def lines_for(path):
         for sub in d.get("multi_fields", []) or []:
             sub_name = f"{name}.{sub['name']}"
             out[sub_name] = render(sub_name, sub, multi=True)
+    for name, d in FLEET_FIELDS.items():
+        out.setdefault(name, render(name, d, multi=False))
     return [out[k] for k in sorted(out)]
 
 

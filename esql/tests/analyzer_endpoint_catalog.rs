@@ -1,6 +1,7 @@
 //! Checks the shipped Elastic Defend field lists against the package's flat field tables in
 //! `../shared/ecs/endpoint/package_fields/*_fields_flat.tsv`: every leaf field the package maps (outside
-//! `nested` objects) is shipped with the same mapping type, and nothing else is shipped besides multi-fields.
+//! `nested` objects) is shipped with the same mapping type, and nothing else is shipped besides multi-fields
+//! and Fleet's `event.agent_id_status`.
 
 use std::path::PathBuf;
 
@@ -63,6 +64,13 @@ fn shipped_fields_match_package_tables() {
             .values()
             .filter(|f| f.multi_field_of.is_none())
             .count();
-        assert_eq!(shipped_leaves, leaves, "{stream}: shipped non-multi fields");
+        // Besides the package's fields, Fleet maps `event.agent_id_status` on every data stream.
+        let fleet = mapping.get("event.agent_id_status");
+        assert_eq!(fleet.map(|f| f.es_type.as_str()), Some("keyword"));
+        assert_eq!(
+            shipped_leaves,
+            leaves + 1,
+            "{stream}: shipped non-multi fields"
+        );
     }
 }

@@ -21,6 +21,7 @@ pub mod fold;
 pub mod grok;
 mod keep;
 pub mod literal;
+mod operators;
 pub mod scope;
 pub mod signatures;
 mod source;
@@ -113,14 +114,28 @@ pub fn analyze_full(query: &Query, catalog: &Catalog) -> Result<Analysis, Analys
         cx.unsupported(s.span, "SET is not supported by detsim");
     }
     let (source, scope) = source::analyze_source(&mut cx, &query.source);
+    if source.is_none() && scope.attrs.is_empty() {
+        // No index (or an unsupported source): every later name would be unknown.
+        return Err(AnalysisError {
+            problems: cx.problems,
+        });
+    }
     let mut scope = scope;
     let mut steps = Vec::new();
     for command in &query.commands {
         // A failed command still yields the columns it would produce (marked failed where unknown),
-        // so later problems are found too; no plan is produced once a problem is recorded.
+        // so later problems are found too; no plan is produced once a problem is recorded. After an
+        // unsupported command the columns are unknown, so analysis stops there.
         let (step, next) = cx.command(command, &scope);
         steps.extend(step);
         scope = next;
+        if cx
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::Unsupported)
+        {
+            break;
+        }
     }
     if !cx.problems.is_empty() {
         return Err(AnalysisError {
