@@ -338,6 +338,7 @@ pub const UNSUPPORTED_FUNCTIONS: &[&str] = &[
     "median_absolute_deviation",
     "weighted_avg",
     "std_dev",
+    "std_var",
     "variance",
     "sample",
     "absent",

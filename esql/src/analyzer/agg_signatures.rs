@@ -86,6 +86,8 @@ pub fn resolve(f: AggregateFunction, op: &str, args: &[Arg]) -> Result<DataType,
             expect(&args[0], "", op, numeric_msg, summable)?;
             match args[0].data_type {
                 T::Double => T::Double,
+                // spec:stats/sumOfNullConst `sum(null)` is of type null
+                T::Null => T::Null,
                 _ => T::Long,
             }
         }

@@ -73,6 +73,19 @@ fn from(cx: &mut Cx, f: &ast::FromCommand) -> (Option<Source>, Scope) {
     }
     let catalog = cx.catalog;
     let matched = catalog.resolve(&patterns);
+    // A concrete index name (no wildcard, not an exclusion) must exist, as in ES.
+    let missing: Vec<&String> = patterns
+        .iter()
+        .filter(|p| !p.contains('*') && !p.starts_with('-'))
+        .filter(|p| !matched.iter().any(|(n, _)| n == p))
+        .collect();
+    if !missing.is_empty() && !matched.is_empty() {
+        let span = f.sources.first().map(source_span).unwrap_or(f.span);
+        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+        let message = format!("Unknown index [{}]", names.join(","));
+        cx.push(span, message, super::ProblemKind::UnknownIndex);
+        return (None, Scope::default());
+    }
     if matched.is_empty() {
         let span = f.sources.first().map(source_span).unwrap_or(f.span);
         let message = format!("Unknown index [{}]", patterns.join(","));
@@ -255,7 +268,7 @@ fn row(cx: &mut Cx, r: &ast::RowCommand) -> (Option<Source>, Scope) {
                 Some(e)
             }
         });
-        entries.retain(|(n, _)| *n != name);
+        // ROW keeps repeated names (spec:row/evalRowWithNull2 `row a = 1, null, b = 2, c = null, null`).
         entries.push((name, e));
     }
     let mut scope = Scope::default();

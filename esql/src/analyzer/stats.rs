@@ -166,6 +166,7 @@ fn aggregate_field(
         Some(f) => {
             let mut r = FilterResolver {
                 scope: input,
+                keys,
                 field_text: &field_text,
             };
             let e = lower(cx, &mut r, f)?;
@@ -270,15 +271,17 @@ impl Resolver for GroupResolver<'_> {
     }
 }
 
-/// Per-aggregate WHERE filters: input columns; aggregates are not allowed.
+/// Per-aggregate WHERE filters: input columns and BY key names (spec:stats/statsWithFilteringAndGrouping
+/// `count(languages) where l > 1 … by l = languages`); aggregates are not allowed.
 struct FilterResolver<'a> {
     scope: &'a Scope,
+    keys: &'a [Group],
     field_text: &'a str,
 }
 
 impl Resolver for FilterResolver<'_> {
     fn column(&mut self, cx: &mut Cx, name: &str, span: Span) -> Option<Expr> {
-        column_ref(cx, self.scope, name, span)
+        key_or_column(cx, self.scope, self.keys, name, span)
     }
 
     fn aggregate(
@@ -305,21 +308,29 @@ struct AggArgResolver<'a> {
     outer_text: String,
 }
 
+/// A BY key name (of a `name = expr` key) stands for its expression over the input row; any other
+/// name is an input column.
+fn key_or_column(
+    cx: &mut Cx,
+    scope: &Scope,
+    keys: &[Group],
+    name: &str,
+    span: Span,
+) -> Option<Expr> {
+    if let Some(k) = keys.iter().find(|k| k.name == name && k.text != k.name) {
+        let e = k.expr.clone()?;
+        return Some(Expr {
+            text: cx.text(span).to_owned(),
+            position: cx.pos(span),
+            ..e
+        });
+    }
+    column_ref(cx, scope, name, span)
+}
+
 impl Resolver for AggArgResolver<'_> {
     fn column(&mut self, cx: &mut Cx, name: &str, span: Span) -> Option<Expr> {
-        if let Some(k) = self
-            .keys
-            .iter()
-            .find(|k| k.name == name && k.text != k.name)
-        {
-            let e = k.expr.clone()?;
-            return Some(Expr {
-                text: cx.text(span).to_owned(),
-                position: cx.pos(span),
-                ..e
-            });
-        }
-        column_ref(cx, self.scope, name, span)
+        key_or_column(cx, self.scope, self.keys, name, span)
     }
 
     fn aggregate(
