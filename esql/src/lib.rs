@@ -13,13 +13,16 @@ pub mod analyzer;
 pub mod ast;
 pub mod catalog;
 pub mod document;
+pub mod error;
 pub mod execution;
 pub mod format;
 pub mod functions;
 pub mod ingest;
 pub mod lexer;
 pub mod mapping;
+pub mod parser;
 pub mod plan;
+pub mod print;
 pub mod span;
 pub mod table;
 pub mod types;
@@ -30,11 +33,29 @@ pub mod warnings;
 pub use analyzer::{AnalysisError, analyze};
 pub use catalog::Catalog;
 pub use document::Document;
+pub use error::{ParseError, ParseErrorKind};
 pub use execution::{DataSource, EvalError, EvalOptions, Evaluator, MemorySource, TimeRange};
 pub use mapping::{FieldMapping, Mapping};
 pub use plan::{Column, Plan, Schema};
+pub use print::print;
 pub use span::{LineIndex, Position, Span};
 pub use table::ResultTable;
 pub use types::DataType;
 pub use value::Value;
 pub use warnings::Warnings;
+
+/// Parses an ES|QL query (syntax only) into its [`ast::Query`], accepting exactly what
+/// Elastic's grammar accepts; a syntax error carries ANTLR's message and position.
+///
+/// ```
+/// let q = esql::parse("FROM logs-* | WHERE process.name == \"bash\" | LIMIT 10").unwrap();
+/// assert_eq!(esql::print(&q), "FROM logs-* | WHERE process.name == \"bash\" | LIMIT 10");
+/// let err = esql::parse("FROM logs | WHERE").unwrap_err();
+/// assert_eq!(err.to_string(), "line 1:18: mismatched input '<EOF>' expecting {QUOTED_STRING, \
+///     INTEGER_LITERAL, DECIMAL_LITERAL, 'false', 'first', 'last', 'not', 'null', '?', 'true', '+', \
+///     '-', '??', NAMED_OR_POSITIONAL_PARAM, NAMED_OR_POSITIONAL_DOUBLE_PARAMS, OPENING_BRACKET, LP, \
+///     UNQUOTED_IDENTIFIER, QUOTED_IDENTIFIER}");
+/// ```
+pub fn parse(src: &str) -> Result<ast::Query, ParseError> {
+    parser::parse_query(src)
+}

@@ -83,15 +83,15 @@ impl Best {
         kind: Option<TokenKind>,
         ops: &'static [ModeOp],
     ) {
-        if let Some(end) = end {
-            if self.0.is_none_or(|b| end > b.end) {
-                self.0 = Some(Outcome {
-                    end,
-                    kind,
-                    ops,
-                    rewind_to: None,
-                });
-            }
+        if let Some(end) = end
+            && self.0.is_none_or(|b| end > b.end)
+        {
+            self.0 = Some(Outcome {
+                end,
+                kind,
+                ops,
+                rewind_to: None,
+            });
         }
     }
 }

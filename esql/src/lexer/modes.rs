@@ -576,12 +576,15 @@ fn promql(s: &mut Scan, i: usize, st: &mut State) -> Option<Outcome> {
         }
         _ => {}
     }
-    if let Some(c) = s.at(i) {
-        if !is_promql_other_excluded(c) {
-            // One character (a whole UTF-8 sequence for non-ASCII text).
-            let len = utf8_len(c);
-            b.offer(Some(i + len), Some(K::PromqlOtherQueryContent), NONE);
-        }
+    if let Some(c) = s.at(i)
+        && !is_promql_other_excluded(c)
+    {
+        // One character (a whole UTF-8 sequence for non-ASCII text).
+        b.offer(
+            Some(i + utf8_len(c)),
+            Some(K::PromqlOtherQueryContent),
+            NONE,
+        );
     }
     let out = b.0?;
     match (out.kind, s.b.get(i)) {

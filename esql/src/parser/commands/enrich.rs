@@ -1,0 +1,93 @@
+//! Commands that add columns from other indices: `ENRICH` and `LOOKUP JOIN`.
+
+use crate::ast::{EnrichCommand, EnrichPolicy, EnrichWith, JoinCommand, JoinKind};
+use crate::lexer::TokenKind as K;
+use crate::parser::{PResult, Parser};
+
+impl Parser<'_> {
+    /// `ENRICH policy (ON qualifiedNamePattern)? (WITH enrichWithClause (COMMA …)*)?`
+    pub(crate) fn parse_enrich(&mut self) -> PResult<EnrichCommand> {
+        let start = self.mark();
+        self.advance();
+        let mut follow = vec![K::On, K::With];
+        follow.extend_from_slice(self.command_end());
+        let t = self.expect_any(&[K::EnrichPolicyName, K::QuotedString], &follow)?;
+        let policy = if t.kind == K::QuotedString {
+            EnrichPolicy::Quoted(self.string_from(t))
+        } else {
+            EnrichPolicy::Unquoted(self.text(t).to_owned())
+        };
+        let on = if self.eat(K::On).is_some() {
+            Some(self.parse_pattern_checked(true)?)
+        } else {
+            None
+        };
+        let mut with = Vec::new();
+        if self.eat(K::With).is_some() {
+            loop {
+                with.push(self.parse_enrich_with()?);
+                if self.eat(K::Comma).is_none() {
+                    break;
+                }
+            }
+        }
+        Ok(EnrichCommand {
+            policy,
+            on,
+            with,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `enrichWithClause : (qualifiedNamePattern ASSIGN)? qualifiedNamePattern`
+    fn parse_enrich_with(&mut self) -> PResult<EnrichWith> {
+        let start = self.mark();
+        if !crate::parser::names::PATTERN_START.contains(&self.peek()) {
+            return Err(self.mismatch(crate::parser::names::PATTERN_START));
+        }
+        let prev = self.predict();
+        let first = self.parse_name_pattern(false)?;
+        self.resolve(prev);
+        if self.eat(K::Assign).is_some() {
+            let field = self.parse_pattern_checked(true)?;
+            return Ok(EnrichWith {
+                new_name: Some(first),
+                field,
+                span: self.span_from(start),
+            });
+        }
+        Ok(EnrichWith {
+            new_name: None,
+            field: first,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `LOOKUP JOIN indexPattern ON booleanExpression (COMMA booleanExpression)*`
+    pub(crate) fn parse_join(&mut self) -> PResult<JoinCommand> {
+        let start = self.mark();
+        self.advance();
+        self.expect(K::Join)?;
+        if !matches!(self.peek(), K::UnquotedSource | K::QuotedString) {
+            return Err(self.mismatch(&[K::QuotedString, K::UnquotedSource]));
+        }
+        let target_start = self.mark();
+        let target = self.parse_index_pattern(false)?;
+        if matches!(self.peek(), K::As | K::UnquotedSource) {
+            // The development-only `index [AS] alias` form: ANTLR reads it, then fails its
+            // predicate at the index.
+            return Err(self.no_viable_at(target_start, target_start));
+        }
+        self.expect(K::On)?;
+        let mut conditions = vec![self.parse_expr()?];
+        while self.eat(K::Comma).is_some() {
+            conditions.push(self.parse_expr()?);
+        }
+        Ok(JoinCommand {
+            kind: JoinKind::Lookup,
+            target,
+            conditions,
+            span: self.span_from(start),
+        })
+    }
+}

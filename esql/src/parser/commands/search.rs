@@ -1,0 +1,213 @@
+//! Search and inference commands: `FORK`, `COMPLETION`, `RERANK`, `FUSE` and `MMR`.
+
+use super::{QNAME_START, as_qualified_name};
+use crate::ast::{
+    CompletionCommand, Expr, ExprKind, ForkBranch, ForkCommand, FuseCommand, FuseConfig,
+    IntegerLiteral, Literal, MmrCommand, RerankCommand, Sign,
+};
+use crate::lexer::TokenKind as K;
+use crate::parser::expr::{CONSTANT_START, VALUE_START};
+use crate::parser::names::is_param;
+use crate::parser::{PResult, Parser};
+
+impl Parser<'_> {
+    /// `FORK (LP processingCommand (PIPE processingCommand)* RP)+`
+    pub(crate) fn parse_fork(&mut self) -> PResult<ForkCommand> {
+        let start = self.mark();
+        self.advance();
+        let mut branches = Vec::new();
+        let mut follow = vec![K::Lp];
+        follow.extend_from_slice(self.command_end());
+        loop {
+            let branch_start = self.mark();
+            self.expect(K::Lp)?;
+            self.enter()?;
+            self.nested += 1;
+            let mut commands = vec![self.parse_processing_command()?];
+            while self.eat(K::Pipe).is_some() {
+                commands.push(self.parse_processing_command()?);
+            }
+            self.nested -= 1;
+            self.expect_or_missing(K::Rp, &follow)?;
+            self.leave();
+            branches.push(ForkBranch {
+                commands,
+                span: self.span_from(branch_start),
+            });
+            if !self.at(K::Lp) {
+                break;
+            }
+        }
+        Ok(ForkCommand {
+            branches,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `COMPLETION (qualifiedName ASSIGN)? primaryExpression commandNamedParameters`
+    pub(crate) fn parse_completion(&mut self) -> PResult<CompletionCommand> {
+        let start = self.mark();
+        self.advance();
+        if !VALUE_START.contains(&self.peek()) {
+            return Err(self.mismatch(VALUE_START));
+        }
+        let prev = self.predict();
+        let first = self.parse_primary()?;
+        self.resolve(prev);
+        let (target, prompt) = match as_qualified_name(&first) {
+            Some(name) if self.at(K::Assign) => {
+                self.advance();
+                (Some(name), self.parse_command_primary()?)
+            }
+            _ => (None, first),
+        };
+        let options = self.parse_named_parameters()?;
+        Ok(CompletionCommand {
+            target,
+            prompt,
+            options,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `RERANK (qualifiedName ASSIGN)? constant ON fields commandNamedParameters`
+    pub(crate) fn parse_rerank(&mut self) -> PResult<RerankCommand> {
+        let start = self.mark();
+        self.advance();
+        let k = self.peek();
+        let is_target = matches!(
+            k,
+            K::UnquotedIdentifier
+                | K::QuotedIdentifier
+                | K::DoubleParams
+                | K::NamedOrPositionalDoubleParams
+        ) || (is_param(k) && matches!(self.peek_at(1), K::Assign | K::Dot));
+        let target = if is_target {
+            let name = self.parse_qualified_name(true)?;
+            self.expect(K::Assign)?;
+            Some(name)
+        } else if k == K::OpeningBracket
+            && !matches!(
+                self.peek_at(1),
+                K::QuotedString
+                    | K::IntegerLiteral
+                    | K::DecimalLiteral
+                    | K::True
+                    | K::False
+                    | K::Plus
+                    | K::Minus
+            )
+        {
+            return Err(self.dev_bracket_error(false, false));
+        } else if !CONSTANT_START.contains(&k) {
+            let mut expected = CONSTANT_START.to_vec();
+            expected.extend_from_slice(QNAME_START);
+            return Err(self.mismatch(&expected));
+        } else {
+            None
+        };
+        let query = self.parse_command_constant()?;
+        self.expect(K::On)?;
+        let on = self.parse_fields()?;
+        let options = self.parse_named_parameters()?;
+        Ok(RerankCommand {
+            target,
+            query,
+            on,
+            options,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `FUSE identifier? fuseConfiguration*`
+    pub(crate) fn parse_fuse(&mut self) -> PResult<FuseCommand> {
+        let start = self.mark();
+        self.advance();
+        let method = if matches!(self.peek(), K::UnquotedIdentifier | K::QuotedIdentifier) {
+            Some(self.parse_identifier()?)
+        } else {
+            None
+        };
+        let mut configs = Vec::new();
+        loop {
+            let config = match self.peek() {
+                K::Score => {
+                    self.advance();
+                    self.expect(K::By)?;
+                    FuseConfig::ScoreBy(self.parse_command_name()?)
+                }
+                K::Group => {
+                    self.advance();
+                    self.expect(K::By)?;
+                    FuseConfig::GroupBy(self.parse_command_name()?)
+                }
+                K::Key => {
+                    self.advance();
+                    self.expect(K::By)?;
+                    let mut keys = vec![self.parse_command_name()?];
+                    while self.eat(K::Comma).is_some() {
+                        keys.push(self.parse_command_name()?);
+                    }
+                    FuseConfig::KeyBy(keys)
+                }
+                K::With => {
+                    self.advance();
+                    FuseConfig::With(self.parse_map()?)
+                }
+                _ => break,
+            };
+            configs.push(config);
+        }
+        Ok(FuseCommand {
+            method,
+            configs,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `MMR (parameter | primaryExpression)? ON qualifiedName MMR_LIMIT integerValue
+    /// commandNamedParameters`
+    pub(crate) fn parse_mmr(&mut self) -> PResult<MmrCommand> {
+        let start = self.mark();
+        self.advance();
+        let query_vector = if self.at(K::On) {
+            None
+        } else if VALUE_START.contains(&self.peek()) {
+            Some(self.parse_primary()?)
+        } else {
+            let mut expected = VALUE_START.to_vec();
+            expected.push(K::On);
+            return Err(self.mismatch(&expected));
+        };
+        self.expect(K::On)?;
+        let on = self.parse_command_name()?;
+        self.expect(K::MmrLimit)?;
+        let limit_start = self.mark();
+        let sign = match self.peek() {
+            K::Plus => Some(Sign::Plus),
+            K::Minus => Some(Sign::Minus),
+            _ => None,
+        };
+        if sign.is_some() {
+            self.advance();
+        } else if !self.at(K::IntegerLiteral) {
+            return Err(self.mismatch(&[K::IntegerLiteral, K::Plus, K::Minus]));
+        }
+        let digits = self.expect(K::IntegerLiteral)?;
+        let limit = Expr::spanned(
+            ExprKind::Literal(Literal::Integer(IntegerLiteral {
+                sign,
+                digits: self.text(digits).to_owned(),
+            })),
+            self.span_from(limit_start),
+        );
+        let options = self.parse_named_parameters()?;
+        Ok(MmrCommand {
+            query_vector,
+            on,
+            limit,
+            options,
+            span: self.span_from(start),
+        })
+    }
+}

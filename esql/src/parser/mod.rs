@@ -1,0 +1,351 @@
+//! The ES|QL parser: a hand-written recursive-descent parser (Pratt for expressions) that accepts
+//! exactly the language of Elastic's ANTLR grammar (`EsqlBaseParser.g4`, release build) and reports
+//! syntax errors at the same token ANTLR does.
+//!
+//! ANTLR reports an error at the first token that cannot extend the input read so far into a valid
+//! query, so every decision here looks only as far as needed to reject a token the moment no
+//! alternative can use it. This file holds the cursor, the error helpers and the entry point;
+//! `expr.rs` parses expressions, `names.rs` names and patterns, `commands/` one family of commands
+//! per file (each an extra `impl Parser` block).
+
+mod commands;
+mod expr;
+mod names;
+mod precedence;
+
+use crate::Span;
+use crate::ast::Query;
+use crate::error::{ParseError, ParseErrorKind, escape};
+use crate::lexer::{LexError, LexErrorKind, Token, TokenKind, tokenize};
+
+/// Deepest nesting of expressions and subqueries accepted (deeper input is an error, never a
+/// stack overflow).
+pub const MAX_DEPTH: usize = 200;
+
+pub(crate) type PResult<T> = Result<T, ParseError>;
+
+/// The parser state: the token stream and a cursor into it.
+pub(crate) struct Parser<'a> {
+    /// The query text.
+    pub(crate) src: &'a str,
+    toks: &'a [Token],
+    pos: usize,
+    depth: usize,
+    lex_error: Option<&'a LexError>,
+    /// Start of the oldest ANTLR prediction still undecided (see `expr.rs`).
+    pub(crate) pending: Option<usize>,
+    /// How many FORK branches or subqueries enclose the current command.
+    pub(crate) nested: usize,
+}
+
+/// Parses a whole query (see [`crate::parse`]).
+pub fn parse_query(src: &str) -> Result<Query, ParseError> {
+    let lexed = tokenize(src);
+    let mut p = Parser {
+        src,
+        toks: &lexed.tokens,
+        pos: 0,
+        depth: 0,
+        lex_error: lexed.error.as_ref(),
+        pending: None,
+        nested: 0,
+    };
+    let query = p.parse_statements()?;
+    // The query is complete: ANTLR still reads the final EOF, which raises a lexer error.
+    if let Some(e) = p.lex_error {
+        return Err(p.lex_error_to_parse_error(e));
+    }
+    Ok(query)
+}
+
+impl<'a> Parser<'a> {
+    /// `statements : setCommand* query EOF`
+    fn parse_statements(&mut self) -> PResult<Query> {
+        let mut settings = Vec::new();
+        while self.at(TokenKind::Set) {
+            settings.push(self.parse_set_command()?);
+        }
+        let start = self.pos;
+        let source = self.parse_source_command()?;
+        let mut commands = Vec::new();
+        while self.at(TokenKind::Pipe) {
+            self.advance();
+            commands.push(self.parse_processing_command()?);
+        }
+        if !self.at(TokenKind::Eof) {
+            return Err(self.mismatch(&[TokenKind::Eof]));
+        }
+        let span = if settings.is_empty() {
+            self.span_from(start)
+        } else {
+            self.span_from(0)
+        };
+        Ok(Query {
+            settings,
+            source,
+            commands,
+            span,
+            text: self.src.to_owned(),
+        })
+    }
+
+    // ----- cursor -----
+
+    /// The current token.
+    #[inline]
+    pub(crate) fn tok(&self) -> Token {
+        self.toks[self.pos.min(self.toks.len() - 1)]
+    }
+
+    /// The kind of the current token.
+    #[inline]
+    pub(crate) fn peek(&self) -> TokenKind {
+        self.tok().kind
+    }
+
+    /// The kind of the token `n` positions ahead (0 = current).
+    #[inline]
+    pub(crate) fn peek_at(&self, n: usize) -> TokenKind {
+        self.toks[(self.pos + n).min(self.toks.len() - 1)].kind
+    }
+
+    /// True when the current token is `kind`.
+    #[inline]
+    pub(crate) fn at(&self, kind: TokenKind) -> bool {
+        self.peek() == kind
+    }
+
+    /// Consumes the current token (never moves past the final `Eof`).
+    #[inline]
+    pub(crate) fn advance(&mut self) -> Token {
+        let t = self.tok();
+        if self.pos < self.toks.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+
+    /// Consumes the current token if it is `kind`.
+    #[inline]
+    pub(crate) fn eat(&mut self, kind: TokenKind) -> Option<Token> {
+        if self.at(kind) {
+            Some(self.advance())
+        } else {
+            None
+        }
+    }
+
+    /// Consumes `kind` or fails like ANTLR's `match`: `extraneous input` when the token after the
+    /// current one is `kind`, else `mismatched input`.
+    pub(crate) fn expect(&mut self, kind: TokenKind) -> PResult<Token> {
+        if self.at(kind) {
+            Ok(self.advance())
+        } else {
+            Err(self.mismatch(&[kind]))
+        }
+    }
+
+    /// Like [`Parser::expect`], but reports `missing X at 'y'` when the current token is one that
+    /// may follow `kind` (ANTLR's single-token insertion).
+    pub(crate) fn expect_or_missing(
+        &mut self,
+        kind: TokenKind,
+        follow: &[TokenKind],
+    ) -> PResult<Token> {
+        self.expect_any(&[kind], follow)
+    }
+
+    /// Consumes one of `kinds`, or fails like ANTLR's `match` of a token set: `extraneous input`
+    /// (the next token fits), `missing {…} at 'y'` (the current token may follow), else
+    /// `mismatched input`.
+    pub(crate) fn expect_any(
+        &mut self,
+        kinds: &[TokenKind],
+        follow: &[TokenKind],
+    ) -> PResult<Token> {
+        if kinds.contains(&self.peek()) {
+            return Ok(self.advance());
+        }
+        let t = self.tok();
+        if t.kind != TokenKind::Eof && kinds.contains(&self.peek_at(1)) {
+            return Err(self.mismatch(kinds));
+        }
+        if follow.contains(&t.kind) {
+            let names = expected_names(kinds);
+            let missing = crate::error::expected_display(&names);
+            return Err(self.error_at(
+                self.pos,
+                ParseErrorKind::MissingToken {
+                    missing,
+                    found: self.display_token(t),
+                },
+                names,
+            ));
+        }
+        Err(self.mismatch(kinds))
+    }
+
+    /// The tokens that may follow the last token of a command: `|`, and `<EOF>` at the top level
+    /// or `)` inside a subquery or FORK branch.
+    pub(crate) fn command_end(&self) -> &'static [TokenKind] {
+        if self.nested > 0 {
+            &[TokenKind::Pipe, TokenKind::Rp]
+        } else {
+            &[TokenKind::Pipe, TokenKind::Eof]
+        }
+    }
+
+    /// The current token index (for spans and "no viable alternative" texts).
+    #[inline]
+    pub(crate) fn mark(&self) -> usize {
+        self.pos
+    }
+
+    /// The span from the start of token `start` to the end of the last consumed token.
+    pub(crate) fn span_from(&self, start: usize) -> Span {
+        let s = self.toks[start.min(self.toks.len() - 1)].span.start;
+        let e = if self.pos > start {
+            self.toks[self.pos - 1].span.end
+        } else {
+            s
+        };
+        Span {
+            start: s,
+            end: e.max(s),
+        }
+    }
+
+    /// The source text of a token.
+    pub(crate) fn text(&self, t: Token) -> &'a str {
+        t.span.slice(self.src)
+    }
+
+    /// Enters one nesting level (expressions, subqueries); fails past [`MAX_DEPTH`].
+    pub(crate) fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error_at(
+                self.pos,
+                ParseErrorKind::TooDeep { limit: MAX_DEPTH },
+                vec![],
+            ));
+        }
+        Ok(())
+    }
+
+    /// Leaves a nesting level.
+    pub(crate) fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // ----- errors -----
+
+    /// How ANTLR shows a token in messages.
+    fn display_token(&self, t: Token) -> String {
+        if t.kind == TokenKind::Eof {
+            "<EOF>".to_owned()
+        } else {
+            escape(self.text(t))
+        }
+    }
+
+    /// An error at the current token when one of `expected` was required: `extraneous input`
+    /// when the next token is expected (ANTLR's single-token deletion), else `mismatched input`.
+    pub(crate) fn mismatch(&self, expected: &[TokenKind]) -> ParseError {
+        let t = self.tok();
+        let found = self.display_token(t);
+        let kind = if t.kind != TokenKind::Eof && expected.contains(&self.peek_at(1)) {
+            ParseErrorKind::ExtraneousInput { found }
+        } else {
+            ParseErrorKind::MismatchedInput { found }
+        };
+        self.error_at(self.pos, kind, expected_names(expected))
+    }
+
+    /// The error at the end of an element of an LL(1) `x (COMMA x)*` loop: after the first
+    /// element ANTLR syncs at the loop entry (`mismatched`, or `extraneous` when the next token
+    /// fits); after later ones at the loop back edge, which always says `extraneous input`.
+    pub(crate) fn loop_error(&self, elements: usize, expected: &[TokenKind]) -> ParseError {
+        if elements < 2 {
+            return self.mismatch(expected);
+        }
+        let found = self.display_token(self.tok());
+        self.error_at(
+            self.pos,
+            ParseErrorKind::ExtraneousInput { found },
+            expected_names(expected),
+        )
+    }
+
+    /// `no viable alternative at input '…'` at the current token, quoting the input from token
+    /// `start` through it.
+    pub(crate) fn no_viable(&self, start: usize) -> ParseError {
+        self.no_viable_at(start, self.pos)
+    }
+
+    /// `no viable alternative` at token `at`, quoting from token `start`.
+    pub(crate) fn no_viable_at(&self, start: usize, at: usize) -> ParseError {
+        let last = self.toks.len() - 1;
+        let from = self.toks[start.min(last)].span.start as usize;
+        let offending = self.toks[at.min(last)];
+        let to = if offending.kind == TokenKind::Eof {
+            self.src.len()
+        } else {
+            offending.span.end as usize
+        };
+        let input = escape(self.src.get(from..to.max(from)).unwrap_or(""));
+        self.error_at(at, ParseErrorKind::NoViableAlternative { input }, vec![])
+    }
+
+    /// An error of `kind` at token `at`; if that token stands for a lexical error, the lexical
+    /// error instead (ANTLR's lexer fails first when the parser reads that far).
+    ///
+    /// ANTLR's Python runtime also lexes ahead while *reporting* an error: a `no viable
+    /// alternative` message reads the whole remaining input (`getText` fills the token buffer), and
+    /// the single-token-deletion check behind `mismatched`/`extraneous`/`missing` messages reads
+    /// the token after the offending one. A lexical error met that way is reported instead.
+    pub(crate) fn error_at(
+        &self,
+        at: usize,
+        kind: ParseErrorKind,
+        expected: Vec<String>,
+    ) -> ParseError {
+        let last = self.toks.len() - 1;
+        if let Some(e) = self.lex_error {
+            let reads_ahead = match kind {
+                ParseErrorKind::NoViableAlternative { .. } => true,
+                ParseErrorKind::MismatchedInput { .. }
+                | ParseErrorKind::ExtraneousInput { .. }
+                | ParseErrorKind::MissingToken { .. } => at + 1 >= last,
+                _ => false,
+            };
+            if at >= last || reads_ahead {
+                return self.lex_error_to_parse_error(e);
+            }
+        }
+        let t = self.toks[at.min(last)];
+        ParseError::new(self.src, t.span, kind, expected)
+    }
+
+    fn lex_error_to_parse_error(&self, e: &LexError) -> ParseError {
+        let (kind, len) = match &e.kind {
+            LexErrorKind::Unrecognized { text } => (
+                ParseErrorKind::TokenRecognition { text: text.clone() },
+                text.len(),
+            ),
+            LexErrorKind::UnbalancedClose { text } => (
+                ParseErrorKind::UnbalancedClose { text: text.clone() },
+                text.len(),
+            ),
+        };
+        ParseError::new(self.src, Span::new(e.offset, e.offset + len), kind, vec![])
+    }
+}
+
+/// Display names of `kinds`, ordered by ANTLR token type as ANTLR prints them.
+pub(crate) fn expected_names(kinds: &[TokenKind]) -> Vec<String> {
+    let mut v: Vec<TokenKind> = kinds.to_vec();
+    v.sort_by_key(|k| k.antlr_type());
+    v.dedup();
+    v.into_iter().map(|k| k.display().to_owned()).collect()
+}
