@@ -387,6 +387,31 @@ fn plans() -> Vec<(&'static str, Plan)> {
             ),
         ]),
     ));
+    let mut ext2 = source_schema();
+    ext2.push(("z", T::Long));
+    out.push((
+        "where-limit-eval-early-stop",
+        from(vec![
+            where_(p(2, eq(c(ARGS), kw("-c")))),
+            step(StepKind::Limit { count: 3 }, schema(&source_schema())),
+            step(
+                StepKind::Eval {
+                    exprs: vec![p(3, arith(ArithmeticOp::Add, c(BYTES), lit(Value::Long(1)), T::Long))],
+                    projection: (0..ext2.len()).collect(),
+                },
+                schema(&ext2),
+            ),
+        ]),
+    ));
+    out.push((
+        "expand-where-limit",
+        from(vec![
+            step(StepKind::MvExpand { column: ARGS }, schema(&source_schema())),
+            where_(or(p(2, like(c(ARGS), &["-*"])), p(3, eq(c(ETYPE), kw("end"))))),
+            step(StepKind::Limit { count: 4 }, schema(&source_schema())),
+            where_(p(4, cmp(ComparisonOp::Lt, c(BYTES), int(1000)))),
+        ]),
+    ));
     out.push((
         "keep-expand-keep",
         from(vec![
@@ -437,15 +462,19 @@ fn configs() -> Vec<(String, EngineConfig)> {
 fn optimized_engine_matches_reference_on_hand_built_plans() {
     let data = dataset(0x5eed, 400);
     let label = std::env::var("ENGINE_LABEL").unwrap_or_default();
-    let opts = EvalOptions {
-        implicit_limit: Some(1000),
-        ..EvalOptions::default()
-    };
     let mut checked = 0;
-    for (name, plan) in plans() {
+    for (limit, (name, plan)) in [Some(1000), Some(5), None]
+        .into_iter()
+        .flat_map(|l| plans().into_iter().map(move |p| (l, p)))
+    {
         if !name.contains(&label) {
             continue;
         }
+        let opts = EvalOptions {
+            implicit_limit: limit,
+            ..EvalOptions::default()
+        };
+        let name = format!("{name} (implicit limit {limit:?})");
         let expected = ReferenceEvaluator::new().run(&plan, &data, &opts).unwrap();
         for (cname, cfg) in configs() {
             let engine = OptimizedEvaluator::new(Arc::new(ReferenceKernel), cfg);

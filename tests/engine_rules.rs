@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
 use detsim::rules::{load_file, RuleFileKind};
-use esql::{Catalog, EvalOptions, Evaluator, MemorySource};
+use esql::{Catalog, DataSource, EvalOptions, Evaluator, MemorySource};
 use oracles::ReferenceEvaluator;
 
 fn workspace() -> PathBuf {

@@ -15,7 +15,7 @@ use super::expr::Ctx;
 use super::expr::context::TableCache;
 use super::failures::FailureLog;
 use super::frame::{Chunk, Frame};
-use super::pipeline::{Pipeline, rows_of};
+use super::pipeline::{Pipeline, PrefixState, rows_of};
 use super::prune::needed_columns;
 use super::row_kernel::RowKernel;
 use super::source::{ChunkConfig, scan};
@@ -76,22 +76,27 @@ pub struct Run<'a> {
     log: FailureLog,
     tables: TableCache,
     source_types: Vec<esql::DataType>,
+    state: PrefixState,
 }
 
 impl<'a> Run<'a> {
-    /// Prepares a run of `plan` (which must read FROM).
+    /// Prepares a run of `plan` (which must read FROM); `None` when the plan cannot run columnar.
     pub fn new(
         plan: &'a Plan,
         kernel: &'a dyn RowKernel,
         opts: &'a EvalOptions,
         config: EngineConfig,
-    ) -> Run<'a> {
-        let pipeline = Pipeline::compile(plan);
+    ) -> Option<Run<'a>> {
+        let pipeline = Pipeline::compile(plan, opts.implicit_limit)?;
         let sink = match pipeline.stats_sink(plan) {
             Some(s) => Sink::Stats(Box::new(s)),
             None => Sink::Rows(Vec::new()),
         };
-        Run {
+        let state = PrefixState {
+            taken: vec![0; pipeline.limits],
+            full: None,
+        };
+        Some(Run {
             plan,
             pipeline,
             kernel,
@@ -107,7 +112,13 @@ impl<'a> Run<'a> {
                 .iter()
                 .map(|c| c.data_type)
                 .collect(),
-        }
+            state,
+        })
+    }
+
+    /// True once no further source row can change the result (a LIMIT of the prefix is full, or 0).
+    pub fn done(&self) -> bool {
+        self.state.full.is_some() || self.pipeline.reads_nothing
     }
 
     /// Pushes one chunk through the prefix.
@@ -118,12 +129,13 @@ impl<'a> Run<'a> {
             opts: self.opts,
             log: &mut self.log,
             tables: &mut self.tables,
+            segment: 0,
             step: 0,
             use_dictionary: self.config.dictionary,
         };
         let mut start = 0;
         let mut b = 0u32;
-        while start < chunk.rows {
+        while start < chunk.rows && self.state.full.is_none() && !self.pipeline.reads_nothing {
             let end = (start + batch).min(chunk.rows);
             let mut frame = Frame {
                 chunk: chunk.index,
@@ -132,11 +144,14 @@ impl<'a> Run<'a> {
                 types: self.source_types.clone(),
                 rows: chunk.rows,
                 selection: (start as u32..end as u32).collect(),
+                lineage: None,
             };
-            self.pipeline.run_streaming(&mut frame, &mut ctx)?;
+            ctx.segment = 0;
+            self.pipeline.run_streaming(&mut frame, &mut ctx, &mut self.state)?;
             if !frame.selection.is_empty() {
                 match &mut self.sink {
                     Sink::Stats(s) => {
+                        ctx.segment = 1;
                         ctx.step = self.pipeline.stats.map(|k| k as u32 + 1).unwrap_or(0);
                         s.consume(&frame, &mut ctx)?
                     }
@@ -164,8 +179,20 @@ impl<'a> Run<'a> {
             mut log,
             mut tables,
             config,
+            state,
             ..
         } = self;
+        if let Some(full) = &state.full {
+            // The reference stopped reading right after the row that filled the LIMIT: drop what the
+            // batch evaluated beyond it (failures of later steps only come from rows it let through).
+            let mut cut = full.row.3.clone();
+            cut.push(full.step);
+            let cutoff = (full.row.0, full.row.1, full.row.2, cut);
+            log.retain(|k| {
+                let step = k.path.len().checked_sub(2).map(|i| k.path[i]).unwrap_or(0);
+                k.segment != 0 || step > full.step || (k.chunk, k.batch, k.row, k.path.clone()) <= cutoff
+            });
+        }
         let rows = match sink {
             Sink::Rows(rows) => rows,
             Sink::Stats(s) => {
@@ -174,6 +201,7 @@ impl<'a> Run<'a> {
                     opts,
                     log: &mut log,
                     tables: &mut tables,
+                    segment: 1,
                     step: pipeline.stats.map(|k| k as u32 + 1).unwrap_or(0),
                     use_dictionary: config.dictionary,
                 };
@@ -188,7 +216,9 @@ impl<'a> Run<'a> {
         } else {
             kernel.run_steps(pipeline.tail_input(plan), steps, rows, opts, &mut warnings)?
         };
-        if let Some(n) = opts.implicit_limit {
+        if steps.is_empty()
+            && let Some(n) = opts.implicit_limit
+        {
             rows.truncate(n);
         }
         Ok(ResultTable {
@@ -210,15 +240,25 @@ impl Evaluator for OptimizedEvaluator {
             // ROW: one constant row; nothing to vectorise.
             return self.kernel.run_plan(plan, data, opts);
         };
+        let Some(run) = Run::new(plan, self.kernel.as_ref(), opts, self.config) else {
+            // DISSECT or GROK before the first blocking step: the documented row-wise fallback.
+            return self.kernel.run_plan(plan, data, opts);
+        };
         let needed = needed_columns(plan);
-        let mut run = Run::new(plan, self.kernel.as_ref(), opts, self.config);
         let cfg = ChunkConfig {
             rows: self.config.chunk_rows.max(1),
             dictionary: self.config.dictionary,
         };
-        scan(data, from, needed.source(), cfg, opts, &mut |chunk| {
-            run.chunk(chunk)
-        })?;
-        run.finish()
+        let run = std::cell::RefCell::new(run);
+        scan(
+            data,
+            from,
+            needed.source(),
+            cfg,
+            opts,
+            &mut || run.borrow().done(),
+            &mut |chunk| run.borrow_mut().chunk(chunk),
+        )?;
+        run.into_inner().finish()
     }
 }

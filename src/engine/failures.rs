@@ -2,23 +2,30 @@
 //!
 //! Oracle twin: the single `esql::Warnings` the reference fills as it walks rows. Invariant: the engine
 //! evaluates batches, dictionary values and sub-expressions in whatever order is fastest, but every failure
-//! is logged with a [`FailureKey`] (step, chunk, batch, row, sequence within the row) that sorts exactly as
-//! the reference would have met it; [`FailureLog::replay`] then feeds them to `Warnings` in that order, so
-//! de-duplication and the 20-failure cap give the same lines.
+//! is logged with a [`FailureKey`] that sorts exactly as the reference meets failures: the reference pushes
+//! each source row through all the row-at-a-time steps of a pipeline segment before the next row (and each
+//! MV_EXPAND child through the rest before the next child), and runs a blocking step (STATS) only after its
+//! whole input — so the key is (segment, chunk, batch, row, path) where `path` lists the expansions the row
+//! went through as `(step, child)` pairs and ends with `(step, sequence within the step)`.
+//! [`FailureLog::replay`] then feeds failures to `Warnings` in key order, so de-duplication and the
+//! 20-failure cap give the same lines.
 
 use esql::{Position, Warnings};
 
 /// Where a failure happened, ordered as the reference meets failures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FailureKey {
-    /// Index of the plan step (0 is the source).
-    pub step: u32,
-    /// Chunk of the source (chunks are in scan order).
+    /// Pipeline segment: 0 for the row-at-a-time steps before the first blocking step, 1 for that
+    /// blocking step (STATS).
+    pub segment: u32,
+    /// Chunk of the source (chunks are in scan order); `u32::MAX` for a blocking step's finish.
     pub chunk: u32,
-    /// Row ordinal within the chunk, in the step's input order (after any expansion).
-    pub row: u64,
-    /// Order of evaluation within the row.
-    pub seq: u32,
+    /// Batch within the chunk.
+    pub batch: u32,
+    /// Source row within the batch's frame (or group number in a blocking step's finish).
+    pub row: u32,
+    /// Expansions `(step, child)…` then `(step, sequence)` of the failure.
+    pub path: Vec<u32>,
 }
 
 /// One failure event (or a free-form warning line when `text` is `None`).
@@ -51,17 +58,22 @@ impl FailureLog {
         self.events.push(f);
     }
 
-    /// Logs every failure recorded in `w` (a `Warnings` filled by one row evaluation), at `key` with
-    /// increasing sequence numbers.
+    /// Logs failures recorded by one evaluation at `key` (whose path ends with the sequence number;
+    /// successive failures get successive numbers).
     pub fn absorb(&mut self, key: FailureKey, recorded: &[Failure]) {
         for (i, f) in recorded.iter().enumerate() {
             let mut f = f.clone();
-            f.key = FailureKey {
-                seq: key.seq + i as u32,
-                ..key
-            };
+            f.key = key.clone();
+            if let Some(last) = f.key.path.last_mut() {
+                *last += i as u32;
+            }
             self.events.push(f);
         }
+    }
+
+    /// Keeps only the failures `keep` accepts (a LIMIT that stopped the reference early).
+    pub fn retain(&mut self, keep: impl Fn(&FailureKey) -> bool) {
+        self.events.retain(|f| keep(&f.key));
     }
 
     /// Appends another log.
@@ -76,7 +88,7 @@ impl FailureLog {
 
     /// Feeds every failure to `w` in key order (stable for equal keys).
     pub fn replay(mut self, w: &mut Warnings) {
-        self.events.sort_by_key(|f| f.key);
+        self.events.sort_by(|a, b| a.key.cmp(&b.key));
         for f in self.events {
             match f.text {
                 Some(text) => w.failure(f.position, &text, &f.exception),
@@ -166,6 +178,7 @@ mod tests {
             log.absorb(
                 FailureKey {
                     row,
+                    path: vec![1, 0],
                     ..Default::default()
                 },
                 &one,
@@ -173,10 +186,9 @@ mod tests {
         }
         log.push(Failure {
             key: FailureKey {
-                step: 0,
-                chunk: 0,
                 row: 3,
-                seq: 1,
+                path: vec![1, 1],
+                ..Default::default()
             },
             position: p1,
             text: Some("b".into()),

@@ -37,6 +37,18 @@ pub struct Frame {
     pub rows: usize,
     /// The selected base rows, in row order.
     pub selection: Vec<u32>,
+    /// Where each base row came from, once rows were expanded or compacted (`None`: base row `r` is
+    /// source row `r` of the batch).
+    pub lineage: Option<std::sync::Arc<Vec<Lineage>>>,
+}
+
+/// The origin of a frame row: its source row and the expansions `(step, child)…` it went through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lineage {
+    /// Source row within the batch's chunk.
+    pub row: u32,
+    /// Flattened `(step, child)` pairs.
+    pub path: Vec<u32>,
 }
 
 impl Frame {
@@ -67,8 +79,14 @@ impl Frame {
         }
     }
 
-    /// Failure-key row ordinal of base row `r`.
-    pub fn ordinal(&self, r: usize) -> u64 {
-        ((self.batch as u64) << 32) | r as u64
+    /// The lineage of base row `r`.
+    pub fn origin(&self, r: usize) -> Lineage {
+        match &self.lineage {
+            Some(l) => l[r].clone(),
+            None => Lineage {
+                row: r as u32,
+                path: Vec::new(),
+            },
+        }
     }
 }

@@ -22,6 +22,7 @@ pub mod evaluator;
 pub mod expr;
 pub mod failures;
 pub mod frame;
+pub mod inputs;
 pub mod pipeline;
 pub mod prune;
 pub mod reference_kernel;

@@ -1,11 +1,14 @@
 //! The compiled form of a plan: a columnar prefix (streaming steps, then an optional STATS sink) and a
 //! row-wise tail.
 //!
-//! Oracle twin: the reference running every step in order over rows. Invariant: the prefix is WHERE,
-//! EVAL, KEEP/DROP/RENAME and MV_EXPAND steps (which map a frame to a frame row-for-row as the reference's
-//! steps map rows), optionally followed by one STATS; everything after that (SORT, LIMIT, steps after
-//! STATS, DISSECT, GROK, INLINE STATS) runs row-wise through the row kernel on the prefix's output rows,
-//! which is the reference's own code path — so no step is ever approximated.
+//! Oracle twin: the reference's evaluator, which pushes rows one at a time through the row-at-a-time steps
+//! of a segment (up to the first blocking step: SORT, STATS, INLINE STATS), with LIMITs stopping the scan
+//! once full. Invariant: the prefix is exactly that first segment — WHERE, EVAL, KEEP/DROP/RENAME,
+//! MV_EXPAND and LIMIT (plus the implicit limit when the plan has no blocking step), which map a frame to a
+//! frame as the reference maps rows — optionally followed by the first blocking step when it is a STATS;
+//! the rest runs through the reference's own `run_steps`, starting at a segment boundary so warnings keep
+//! the reference's order. A first segment with DISSECT or GROK is not compiled (the plan then runs
+//! row-wise entirely).
 
 use esql::plan::{Step, StepKind};
 use esql::{DataType, EvalError, Plan, Schema, Value};
@@ -31,6 +34,13 @@ pub enum Streaming {
     Project(Vec<usize>),
     /// MV_EXPAND.
     MvExpand(usize),
+    /// LIMIT (`slot` indexes the run's counters).
+    Limit {
+        /// Maximum rows.
+        count: usize,
+        /// Counter slot.
+        slot: usize,
+    },
 }
 
 /// A streaming step with its plan position and output types.
@@ -52,6 +62,28 @@ pub struct Pipeline {
     pub stats: Option<usize>,
     /// First plan step of the row-wise tail.
     pub tail: usize,
+    /// Number of LIMIT counters.
+    pub limits: usize,
+    /// True when a LIMIT 0 in the prefix means no row is read at all.
+    pub reads_nothing: bool,
+}
+
+/// A LIMIT that filled up: the row that filled it (the reference stops right after it).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LimitFull {
+    /// Chunk, batch, source row and path of the row that filled the limit.
+    pub row: (u32, u32, u32, Vec<u32>),
+    /// The LIMIT's step number.
+    pub step: u32,
+}
+
+/// Per-run state of the prefix: LIMIT counters and the first limit that filled.
+#[derive(Debug, Default)]
+pub struct PrefixState {
+    /// Rows each LIMIT has let through.
+    pub taken: Vec<usize>,
+    /// Set when a LIMIT filled up (the scan must stop).
+    pub full: Option<LimitFull>,
 }
 
 fn types(schema: &Schema) -> Vec<DataType> {
@@ -59,31 +91,42 @@ fn types(schema: &Schema) -> Vec<DataType> {
 }
 
 impl Pipeline {
-    /// Splits `plan` into a columnar prefix and a row tail.
-    pub fn compile(plan: &Plan) -> Pipeline {
+    /// Splits `plan` into a columnar prefix and a row tail; `None` when the first segment has a step the
+    /// engine does not run columnar (DISSECT, GROK).
+    pub fn compile(plan: &Plan, implicit_limit: Option<usize>) -> Option<Pipeline> {
         let mut streaming = Vec::new();
         let mut stats = None;
         let mut tail = plan.steps.len();
+        let mut blocking = false;
+        let mut limits = 0;
         for (k, step) in plan.steps.iter().enumerate() {
             let n = k as u32 + 1;
             let op = match &step.kind {
-                StepKind::Where { condition } => {
-                    Streaming::Where(WhereCommand::new(condition, n * NODE_STRIDE))
-                }
+                StepKind::Where { condition } => Streaming::Where(WhereCommand::new(condition, n * NODE_STRIDE)),
                 StepKind::Eval { exprs, projection } => {
                     Streaming::Eval(EvalCommand::new(exprs, projection, n * NODE_STRIDE))
                 }
                 StepKind::Project { columns } => Streaming::Project(columns.clone()),
                 StepKind::MvExpand { column } => Streaming::MvExpand(*column),
+                StepKind::Limit { count } => {
+                    limits += 1;
+                    Streaming::Limit {
+                        count: *count,
+                        slot: limits - 1,
+                    }
+                }
                 StepKind::Stats(_) => {
                     stats = Some(k);
                     tail = k + 1;
+                    blocking = true;
                     break;
                 }
-                _ => {
+                StepKind::Sort { .. } | StepKind::InlineStats { .. } => {
                     tail = k;
+                    blocking = true;
                     break;
                 }
+                StepKind::Dissect(_) | StepKind::Grok(_) => return None,
             };
             streaming.push(StreamingStep {
                 step: n,
@@ -91,11 +134,33 @@ impl Pipeline {
                 types: types(&step.output),
             });
         }
-        Pipeline {
+        if !blocking && let Some(count) = implicit_limit {
+            // ES appends `| LIMIT n`: with no blocking step it belongs to the first segment.
+            limits += 1;
+            streaming.push(StreamingStep {
+                step: plan.steps.len() as u32 + 1,
+                op: Streaming::Limit {
+                    count,
+                    slot: limits - 1,
+                },
+                types: types(plan.output()),
+            });
+        }
+        let reads_nothing = streaming
+            .iter()
+            .any(|s| matches!(s.op, Streaming::Limit { count: 0, .. }));
+        Some(Pipeline {
             streaming,
             stats,
             tail,
-        }
+            limits,
+            reads_nothing,
+        })
+    }
+
+    /// True when the implicit limit was placed in the prefix (the plan has no blocking step).
+    pub fn prefix_has_implicit_limit(&self, plan: &Plan) -> bool {
+        self.tail == plan.steps.len() && self.stats.is_none()
     }
 
     /// A STATS sink for the prefix's STATS, if any.
@@ -121,8 +186,13 @@ impl Pipeline {
         &plan.steps[self.tail..]
     }
 
-    /// Runs the streaming steps on a frame.
-    pub fn run_streaming(&self, frame: &mut Frame, ctx: &mut Ctx<'_>) -> Result<(), EvalError> {
+    /// Runs the streaming steps on a frame, counting rows through LIMITs (see [`PrefixState`]).
+    pub fn run_streaming(
+        &self,
+        frame: &mut Frame,
+        ctx: &mut Ctx<'_>,
+        state: &mut PrefixState,
+    ) -> Result<(), EvalError> {
         for s in &self.streaming {
             ctx.step = s.step;
             match &s.op {
@@ -132,7 +202,24 @@ impl Pipeline {
                     e.apply(frame, ctx, s.types.clone())?
                 }
                 Streaming::Project(cols) => project::apply(frame, cols, s.types.clone()),
-                Streaming::MvExpand(c) => mv_expand::apply(frame, *c)?,
+                Streaming::MvExpand(c) => mv_expand::apply(frame, *c, s.step)?,
+                Streaming::Limit { count, slot } => {
+                    let left = count.saturating_sub(state.taken[*slot]);
+                    if frame.selection.len() >= left {
+                        frame.selection.truncate(left);
+                        if let Some(&last) = frame.selection.last() {
+                            let o = frame.origin(last as usize);
+                            let full = LimitFull {
+                                row: (frame.chunk, frame.batch, o.row, o.path),
+                                step: s.step,
+                            };
+                            if state.full.as_ref().is_none_or(|f| full < *f) {
+                                state.full = Some(full);
+                            }
+                        }
+                    }
+                    state.taken[*slot] += frame.selection.len();
+                }
             }
             if frame.selection.is_empty() {
                 break;
@@ -147,6 +234,8 @@ pub fn compact(frame: &mut Frame) {
     if frame.selection.len() == frame.rows {
         return;
     }
+    let lineage: Vec<super::frame::Lineage> = frame.selection.iter().map(|&r| frame.origin(r as usize)).collect();
+    frame.lineage = Some(std::sync::Arc::new(lineage));
     frame.columns = frame
         .columns
         .iter()

@@ -4,15 +4,11 @@
 //! method calls the reference's own function for the job (`expr::eval`, the command functions,
 //! `aggregates::finish`, `ReferenceEvaluator::run`) with a `Context` carrying the caller's warnings and
 //! clock, so the engine's borrowed semantics are the reference's, never a copy of them. `run_steps`
-//! dispatches each step to the reference's command function exactly as `ReferenceEvaluator::run` does.
+//! is the reference's own `evaluator::run_steps` (pipelines, early-stopping limits, implicit limit).
 
-use esql::plan::StepKind;
 use esql::plan::{AggregateCall, Expr, Step};
 use esql::{
     DataSource, EvalError, EvalOptions, Evaluator, Plan, ResultTable, Schema, Value, Warnings,
-};
-use oracles::reference::commands::{
-    dissect, eval, grok, inline_stats, limit, mv_expand, project, sort, stats, where_,
 };
 use oracles::reference::{Context, ReferenceEvaluator, aggregates, expr};
 
@@ -55,27 +51,7 @@ impl RowKernel for ReferenceKernel {
     ) -> Result<Vec<Vec<Value>>, EvalError> {
         let _ = input;
         with_context(opts, warnings, |ctx| {
-            let mut rows = rows;
-            for step in steps {
-                rows = match &step.kind {
-                    StepKind::Where { condition } => where_::where_(condition, rows, ctx)?,
-                    StepKind::Eval { exprs, projection } => {
-                        eval::eval_step(exprs, projection, rows, ctx)?
-                    }
-                    StepKind::Stats(agg) => stats::stats(agg, rows, ctx)?,
-                    StepKind::InlineStats {
-                        aggregation,
-                        projection,
-                    } => inline_stats::inline_stats(aggregation, projection, rows, ctx)?,
-                    StepKind::Project { columns } => project::project(columns, rows)?,
-                    StepKind::Sort { keys } => sort::sort(keys, rows, ctx)?,
-                    StepKind::Limit { count } => limit::limit(*count, rows),
-                    StepKind::MvExpand { column } => mv_expand::mv_expand(*column, rows)?,
-                    StepKind::Dissect(d) => dissect::dissect_step(d, rows, ctx)?,
-                    StepKind::Grok(g) => grok::grok_step(g, rows, ctx)?,
-                };
-            }
-            Ok(rows)
+            oracles::reference::evaluator::run_steps(steps, rows, opts.implicit_limit, ctx)
         })
     }
 

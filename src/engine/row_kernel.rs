@@ -22,7 +22,8 @@ pub trait RowKernel: Send + Sync {
         warnings: &mut Warnings,
     ) -> Result<Value, EvalError>;
 
-    /// Runs `steps` over `rows` (laid out as `input`) exactly as the reference runs them.
+    /// Runs `steps`, then `opts.implicit_limit`, over `rows` (laid out as `input`) exactly as the
+    /// reference runs a plan's steps; `steps` must start at a segment boundary (a blocking step).
     fn run_steps(
         &self,
         input: &Schema,

@@ -144,13 +144,15 @@ impl<'a> ChunkBuilder<'a> {
     }
 }
 
-/// Scans every index `from` matches in `data`, calling `on_chunk` with chunks of its documents.
+/// Scans every index `from` matches in `data`, calling `on_chunk` with chunks of its documents, until
+/// `done` says no further document matters (the rest of the scan then skips documents).
 pub fn scan(
     data: &dyn DataSource,
     from: &FromSource,
     needed: &[bool],
     cfg: ChunkConfig,
     opts: &EvalOptions,
+    done: &mut dyn FnMut() -> bool,
     on_chunk: &mut dyn FnMut(Chunk) -> Result<(), EvalError>,
 ) -> Result<(), EvalError> {
     let catalog = data.catalog();
@@ -160,8 +162,12 @@ pub fn scan(
         .map(|(n, _)| n.to_owned())
         .collect();
     let mut builder = ChunkBuilder::new(from, needed, cfg);
+    let mut stopped = done();
     for index in &indices {
         data.scan(index, &mut |doc| {
+            if stopped {
+                return Ok(());
+            }
             if let Some(tr) = &opts.time_range
                 && !in_time_range(doc, tr)
             {
@@ -169,11 +175,12 @@ pub fn scan(
             }
             if let Some(chunk) = builder.push(doc, index) {
                 on_chunk(chunk)?;
+                stopped = done();
             }
             Ok(())
         })?;
     }
-    if let Some(chunk) = builder.finish() {
+    if !stopped && let Some(chunk) = builder.finish() {
         on_chunk(chunk)?;
     }
     Ok(())

@@ -311,10 +311,11 @@ impl StatsSink {
                 };
                 if !w.lines().is_empty() {
                     let key = FailureKey {
-                        step: ctx.step,
+                        segment: ctx.segment,
                         chunk: u32::MAX,
-                        row: g as u64,
-                        seq: ai as u32 * 64,
+                        batch: 0,
+                        row: g as u32,
+                        path: vec![ai as u32 * 64],
                     };
                     ctx.log.absorb(key, &failures_of(&w));
                 }
@@ -329,10 +330,11 @@ impl StatsSink {
                         let v = ctx.kernel.eval(e, &row, ctx.opts, &mut w)?;
                         if !w.lines().is_empty() {
                             let key = FailureKey {
-                                step: ctx.step,
+                                segment: ctx.segment,
                                 chunk: u32::MAX,
-                                row: g as u64,
-                                seq: 1_000_000 + oi as u32 * 64,
+                                batch: 0,
+                                row: g as u32,
+                                path: vec![1_000_000 + oi as u32 * 64],
                             };
                             ctx.log.absorb(key, &failures_of(&w));
                         }

@@ -45,7 +45,9 @@ pub struct Ctx<'a> {
     pub log: &'a mut FailureLog,
     /// Dictionary tables.
     pub tables: &'a mut TableCache,
-    /// Plan step being evaluated (failure keys sort by it first).
+    /// Pipeline segment being evaluated (see `FailureKey`).
+    pub segment: u32,
+    /// Plan step being evaluated (1-based).
     pub step: u32,
     /// Whether keyword dictionaries may be used (off in tests that check the plain path).
     pub use_dictionary: bool,
@@ -66,12 +68,7 @@ impl Ctx<'_> {
         let mut w = Warnings::new();
         let v = self.kernel.eval(expr, scratch, self.opts, &mut w)?;
         if !w.lines().is_empty() {
-            let key = FailureKey {
-                step: self.step,
-                chunk: frame.chunk,
-                row: frame.ordinal(r),
-                seq,
-            };
+            let key = self.key(frame, r, seq);
             self.log.absorb(key, &failures_of(&w));
         }
         Ok(v)
@@ -110,12 +107,22 @@ impl Ctx<'_> {
         seq: u32,
         failures: &[crate::engine::failures::Failure],
     ) {
-        let key = FailureKey {
-            step: self.step,
-            chunk: frame.chunk,
-            row: frame.ordinal(r),
-            seq,
-        };
+        let key = self.key(frame, r, seq);
         self.log.absorb(key, failures);
+    }
+
+    /// The failure key of base row `r` of `frame` in the current step, at sequence `seq`.
+    pub fn key(&self, frame: &Frame, r: usize, seq: u32) -> FailureKey {
+        let origin = frame.origin(r);
+        let mut path = origin.path;
+        path.push(self.step);
+        path.push(seq);
+        FailureKey {
+            segment: self.segment,
+            chunk: frame.chunk,
+            batch: frame.batch,
+            row: origin.row,
+            path,
+        }
     }
 }

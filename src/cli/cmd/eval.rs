@@ -1,0 +1,218 @@
+//! `detsim eval`: run a rule's query over NDJSON data with the optimized (or reference) evaluator.
+//!
+//! The rule file's first ES|QL query is parsed and analyzed against the shipped Elastic Defend catalog;
+//! `--data` folders and files give `<index>.ndjson` files, indexed through `esql::ingest`. Results go to
+//! stdout as a table, JSON rows, or the `_query` API response (`--format esql`); warnings and notices go to
+//! stderr. With `--now`, `NOW()` is that instant, and a detection rule's `from` look-back becomes the
+//! time-range filter on its `timestamp_override` (or `@timestamp`), as Kibana's rule executor applies it.
+//! A malformed or rejected NDJSON line stops the run with its file and line (`--on-error fail`, the
+//! default) or is counted and reported (`--on-error skip`).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, anyhow};
+use clap::{Args, ValueEnum};
+use detsim::engine::inputs::ndjson_files::{OnError, load};
+use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use detsim::rules::{RuleFileKind, load_file};
+use esql::table::value_to_json;
+use esql::{Catalog, EvalOptions, Evaluator, ResultTable, TimeRange};
+use oracles::ReferenceEvaluator;
+
+use crate::cli::exit::ExitStatus;
+
+/// Which evaluator runs the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineKind {
+    /// The columnar engine.
+    Optimized,
+    /// The row-at-a-time reference evaluator.
+    Reference,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// An aligned, readable table.
+    Table,
+    /// One JSON object per row (`{"column": value, …}`), one per line.
+    Json,
+    /// The body of Elasticsearch's `_query` response.
+    Esql,
+}
+
+/// What to do with malformed or rejected NDJSON lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnErrorArg {
+    /// Stop with the file and line of the first bad line.
+    Fail,
+    /// Count bad lines, report them on stderr, and go on.
+    Skip,
+}
+
+/// Flags of `detsim eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The rule: a detection-rule TOML, a hunting TOML (first ES|QL query) or an `.esql` file.
+    #[arg(long, value_name = "FILE")]
+    pub rule: PathBuf,
+    /// Dataset folders (their `*.ndjson` files) or `<index>.ndjson` files.
+    #[arg(long, value_name = "DIR|FILE", required = true, num_args = 1..)]
+    pub data: Vec<PathBuf>,
+    /// The evaluator.
+    #[arg(long, value_enum, default_value = "optimized")]
+    pub engine: EngineKind,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// The evaluation instant (RFC 3339, e.g. `2026-01-01T12:00:00Z`, or epoch milliseconds).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Malformed NDJSON lines: fail (default) or skip and count.
+    #[arg(long, value_enum, default_value = "fail")]
+    pub on_error: OnErrorArg,
+}
+
+fn parse_now(text: &str) -> anyhow::Result<i64> {
+    esql::ingest::date::parse_strict_date_optional_time(text)
+        .or_else(|| esql::ingest::date::parse_epoch_millis(text))
+        .and_then(esql::ingest::date::nanos_to_millis)
+        .ok_or_else(|| anyhow!("--now: cannot read [{text}] as a date (RFC 3339 or epoch milliseconds)"))
+}
+
+/// Runs `detsim eval`.
+pub fn run(args: EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let file = load_file(&args.rule).map_err(|e| anyhow!("{}", e.message()))?;
+    let query = file
+        .queries
+        .first()
+        .ok_or_else(|| anyhow!("{}: no ES|QL query in this file", args.rule.display()))?;
+    let catalog = Catalog::elastic_defend();
+    let ast = esql::parse(&query.text).map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
+    let plan = esql::analyze(&ast, &catalog).map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
+
+    let mut opts = EvalOptions::default();
+    if let Some(now) = &args.now {
+        opts.now_millis = parse_now(now)?;
+        if let RuleFileKind::Detection(rule) = &file.kind
+            && let Some(from) = rule.from
+        {
+            opts.time_range = Some(TimeRange {
+                field: rule.timestamp_override.clone().unwrap_or_else(|| "@timestamp".into()),
+                start: opts.now_millis - from.as_millis() as i64,
+                end: opts.now_millis,
+            });
+        }
+    }
+
+    let on_error = match args.on_error {
+        OnErrorArg::Fail => OnError::Fail,
+        OnErrorArg::Skip => OnError::Skip,
+    };
+    let loaded = load(&args.data, &catalog, on_error).context("loading --data")?;
+    for f in &loaded.unmapped_files {
+        writeln!(err, "notice: {}: no mapping for this index name; not loaded", f.display())?;
+    }
+    if loaded.skipped > 0 {
+        writeln!(err, "warning: skipped {} malformed or rejected NDJSON lines", loaded.skipped)?;
+        for e in &loaded.first_errors {
+            writeln!(err, "  {}:{}: {}", e.file.as_deref().unwrap_or("<input>"), e.line, e.error)?;
+        }
+    }
+
+    let table = match args.engine {
+        EngineKind::Optimized => {
+            OptimizedEvaluator::new(Arc::new(ReferenceKernel), EngineConfig::default()).run(&plan, &loaded.source, &opts)
+        }
+        EngineKind::Reference => ReferenceEvaluator::new().run(&plan, &loaded.source, &opts),
+    }
+    .map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
+
+    for w in &table.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
+    match args.format {
+        Format::Esql => writeln!(out, "{}", table.to_query_json())?,
+        Format::Json => write_json_rows(out, &table)?,
+        Format::Table => write_table(out, &table)?,
+    }
+    if loaded.documents == 0 {
+        writeln!(err, "notice: no documents were loaded from --data")?;
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn write_json_rows(out: &mut dyn Write, t: &ResultTable) -> std::io::Result<()> {
+    for row in &t.rows {
+        let mut obj = serde_json::Map::new();
+        for (c, v) in t.columns.iter().zip(row) {
+            obj.insert(c.name.clone(), value_to_json(v));
+        }
+        writeln!(out, "{}", serde_json::Value::Object(obj))?;
+    }
+    Ok(())
+}
+
+/// Writes an aligned table: a header of `name (type)`, then one line per row.
+pub fn write_table(out: &mut dyn Write, t: &ResultTable) -> std::io::Result<()> {
+    let header: Vec<String> = t
+        .columns
+        .iter()
+        .map(|c| format!("{} ({})", c.name, c.data_type))
+        .collect();
+    let cells: Vec<Vec<String>> = t.rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |out: &mut dyn Write, items: &[String]| -> std::io::Result<()> {
+        let parts: Vec<String> = items
+            .iter()
+            .zip(&widths)
+            .map(|(s, w)| format!("{s}{}", " ".repeat(w - s.chars().count())))
+            .collect();
+        writeln!(out, "{}", parts.join(" | ").trim_end())
+    };
+    line(out, &header)?;
+    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"))?;
+    for row in &cells {
+        line(out, row)?;
+    }
+    writeln!(out, "({} rows)", t.rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use esql::{Column, DataType, Value};
+
+    #[test]
+    fn table_aligns_columns_and_counts_rows() {
+        let t = ResultTable {
+            columns: vec![Column::new("a", DataType::Keyword), Column::new("n", DataType::Long)],
+            rows: vec![
+                vec![Value::keyword("xyz"), Value::Long(1)],
+                vec![Value::Multi(vec![Value::keyword("p"), Value::keyword("q")]), Value::Null],
+            ],
+            warnings: vec![],
+        };
+        let mut buf = Vec::new();
+        write_table(&mut buf, &t).unwrap();
+        let s = String::from_utf8(buf).unwrap();
+        assert_eq!(
+            s,
+            "a (keyword) | n (long)\n------------+---------\nxyz         | 1\n[p, q]      | null\n(2 rows)\n"
+        );
+    }
+
+    #[test]
+    fn now_reads_rfc3339_and_epoch_millis() {
+        assert_eq!(parse_now("1970-01-01T00:00:01Z").unwrap(), 1000);
+        assert_eq!(parse_now("1500").unwrap(), 1500);
+        assert!(parse_now("yesterday").is_err());
+    }
+}
