@@ -30,6 +30,8 @@ pub enum Command {
     Parse(ParseArgs),
     /// Parse and analyze queries against the shipped Elastic Defend mappings.
     Check(CheckArgs),
+    /// Run a rule's query over NDJSON data and print the results.
+    Eval(super::cmd::eval::EvalArgs),
 }
 
 /// Flags of `detsim parse`.

@@ -2,4 +2,5 @@
 //! writes results to `out`, notices to `err`, and returns `Err` only for fatal errors.
 
 pub mod check;
+pub mod eval;
 pub mod parse;
