@@ -65,10 +65,8 @@ pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, LoadError> {
     Ok(files)
 }
 
-/// The front end detsim ships: `esql::parse` then `esql::analyze`.
+/// The front end detsim ships: `esql::parser::parse_query` then `esql::analyze`.
 pub fn esql_front_end(query: &str, catalog: &esql::Catalog) -> Result<esql::Plan, FrontEndError> {
-    let _ = (query, catalog);
-    Err(FrontEndError::Parse(
-        "esql::parse is not available yet".into(),
-    ))
+    let ast = esql::parser::parse_query(query).map_err(|e| FrontEndError::Parse(e.to_string()))?;
+    esql::analyze(&ast, catalog).map_err(|e| FrontEndError::Analyze(e.to_string()))
 }
