@@ -15,8 +15,48 @@ use crate::time::Timestamp;
 
 /// `process.entity_id` for an image of `pid` started at `start` on the agent `agent_id`.
 pub fn entity_id(agent_id: &str, pid: u32, start: Timestamp) -> String {
-    let raw = format!("{agent_id}-{pid}-{}", start.filetime_text());
-    STANDARD.encode(raw.as_bytes())
+    // Written without `format!`: this runs for every fork and exec.
+    let mut raw = [0u8; 160];
+    let mut n = 0;
+    let mut put = |bytes: &[u8]| {
+        let end = (n + bytes.len()).min(raw.len());
+        raw[n..end].copy_from_slice(&bytes[..end - n]);
+        n = end;
+    };
+    put(agent_id.as_bytes());
+    put(b"-");
+    let mut digits = [0u8; 20];
+    put(decimal(u64::from(pid), &mut digits));
+    put(b"-");
+    let secs = start.0.div_euclid(crate::time::NANOS_PER_SEC) + crate::time::FILETIME_UNIX_OFFSET_SECS;
+    let nanos = start.0.rem_euclid(crate::time::NANOS_PER_SEC) as u64;
+    put(decimal(secs.max(0) as u64, &mut digits));
+    if nanos == 0 {
+        put(b".0");
+    } else {
+        put(b".");
+        let mut frac = [b'0'; 9];
+        let mut v = nanos;
+        for slot in frac.iter_mut().rev() {
+            *slot = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        put(&frac);
+    }
+    STANDARD.encode(&raw[..n])
+}
+
+/// Writes `v` in decimal at the end of `buf` and returns the digits.
+fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            return &buf[i..];
+        }
+    }
 }
 
 /// The digit alphabet of event ids; `+` is the zero digit (so small counters look like `+++++K2J`).

@@ -13,7 +13,7 @@ pub use document::{Body, Event, FileAction, FileBody, FileInfo, Label, LabelledE
 pub use host::{HostInfo, OsInfo};
 pub use ids::{EventId, entity_id};
 pub use process::{
-    Account, EntryMeta, FullProcess, Hashes, LeaderBlock, LeaderKind, ParentBlock, Proc, SlimProcess,
+    Account, Ancestry, EntryMeta, MAX_ANCESTRY, FullProcess, Hashes, LeaderBlock, LeaderKind, ParentBlock, Proc, SlimProcess,
 };
 
 /// The data streams generated events go to.

@@ -64,6 +64,37 @@ pub struct EntryMeta {
     pub source_ip: Option<Arc<str>>,
 }
 
+/// `process.Ext.ancestry` as a shared, persistent list (nearest ancestor first): a child's list is
+/// one new node in front of its parent's, so creating a process costs O(1) whatever the depth.
+#[derive(Debug)]
+pub struct Ancestry {
+    /// The nearest ancestor's entity id.
+    pub entity_id: Arc<str>,
+    /// The rest of the list.
+    pub rest: Option<Arc<Ancestry>>,
+}
+
+/// The longest `process.Ext.ancestry` written.
+pub const MAX_ANCESTRY: usize = 32;
+
+impl Ancestry {
+    /// A list with `entity_id` in front of `rest`.
+    pub fn push(entity_id: &Arc<str>, rest: &Option<Arc<Ancestry>>) -> Option<Arc<Ancestry>> {
+        Some(Arc::new(Ancestry { entity_id: entity_id.clone(), rest: rest.clone() }))
+    }
+
+    /// The entity ids, nearest first, at most [`MAX_ANCESTRY`].
+    pub fn iter(list: &Option<Arc<Ancestry>>) -> impl Iterator<Item = &str> + Clone {
+        let mut cur = list.as_deref();
+        std::iter::from_fn(move || {
+            let node = cur?;
+            cur = node.rest.as_deref();
+            Some(&*node.entity_id)
+        })
+        .take(MAX_ANCESTRY)
+    }
+}
+
 /// One process image.
 #[derive(Debug, Clone)]
 pub struct Proc {
@@ -110,7 +141,7 @@ pub struct Proc {
     /// Entry metadata, carried by entry leaders.
     pub entry_meta: Option<Arc<EntryMeta>>,
     /// Ancestor entity ids, nearest first (pre-exec image, parent, …, pid 1).
-    pub ancestry: Arc<[Arc<str>]>,
+    pub ancestry: Option<Arc<Ancestry>>,
     /// The pre-exec image of this pid (exec images only).
     pub previous: Option<Arc<Proc>>,
 }
@@ -313,12 +344,18 @@ impl Serialize for Previous<'_> {
 }
 
 /// `{"ancestry": [...]}` under `process.Ext`.
-struct Ext<'a>(&'a [Arc<str>]);
+struct Ext<'a>(&'a Option<Arc<Ancestry>>);
 
 impl Serialize for Ext<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct List<'a>(&'a Option<Arc<Ancestry>>);
+        impl Serialize for List<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(Ancestry::iter(self.0))
+            }
+        }
         let mut m = s.serialize_map(Some(1))?;
-        m.serialize_entry("ancestry", &StrList(self.0))?;
+        m.serialize_entry("ancestry", &List(self.0))?;
         m.end()
     }
 }

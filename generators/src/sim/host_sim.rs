@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::activity::Activity;
 use super::procs::{Deferred, ProcTable};
 use super::reservations::Reservations;
-use super::script::{Merge, OpKind, Script};
+use super::script::{Merge, Op, OpKind, Script};
 use crate::event::{Body, Event, EventId, FileBody, FileInfo, Label, ProcessActions, ProcessBody};
 use crate::fleet::HostSpec;
 use crate::rng::SimRng;
@@ -222,14 +222,16 @@ impl HostSim {
                 }
             }
         }
-        while run.next < run.script.ops.len() {
-            let at = run.t0.plus(run.script.ops[run.next].at);
+        let ops = std::mem::take(&mut run.script.ops);
+        while run.next < ops.len() {
+            let at = run.t0.plus(ops[run.next].at);
             if at > now {
+                run.script.ops = ops;
                 self.schedule(at, Task::Script(run));
                 return;
             }
             if !run.failed {
-                self.play(&mut run, at);
+                self.play(&mut run, &ops, at);
             }
             run.next += 1;
         }
@@ -240,25 +242,25 @@ impl HostSim {
         }
     }
 
-    fn next_exec_exe(run: &ScriptRun, slot: usize) -> Option<Arc<str>> {
-        run.script.ops[run.next + 1..].iter().find_map(|op| match &op.kind {
+    fn next_exec_exe(run: &ScriptRun, ops: &[Op], slot: usize) -> Option<Arc<str>> {
+        ops[run.next + 1..].iter().find_map(|op| match &op.kind {
             OpKind::Exec { slot: s, spec, .. } if *s == slot => Some(spec.executable.clone()),
             _ => None,
         })
     }
 
-    fn play(&mut self, run: &mut ScriptRun, t: Timestamp) {
-        let op = run.script.ops[run.next].clone();
+    fn play(&mut self, run: &mut ScriptRun, ops: &[Op], t: Timestamp) {
+        let op = &ops[run.next];
         let label = op.label.clone();
-        match op.kind {
-            OpKind::Fork { slot, parent, exec_follows } => {
+        match &op.kind {
+            &OpKind::Fork { slot, parent, exec_follows } => {
                 let Some(ppid) = run.pids[parent].filter(|p| self.table.get(*p).is_some()) else {
                     self.stats.stale_ops += 1;
                     return;
                 };
                 if !run.script.attack
                     && exec_follows
-                    && let Some(exe) = Self::next_exec_exe(run, slot)
+                    && let Some(exe) = Self::next_exec_exe(run, ops, slot)
                     && let Some(pimg) = self.table.image(ppid)
                     && self.params.reservations.masks(&exe, &pimg.executable, t)
                 {
@@ -268,7 +270,7 @@ impl HostSim {
                 let Some(child) = self.table.fork(ppid, t) else { return };
                 run.pids[slot] = Some(child.pid);
                 let merge = exec_follows && {
-                    let policy = run.script.ops[run.next + 1..].iter().find_map(|o| match &o.kind {
+                    let policy = ops[run.next + 1..].iter().find_map(|o| match &o.kind {
                         OpKind::Exec { slot: s, merge, .. } if *s == slot => Some(*merge),
                         _ => None,
                     });
@@ -284,10 +286,11 @@ impl HostSim {
                 }
             }
             OpKind::Exec { slot, spec, short, merge } => {
+                let (slot, short, merge) = (*slot, *short, *merge);
                 let Some(pid) = run.pids[slot].filter(|p| self.table.get(*p).is_some()) else {
                     return;
                 };
-                if self.table.exec(pid, t, &spec).is_none() {
+                if self.table.exec(pid, t, spec).is_none() {
                     return;
                 }
                 if run.merged[slot] {
@@ -309,17 +312,18 @@ impl HostSim {
                 }
             }
             OpKind::File { slot, action, path, from, size, entropy } => {
+                let (slot, action, size, entropy) = (*slot, *action, *size, *entropy);
                 let Some(img) = run.pids[slot].and_then(|p| self.table.image(p)) else {
                     if run.pids[slot].is_some() {
                         self.stats.stale_ops += 1;
                     }
                     return;
                 };
-                let header = entropy.map(|_| Arc::<str>::from(header_for(&path)));
-                let file = FileInfo { path, size, entropy, header_bytes: header, original_path: from };
+                let header = entropy.map(|_| Arc::<str>::from(header_for(path)));
+                let file = FileInfo { path: path.clone(), size, entropy, header_bytes: header, original_path: from.clone() };
                 self.emit(t, Body::File(FileBody { action, process: img, file: Arc::new(file) }), label);
             }
-            OpKind::Exit { slot, code } => {
+            &OpKind::Exit { slot, code } => {
                 let Some(pid) = run.pids[slot] else { return };
                 let Some(entry) = self.table.exit(pid) else {
                     self.stats.stale_ops += 1;
@@ -334,6 +338,7 @@ impl HostSim {
                 self.emit(t, Body::Process(body), label);
             }
             OpKind::Select { slot, selector } => {
+                let slot = *slot;
                 let candidates: Vec<u32> = self
                     .table
                     .iter()

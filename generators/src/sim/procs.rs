@@ -9,14 +9,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::event::{Account, EntryMeta, Hashes, Label, Proc, ProcessActions, entity_id};
+use crate::event::{Account, Ancestry, EntryMeta, Hashes, Label, Proc, ProcessActions, entity_id};
 use crate::rng::{hash_str, mix64};
 use crate::time::Timestamp;
 
 /// Linux `pid_max` on 64-bit systemd hosts.
 pub const PID_MAX: u32 = 4_194_304;
-/// The longest `process.Ext.ancestry` kept.
-pub const MAX_ANCESTRY: usize = 32;
 
 /// Capabilities of a process running with euid 0.
 pub const ROOT_CAPS: &[&str] = &[
@@ -142,7 +140,7 @@ pub struct ProcTable {
     next_pid: u32,
     agent_id: Arc<str>,
     distro_key: &'static str,
-    hashes: BTreeMap<Arc<str>, Arc<Hashes>>,
+    exe_info: BTreeMap<Arc<str>, (Arc<str>, Arc<Hashes>)>,
 }
 
 fn hex_digest(seed: u64, len: usize) -> String {
@@ -170,7 +168,7 @@ fn basename(path: &str) -> &str {
 impl ProcTable {
     /// An empty table; pids start at `first_pid`.
     pub fn new(agent_id: Arc<str>, distro_key: &'static str, first_pid: u32) -> ProcTable {
-        ProcTable { entries: BTreeMap::new(), next_pid: first_pid.clamp(300, PID_MAX - 1), agent_id, distro_key, hashes: BTreeMap::new() }
+        ProcTable { entries: BTreeMap::new(), next_pid: first_pid.clamp(300, PID_MAX - 1), agent_id, distro_key, exe_info: BTreeMap::new() }
     }
 
     /// The live process `pid`.
@@ -214,9 +212,10 @@ impl ProcTable {
         }
     }
 
-    fn hashes_for(&mut self, exe: &Arc<str>) -> Arc<Hashes> {
-        if let Some(h) = self.hashes.get(exe) {
-            return h.clone();
+    /// The base name and hashes of an executable (cached per host).
+    fn exe_info(&mut self, exe: &Arc<str>) -> (Arc<str>, Arc<Hashes>) {
+        if let Some(info) = self.exe_info.get(exe) {
+            return info.clone();
         }
         let seed = hash_str(exe) ^ hash_str(self.distro_key);
         let h = Arc::new(Hashes {
@@ -224,16 +223,11 @@ impl ProcTable {
             sha1: hex_digest(seed ^ 2, 40).into(),
             sha256: hex_digest(seed ^ 3, 64).into(),
         });
-        self.hashes.insert(exe.clone(), h.clone());
-        h
+        let info = (Arc::<str>::from(basename(exe)), h);
+        self.exe_info.insert(exe.clone(), info.clone());
+        info
     }
 
-    fn ancestry(first: &Arc<str>, rest: &[Arc<str>]) -> Arc<[Arc<str>]> {
-        let mut v = Vec::with_capacity((rest.len() + 1).min(MAX_ANCESTRY));
-        v.push(first.clone());
-        v.extend(rest.iter().take(MAX_ANCESTRY - 1).cloned());
-        v.into()
-    }
 
     fn insert(&mut self, proc: Arc<Proc>) {
         if let Some(parent) = &proc.parent
@@ -283,9 +277,9 @@ impl ProcTable {
         };
         let cwd = spec.cwd.clone().or_else(|| base.map(|b| b.working_directory.clone())).unwrap_or_else(|| "/".into());
         let ancestry = match (previous, parent) {
-            (Some(prev), _) => Self::ancestry(&prev.entity_id, &prev.ancestry),
-            (None, Some(par)) => Self::ancestry(&par.entity_id, &par.ancestry),
-            (None, None) => Arc::from(Vec::new()),
+            (Some(prev), _) => Ancestry::push(&prev.entity_id, &prev.ancestry),
+            (None, Some(par)) => Ancestry::push(&par.entity_id, &par.ancestry),
+            (None, None) => None,
         };
         let (mut group_leader, mut session_leader, mut entry_leader, mut entry_meta) = match base {
             Some(b) if previous.is_some() => {
@@ -310,9 +304,16 @@ impl ProcTable {
             entry_leader = None;
             entry_meta = Some(meta.clone());
         }
-        let name: Arc<str> = basename(&spec.executable).into();
-        let command_line: Arc<str> = spec.args.iter().map(|a| &**a).collect::<Vec<_>>().join(" ").into();
-        let hash = Some(self.hashes_for(&spec.executable));
+        let (name, hash) = self.exe_info(&spec.executable);
+        let hash = Some(hash);
+        let mut cl = String::with_capacity(spec.args.iter().map(|a| a.len() + 1).sum());
+        for (i, a) in spec.args.iter().enumerate() {
+            if i > 0 {
+                cl.push(' ');
+            }
+            cl.push_str(a);
+        }
+        let command_line: Arc<str> = cl.into();
         let interactive = tty.is_some() && !matches!(spec.tty, TtyMode::Detach);
         Arc::new(Proc {
             pid,
@@ -354,7 +355,7 @@ impl ProcTable {
         child.session_leader = Some(Self::leader_of(&par, &par.session_leader));
         child.entry_leader = Some(Self::leader_of(&par, &par.entry_leader));
         child.entry_meta = None;
-        child.ancestry = Self::ancestry(&par.entity_id, &par.ancestry);
+        child.ancestry = Ancestry::push(&par.entity_id, &par.ancestry);
         child.previous = None;
         let child = Arc::new(child);
         self.insert(child.clone());
@@ -424,12 +425,13 @@ mod tests {
         assert_eq!(init.pid, 1);
         let sh = t.fork(1, Timestamp(10)).unwrap();
         assert_eq!(sh.parent.as_ref().unwrap().pid, 1);
-        assert_eq!(sh.ancestry[0], init.entity_id);
+        assert_eq!(Ancestry::iter(&sh.ancestry).next(), Some(&*init.entity_id));
         let img = t.exec(sh.pid, Timestamp(20), &ExecSpec::new("/usr/bin/bash", &["bash"]).job()).unwrap();
         assert_eq!(img.pid, sh.pid);
         assert_ne!(img.entity_id, sh.entity_id);
         assert_eq!(img.previous.as_ref().unwrap().entity_id, sh.entity_id);
-        assert_eq!(img.ancestry[0], sh.entity_id);
+        let anc: Vec<&str> = Ancestry::iter(&img.ancestry).collect();
+        assert_eq!(anc, [&*sh.entity_id, &*init.entity_id]);
         assert!(img.group_leader.is_none());
         let child = t.fork(img.pid, Timestamp(30)).unwrap();
         assert_eq!(child.group_leader.as_ref().unwrap().pid, img.pid);

@@ -90,7 +90,7 @@ pub struct Selector {
     pub name: Option<String>,
     /// Glob on `process.executable`.
     pub executable: Option<String>,
-    /// Exact `user.name`.
+    /// Exact `user.name`, or `!name` for any other user.
     pub user: Option<String>,
 }
 
@@ -99,7 +99,10 @@ impl Selector {
     pub fn matches(&self, p: &Proc) -> bool {
         self.name.as_deref().is_none_or(|g| glob_match(g, &p.name))
             && self.executable.as_deref().is_none_or(|g| glob_match(g, &p.executable))
-            && self.user.as_deref().is_none_or(|u| u == &*p.user.name)
+            && self.user.as_deref().is_none_or(|u| match u.strip_prefix('!') {
+                Some(not) => not != &*p.user.name,
+                None => u == &*p.user.name,
+            })
     }
 }
 
