@@ -1,15 +1,20 @@
-//! [`ReferenceEvaluator`]: runs a [`Plan`] step by step, row at a time.
+//! [`ReferenceEvaluator`]: runs a [`Plan`] row at a time.
 //!
-//! The source (FROM or ROW) produces rows; each step maps the rows of the previous step to its own
-//! (checking that every row has as many values as the step's schema has columns); the implicit limit of
-//! [`EvalOptions`] applies last, as ES appends `| LIMIT 1000`. Warnings are collected in one
-//! [`Context`] and returned with the table.
+//! The source (FROM or ROW) produces rows. Steps that look at one row at a time (WHERE, EVAL, KEEP/DROP/
+//! RENAME, MV_EXPAND, DISSECT, GROK, LIMIT) form a pipeline each row is pushed through, so a LIMIT stops
+//! reading as soon as it is full (as ES's limit push-down does; `ROW` with seven 30-value columns
+//! expanded and limited to 10 must not build 30^7 rows, spec:mv_expand/explosion). Steps that need all
+//! rows (SORT, STATS, INLINE STATS) collect the pipeline's output, run, and feed the next pipeline.
+//! The implicit limit of [`EvalOptions`] is a final LIMIT, as ES appends `| LIMIT 1000`. Every step's
+//! rows are checked against its schema's width. Warnings go to one [`Context`].
 
-use esql::plan::{Source, StepKind};
+use std::ops::ControlFlow;
+
+use esql::plan::{Source, Step, StepKind};
 use esql::{DataSource, EvalError, EvalOptions, Evaluator, Plan, ResultTable};
 
 use super::commands::{
-    dissect, eval, from, grok, inline_stats, limit, mv_expand, project, row, sort, stats, where_,
+    dissect, eval, from, grok, inline_stats, mv_expand, row, sort, stats, where_,
 };
 use super::{Context, Row};
 
@@ -24,14 +29,195 @@ impl ReferenceEvaluator {
     }
 }
 
-fn check_width(rows: &[Row], width: usize, what: &str) -> Result<(), EvalError> {
-    match rows.iter().find(|r| r.len() != width) {
-        Some(r) => Err(EvalError::Internal(format!(
-            "{what} produced a row of {} values for {width} columns",
-            r.len()
-        ))),
-        None => Ok(()),
+/// A pipeline operation: a plan step or the implicit limit.
+#[derive(Debug, Clone, Copy)]
+enum Op<'a> {
+    Step(&'a Step),
+    ImplicitLimit(usize),
+}
+
+impl Op<'_> {
+    fn needs_all_rows(&self) -> bool {
+        matches!(
+            self,
+            Op::Step(Step {
+                kind: StepKind::Sort { .. } | StepKind::Stats(_) | StepKind::InlineStats { .. },
+                ..
+            })
+        )
     }
+}
+
+fn check_width(row: &Row, width: usize) -> Result<(), EvalError> {
+    if row.len() == width {
+        Ok(())
+    } else {
+        Err(EvalError::Internal(format!(
+            "a step produced a row of {} values for {width} columns",
+            row.len()
+        )))
+    }
+}
+
+/// Pushes rows through row-at-a-time operations, counting what each LIMIT let through.
+struct Pipeline<'a> {
+    ops: &'a [Op<'a>],
+    taken: Vec<usize>,
+    out: Vec<Row>,
+}
+
+impl<'a> Pipeline<'a> {
+    fn new(ops: &'a [Op<'a>]) -> Pipeline<'a> {
+        Pipeline {
+            ops,
+            taken: vec![0; ops.len()],
+            out: Vec::new(),
+        }
+    }
+
+    /// Pushes `row` into operation `i`; `Break` when no further input can reach the output.
+    fn push(
+        &mut self,
+        i: usize,
+        row: Row,
+        ctx: &mut Context,
+    ) -> Result<ControlFlow<()>, EvalError> {
+        let Some(op) = self.ops.get(i) else {
+            self.out.push(row);
+            return Ok(ControlFlow::Continue(()));
+        };
+        let count = match op {
+            Op::ImplicitLimit(n) => *n,
+            Op::Step(step) => {
+                let next = match &step.kind {
+                    StepKind::Limit { count } => {
+                        return self.limit(i, *count, row, ctx);
+                    }
+                    StepKind::Where { condition } => {
+                        if !where_::keep(condition, &row, ctx)? {
+                            return Ok(ControlFlow::Continue(()));
+                        }
+                        row
+                    }
+                    StepKind::Eval { exprs, projection } => {
+                        eval::eval_row(exprs, projection, row, ctx)?
+                    }
+                    StepKind::Project { columns } => eval::project(&row, columns)?,
+                    StepKind::Dissect(d) => dissect::dissect_row(d, row, ctx)?,
+                    StepKind::Grok(g) => grok::grok_row(g, row, ctx)?,
+                    StepKind::MvExpand { column } => {
+                        for r in mv_expand::expand_row(*column, row)? {
+                            check_width(&r, step.output.len())?;
+                            if self.push(i + 1, r, ctx)?.is_break() {
+                                return Ok(ControlFlow::Break(()));
+                            }
+                        }
+                        return Ok(ControlFlow::Continue(()));
+                    }
+                    StepKind::Sort { .. } | StepKind::Stats(_) | StepKind::InlineStats { .. } => {
+                        return Err(EvalError::Internal(
+                            "a blocking step inside a pipeline".into(),
+                        ));
+                    }
+                };
+                check_width(&next, step.output.len())?;
+                return self.push(i + 1, next, ctx);
+            }
+        };
+        self.limit(i, count, row, ctx)
+    }
+
+    fn limit(
+        &mut self,
+        i: usize,
+        count: usize,
+        row: Row,
+        ctx: &mut Context,
+    ) -> Result<ControlFlow<()>, EvalError> {
+        if self.taken[i] >= count {
+            return Ok(ControlFlow::Break(()));
+        }
+        self.taken[i] += 1;
+        let flow = self.push(i + 1, row, ctx)?;
+        if self.taken[i] >= count {
+            Ok(ControlFlow::Break(()))
+        } else {
+            Ok(flow)
+        }
+    }
+}
+
+/// Runs row-at-a-time `ops` over `rows`.
+fn run_pipeline(ops: &[Op<'_>], rows: Vec<Row>, ctx: &mut Context) -> Result<Vec<Row>, EvalError> {
+    let mut p = Pipeline::new(ops);
+    // A LIMIT 0 takes nothing: check before the first row.
+    if ops.iter().enumerate().any(|(i, op)| match op {
+        Op::ImplicitLimit(0) => true,
+        Op::Step(Step {
+            kind: StepKind::Limit { count: 0 },
+            ..
+        }) => p.taken[i] == 0,
+        _ => false,
+    }) {
+        return Ok(Vec::new());
+    }
+    for row in rows {
+        if p.push(0, row, ctx)?.is_break() {
+            break;
+        }
+    }
+    Ok(p.out)
+}
+
+/// Runs a step that needs all rows.
+fn run_blocking(step: &Step, rows: Vec<Row>, ctx: &mut Context) -> Result<Vec<Row>, EvalError> {
+    let out = match &step.kind {
+        StepKind::Sort { keys } => sort::sort(keys, rows, ctx)?,
+        StepKind::Stats(agg) => stats::stats(agg, rows, ctx)?,
+        StepKind::InlineStats {
+            aggregation,
+            projection,
+        } => inline_stats::inline_stats(aggregation, projection, rows, ctx)?,
+        other => {
+            return Err(EvalError::Internal(format!(
+                "{other:?} is not a blocking step"
+            )));
+        }
+    };
+    for r in &out {
+        check_width(r, step.output.len())?;
+    }
+    Ok(out)
+}
+
+/// Runs `steps`, then the implicit limit, over `rows` exactly as [`ReferenceEvaluator::run`] runs a
+/// plan's steps after its source (pipelines between blocking steps, early-stopping LIMITs). The optimized
+/// engine (`src/engine/`) runs the steps after its columnar prefix through this.
+pub fn run_steps(
+    steps: &[Step],
+    rows: Vec<Row>,
+    implicit_limit: Option<usize>,
+    ctx: &mut Context,
+) -> Result<Vec<Row>, EvalError> {
+    let mut rows = rows;
+    let mut ops: Vec<Op<'_>> = steps.iter().map(Op::Step).collect();
+    if let Some(n) = implicit_limit {
+        ops.push(Op::ImplicitLimit(n));
+    }
+    let mut start = 0;
+    while start <= ops.len() {
+        let end = ops[start..]
+            .iter()
+            .position(Op::needs_all_rows)
+            .map_or(ops.len(), |p| start + p);
+        rows = run_pipeline(&ops[start..end], rows, ctx)?;
+        match ops.get(end) {
+            Some(Op::Step(step)) => rows = run_blocking(step, rows, ctx)?,
+            _ => break,
+        }
+        start = end + 1;
+    }
+    Ok(rows)
 }
 
 impl Evaluator for ReferenceEvaluator {
@@ -46,29 +232,25 @@ impl Evaluator for ReferenceEvaluator {
             Source::From(f) => from::from(f, data, opts)?,
             Source::Row(r) => row::row(r, &mut ctx)?,
         };
-        check_width(&rows, plan.source.output().len(), "the source")?;
-        for step in &plan.steps {
-            rows = match &step.kind {
-                StepKind::Where { condition } => where_::where_(condition, rows, &mut ctx)?,
-                StepKind::Eval { exprs, projection } => {
-                    eval::eval_step(exprs, projection, rows, &mut ctx)?
-                }
-                StepKind::Stats(agg) => stats::stats(agg, rows, &mut ctx)?,
-                StepKind::InlineStats {
-                    aggregation,
-                    projection,
-                } => inline_stats::inline_stats(aggregation, projection, rows, &mut ctx)?,
-                StepKind::Project { columns } => project::project(columns, rows)?,
-                StepKind::Sort { keys } => sort::sort(keys, rows, &mut ctx)?,
-                StepKind::Limit { count } => limit::limit(*count, rows),
-                StepKind::MvExpand { column } => mv_expand::mv_expand(*column, rows)?,
-                StepKind::Dissect(d) => dissect::dissect_step(d, rows, &mut ctx)?,
-                StepKind::Grok(g) => grok::grok_step(g, rows, &mut ctx)?,
-            };
-            check_width(&rows, step.output.len(), "a step")?;
+        for r in &rows {
+            check_width(r, plan.source.output().len())?;
         }
+        let mut ops: Vec<Op<'_>> = plan.steps.iter().map(Op::Step).collect();
         if let Some(n) = opts.implicit_limit {
-            rows = limit::limit(n, rows);
+            ops.push(Op::ImplicitLimit(n));
+        }
+        let mut start = 0;
+        while start <= ops.len() {
+            let end = ops[start..]
+                .iter()
+                .position(Op::needs_all_rows)
+                .map_or(ops.len(), |p| start + p);
+            rows = run_pipeline(&ops[start..end], rows, &mut ctx)?;
+            match ops.get(end) {
+                Some(Op::Step(step)) => rows = run_blocking(step, rows, &mut ctx)?,
+                _ => break,
+            }
+            start = end + 1;
         }
         Ok(ResultTable {
             columns: plan.output().columns.clone(),

@@ -7,16 +7,42 @@ use esql::plan::AggregateCall;
 
 use super::Args;
 
-/// `COUNT(*)` / `COUNT(expr)`.
-pub fn count(call: &AggregateCall, rows: &[Args]) -> Value {
-    if call.args.is_empty() {
-        return Value::Long(rows.len() as i64);
+/// The running count.
+#[derive(Debug, Clone)]
+pub struct CountState {
+    rows: bool,
+    n: i64,
+}
+
+impl CountState {
+    /// `COUNT(*)`/`COUNT()` count rows, `COUNT(expr)` values.
+    pub fn new(call: &AggregateCall) -> CountState {
+        CountState {
+            rows: call.args.is_empty(),
+            n: 0,
+        }
     }
-    Value::Long(
-        rows.iter()
-            .map(|r| r.first().map(Value::count).unwrap_or(0) as i64)
-            .sum(),
-    )
+
+    /// Adds one row.
+    pub fn add(&mut self, args: &Args) {
+        self.n += if self.rows {
+            1
+        } else {
+            args.first().map(Value::count).unwrap_or(0) as i64
+        };
+    }
+
+    /// The count, a long.
+    pub fn finish(&self) -> Value {
+        Value::Long(self.n)
+    }
+}
+
+/// `COUNT(*)` / `COUNT(expr)` over whole rows.
+pub fn count(call: &AggregateCall, rows: &[Args]) -> Value {
+    let mut s = CountState::new(call);
+    rows.iter().for_each(|r| s.add(r));
+    s.finish()
 }
 
 #[cfg(test)]

@@ -40,34 +40,31 @@ pub fn es_hash(v: &Value) -> Option<u64> {
     })
 }
 
-/// `COUNT_DISTINCT` over the rows' arguments.
-pub fn count_distinct(call: &AggregateCall, rows: &[Args]) -> Result<Value, EvalError> {
-    let Some(field) = call.args.first() else {
-        return Err(EvalError::Internal(format!(
-            "[{}] without argument",
-            call.text
-        )));
+/// The running state of one COUNT_DISTINCT.
+#[derive(Debug, Clone)]
+pub enum DistinctState {
+    /// A constant argument: ES's surrogate counts its distinct values.
+    Constant(i64),
+    /// Booleans: which of false and true were seen.
+    Boolean(bool, bool),
+    /// Everything else: ES's sketch.
+    Sketch(HyperLogLogPlusPlus),
+}
+
+fn precision_threshold(call: &AggregateCall) -> Result<i64, EvalError> {
+    let Some(p) = call.args.get(1) else {
+        return Ok(DEFAULT_PRECISION);
     };
-    if field.columns().is_empty() {
-        let mut scratch = Context::new(0);
-        let v = eval(field, &[], &mut scratch)?;
-        return Ok(Value::Long(dedupe(v.values()).len() as i64));
-    }
-    let threshold = match call.args.get(1) {
-        None => DEFAULT_PRECISION,
-        Some(p) => {
-            let mut scratch = Context::new(0);
-            match eval(p, &[], &mut scratch)? {
-                Value::Integer(i) => i as i64,
-                Value::Long(i) => i as i32 as i64,
-                Value::UnsignedLong(u) => u as i32 as i64,
-                other => {
-                    return Err(EvalError::Execution(format!(
-                        "[{}]: precision must be a constant whole number, got {other:?}",
-                        call.text
-                    )));
-                }
-            }
+    let mut scratch = Context::new(0);
+    let threshold = match eval(p, &[], &mut scratch)? {
+        Value::Integer(i) => i as i64,
+        Value::Long(i) => i as i32 as i64,
+        Value::UnsignedLong(u) => u as i32 as i64,
+        other => {
+            return Err(EvalError::Execution(format!(
+                "[{}]: precision must be a constant whole number, got {other:?}",
+                call.text
+            )));
         }
     };
     if threshold < 0 {
@@ -76,34 +73,84 @@ pub fn count_distinct(call: &AggregateCall, rows: &[Args]) -> Result<Value, Eval
             call.text
         )));
     }
-    let values = super::first_arg_values(rows);
-    match field.data_type {
-        DataType::Boolean => {
-            let (f, t) = (
-                values.contains(&Value::Boolean(false)),
-                values.contains(&Value::Boolean(true)),
-            );
-            return Ok(Value::Long(f as i64 + t as i64));
+    Ok(threshold)
+}
+
+impl DistinctState {
+    /// The state for `call`.
+    pub fn new(call: &AggregateCall) -> Result<DistinctState, EvalError> {
+        let Some(field) = call.args.first() else {
+            return Err(EvalError::Internal(format!(
+                "[{}] without argument",
+                call.text
+            )));
+        };
+        if field.columns().is_empty() {
+            let mut scratch = Context::new(0);
+            let v = eval(field, &[], &mut scratch)?;
+            return Ok(DistinctState::Constant(dedupe(v.values()).len() as i64));
         }
-        DataType::Version | DataType::UnsignedLong => {
-            return Err(EvalError::Unsupported(format!(
+        match field.data_type {
+            DataType::Boolean => Ok(DistinctState::Boolean(false, false)),
+            DataType::Version | DataType::UnsignedLong => Err(EvalError::Unsupported(format!(
                 "COUNT_DISTINCT of {} in [{}]",
                 field.data_type, call.text
-            )));
+            ))),
+            _ => Ok(DistinctState::Sketch(HyperLogLogPlusPlus::new(
+                precision_from_threshold(precision_threshold(call)?),
+            ))),
         }
-        _ => {}
     }
-    let mut sketch = HyperLogLogPlusPlus::new(precision_from_threshold(threshold));
-    for v in &values {
-        let hash = es_hash(v).ok_or_else(|| {
-            EvalError::Unsupported(format!("COUNT_DISTINCT of {v:?} in [{}]", call.text))
-        })?;
-        sketch.collect(hash);
+
+    /// Adds one row.
+    pub fn add(&mut self, call: &AggregateCall, args: &Args) -> Result<(), EvalError> {
+        let values = args.first().map(Value::values).unwrap_or(&[]);
+        match self {
+            DistinctState::Constant(_) => {}
+            DistinctState::Boolean(f, t) => {
+                for v in values {
+                    match v {
+                        Value::Boolean(false) => *f = true,
+                        Value::Boolean(true) => *t = true,
+                        _ => {}
+                    }
+                }
+            }
+            DistinctState::Sketch(sketch) => {
+                for v in values {
+                    let hash = es_hash(v).ok_or_else(|| {
+                        EvalError::Unsupported(format!(
+                            "COUNT_DISTINCT of {v:?} in [{}]",
+                            call.text
+                        ))
+                    })?;
+                    sketch.collect(hash);
+                }
+            }
+        }
+        Ok(())
     }
-    sketch
-        .cardinality()
-        .map(|n| Value::Long(n as i64))
-        .map_err(|e| EvalError::Unsupported(format!("{e} in [{}]", call.text)))
+
+    /// The count ES reports.
+    pub fn finish(&self, call: &AggregateCall) -> Result<Value, EvalError> {
+        match self {
+            DistinctState::Constant(n) => Ok(Value::Long(*n)),
+            DistinctState::Boolean(f, t) => Ok(Value::Long(*f as i64 + *t as i64)),
+            DistinctState::Sketch(sketch) => sketch
+                .cardinality()
+                .map(|n| Value::Long(n as i64))
+                .map_err(|e| EvalError::Unsupported(format!("{e} in [{}]", call.text))),
+        }
+    }
+}
+
+/// `COUNT_DISTINCT` over whole rows.
+pub fn count_distinct(call: &AggregateCall, rows: &[Args]) -> Result<Value, EvalError> {
+    let mut s = DistinctState::new(call)?;
+    for r in rows {
+        s.add(call, r)?;
+    }
+    s.finish(call)
 }
 
 #[cfg(test)]

@@ -6,18 +6,53 @@ use std::cmp::Ordering;
 
 use esql::Value;
 
-use super::{Args, first_arg_values};
+use esql::functions::AggregateFunction;
+use esql::plan::AggregateCall;
+
+use super::Args;
 use crate::reference::expr::comparison::order;
 
-fn extreme(rows: &[Args], want: Ordering) -> Value {
-    let mut best: Option<Value> = None;
-    for v in first_arg_values(rows) {
-        best = Some(match best {
-            Some(b) if order(&v, &b) != Some(want) => b,
-            _ => v,
-        });
+/// The running minimum or maximum.
+#[derive(Debug, Clone)]
+pub struct ExtremeState {
+    want: Ordering,
+    best: Option<Value>,
+}
+
+impl ExtremeState {
+    /// For MIN (`Less`) or MAX (`Greater`).
+    pub fn new(call: &AggregateCall) -> ExtremeState {
+        let want = if call.function == AggregateFunction::Max {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        };
+        ExtremeState { want, best: None }
     }
-    best.unwrap_or(Value::Null)
+
+    /// Adds one row.
+    pub fn add(&mut self, args: &Args) {
+        for v in args.first().map(Value::values).unwrap_or(&[]) {
+            let replace = match &self.best {
+                Some(b) => order(v, b) == Some(self.want),
+                None => true,
+            };
+            if replace {
+                self.best = Some(v.clone());
+            }
+        }
+    }
+
+    /// The extreme value, null when there was none.
+    pub fn finish(&self) -> Value {
+        self.best.clone().unwrap_or(Value::Null)
+    }
+}
+
+fn extreme(rows: &[Args], want: Ordering) -> Value {
+    let mut s = ExtremeState { want, best: None };
+    rows.iter().for_each(|r| s.add(r));
+    s.finish()
 }
 
 /// `MIN(expr)`.

@@ -1,8 +1,10 @@
 //! The STATS aggregate functions. SEMANTICS.md §2.6.
 //!
-//! The reference keeps it literal: for each group, every aggregate remembers the evaluated arguments of
-//! every input row that passed its `WHERE` filter, in input order, and [`finish`] computes the result
-//! from that list. Aggregates skip nulls and read every value of a multi-value (`COUNT([1,2])` is 2).
+//! Each group holds one [`Accumulator`] per aggregate. Rows are added one at a time (their evaluated
+//! arguments, when the aggregate's `WHERE` filter passed) and [`Accumulator::finish`] gives the result.
+//! COUNT, SUM, AVG, MIN, MAX, VALUES and COUNT_DISTINCT keep running state; the others keep the
+//! argument lists of their rows and compute from the whole list. Aggregates skip nulls and read every
+//! value of a multi-value (`COUNT([1,2])` is 2).
 
 pub mod count;
 pub mod count_distinct;
@@ -29,23 +31,84 @@ pub fn first_arg_values(rows: &[Args]) -> Vec<Value> {
         .collect()
 }
 
-/// Computes the result of `call` over the argument lists of its rows.
-pub fn finish(call: &AggregateCall, rows: &[Args], ctx: &mut Context) -> Result<Value, EvalError> {
-    match call.function {
-        A::Count => Ok(count::count(call, rows)),
-        A::CountDistinct => count_distinct::count_distinct(call, rows),
-        A::Sum => Ok(sum_avg::sum(call, rows, ctx)),
-        A::Avg => Ok(sum_avg::avg(call, rows, ctx)),
-        A::Min => Ok(min_max::min(rows)),
-        A::Max => Ok(min_max::max(rows)),
-        A::Values => Ok(values::values(rows)),
-        A::Median => Ok(median::median(rows)),
-        A::First => first_last::first(call, rows),
-        A::Last => first_last::last(call, rows),
-        A::Top => first_last::top(call, rows),
-        other => Err(EvalError::Unsupported(format!(
-            "aggregate [{}] in the reference evaluator",
-            other.name()
-        ))),
+/// The running state of one aggregate in one group.
+#[derive(Debug, Clone)]
+pub enum Accumulator {
+    /// COUNT.
+    Count(count::CountState),
+    /// SUM and AVG.
+    Sum(sum_avg::SumState),
+    /// MIN and MAX.
+    Extreme(min_max::ExtremeState),
+    /// VALUES.
+    Values(values::ValuesState),
+    /// COUNT_DISTINCT.
+    CountDistinct(count_distinct::DistinctState),
+    /// Everything else: the rows' arguments.
+    Rows(Vec<Args>),
+}
+
+impl Accumulator {
+    /// An empty accumulator for `call`.
+    pub fn new(call: &AggregateCall) -> Result<Accumulator, EvalError> {
+        Ok(match call.function {
+            A::Count => Accumulator::Count(count::CountState::new(call)),
+            A::Sum | A::Avg => Accumulator::Sum(sum_avg::SumState::new(call)),
+            A::Min | A::Max => Accumulator::Extreme(min_max::ExtremeState::new(call)),
+            A::Values => Accumulator::Values(values::ValuesState::default()),
+            A::CountDistinct => {
+                Accumulator::CountDistinct(count_distinct::DistinctState::new(call)?)
+            }
+            A::Median | A::First | A::Last | A::Top => Accumulator::Rows(Vec::new()),
+            other => {
+                return Err(EvalError::Unsupported(format!(
+                    "aggregate [{}] in the reference evaluator",
+                    other.name()
+                )));
+            }
+        })
     }
+
+    /// Adds one row's arguments.
+    pub fn add(&mut self, call: &AggregateCall, args: &Args) -> Result<(), EvalError> {
+        match self {
+            Accumulator::Count(s) => s.add(args),
+            Accumulator::Sum(s) => s.add(args),
+            Accumulator::Extreme(s) => s.add(args),
+            Accumulator::Values(s) => s.add(args),
+            Accumulator::CountDistinct(s) => s.add(call, args)?,
+            Accumulator::Rows(rows) => rows.push(args.clone()),
+        }
+        Ok(())
+    }
+
+    /// The aggregate's result.
+    pub fn finish(&self, call: &AggregateCall, ctx: &mut Context) -> Result<Value, EvalError> {
+        match self {
+            Accumulator::Count(s) => Ok(s.finish()),
+            Accumulator::Sum(s) => Ok(s.finish(call, ctx)),
+            Accumulator::Extreme(s) => Ok(s.finish()),
+            Accumulator::Values(s) => Ok(s.finish()),
+            Accumulator::CountDistinct(s) => s.finish(call),
+            Accumulator::Rows(rows) => match call.function {
+                A::Median => Ok(median::median(rows)),
+                A::First => first_last::first(call, rows),
+                A::Last => first_last::last(call, rows),
+                A::Top => first_last::top(call, rows),
+                other => Err(EvalError::Internal(format!(
+                    "{} kept as rows",
+                    other.name()
+                ))),
+            },
+        }
+    }
+}
+
+/// Computes the result of `call` over the argument lists of its rows (all at once).
+pub fn finish(call: &AggregateCall, rows: &[Args], ctx: &mut Context) -> Result<Value, EvalError> {
+    let mut acc = Accumulator::new(call)?;
+    for r in rows {
+        acc.add(call, r)?;
+    }
+    acc.finish(call, ctx)
 }

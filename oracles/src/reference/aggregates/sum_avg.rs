@@ -8,7 +8,7 @@
 use esql::plan::AggregateCall;
 use esql::{DataType, Value};
 
-use super::{Args, first_arg_values};
+use super::Args;
 use crate::reference::Context;
 
 /// ES's `CompensatedSum` (Kahan summation).
@@ -57,71 +57,107 @@ fn overflow(call: &AggregateCall, ctx: &mut Context, what: &str) -> Value {
     Value::Null
 }
 
-/// Sums the values as `t` (Long, Double or UnsignedLong), or `Err(kind)` on overflow.
-fn sum_values(values: &[Value], t: DataType) -> Result<Value, &'static str> {
-    match t {
-        DataType::Double => {
-            let mut s = CompensatedSum::default();
-            for v in values {
-                s.add(as_f64(v));
-            }
-            Ok(Value::Double(s.value()))
+/// The running sum (and count, for AVG).
+#[derive(Debug, Clone)]
+pub struct SumState {
+    avg: bool,
+    sum_type: DataType,
+    long: i64,
+    unsigned: u64,
+    double: CompensatedSum,
+    count: u64,
+    overflow: Option<&'static str>,
+}
+
+impl SumState {
+    /// For SUM or AVG.
+    pub fn new(call: &AggregateCall) -> SumState {
+        let avg = call.function == esql::functions::AggregateFunction::Avg;
+        let input = call
+            .args
+            .first()
+            .map(|a| a.data_type)
+            .unwrap_or(DataType::Double);
+        let sum_type = match (avg, input) {
+            (false, _) => call.data_type,
+            (true, DataType::Double) => DataType::Double,
+            (true, DataType::UnsignedLong) => DataType::UnsignedLong,
+            (true, _) => DataType::Long,
+        };
+        SumState {
+            avg,
+            sum_type,
+            long: 0,
+            unsigned: 0,
+            double: CompensatedSum::default(),
+            count: 0,
+            overflow: None,
         }
-        DataType::UnsignedLong => {
-            let mut s: u64 = 0;
-            for v in values {
-                let Value::UnsignedLong(u) = v else { continue };
-                s = s.checked_add(*u).ok_or("unsigned_long")?;
+    }
+
+    /// Adds one row.
+    pub fn add(&mut self, args: &Args) {
+        for v in args.first().map(Value::values).unwrap_or(&[]) {
+            self.count += 1;
+            if self.overflow.is_some() {
+                continue;
             }
-            Ok(Value::UnsignedLong(s))
+            match self.sum_type {
+                DataType::Double => self.double.add(as_f64(v)),
+                DataType::UnsignedLong => {
+                    if let Value::UnsignedLong(u) = v {
+                        match self.unsigned.checked_add(*u) {
+                            Some(s) => self.unsigned = s,
+                            None => self.overflow = Some("unsigned_long"),
+                        }
+                    }
+                }
+                _ => {
+                    let x = match v {
+                        Value::Integer(i) => *i as i64,
+                        Value::Long(i) => *i,
+                        _ => continue,
+                    };
+                    match self.long.checked_add(x) {
+                        Some(s) => self.long = s,
+                        None => self.overflow = Some("long"),
+                    }
+                }
+            }
         }
-        _ => {
-            let mut s: i64 = 0;
-            for v in values {
-                let x = match v {
-                    Value::Integer(i) => *i as i64,
-                    Value::Long(i) => *i,
-                    _ => continue,
-                };
-                s = s.checked_add(x).ok_or("long")?;
-            }
-            Ok(Value::Long(s))
+    }
+
+    /// The sum or average; null when there were no values or the sum overflowed (with a warning).
+    pub fn finish(&self, call: &AggregateCall, ctx: &mut Context) -> Value {
+        if self.count == 0 {
+            return Value::Null;
+        }
+        if let Some(kind) = self.overflow {
+            return overflow(call, ctx, kind);
+        }
+        let sum = match self.sum_type {
+            DataType::Double => Value::Double(self.double.value()),
+            DataType::UnsignedLong => Value::UnsignedLong(self.unsigned),
+            _ => Value::Long(self.long),
+        };
+        if self.avg {
+            Value::Double(as_f64(&sum) / self.count as f64)
+        } else {
+            sum
         }
     }
 }
 
-/// `SUM(expr)`.
+/// `SUM(expr)` over whole rows.
 pub fn sum(call: &AggregateCall, rows: &[Args], ctx: &mut Context) -> Value {
-    let values = first_arg_values(rows);
-    if values.is_empty() {
-        return Value::Null;
-    }
-    match sum_values(&values, call.data_type) {
-        Ok(v) => v,
-        Err(kind) => overflow(call, ctx, kind),
-    }
+    let mut s = SumState::new(call);
+    rows.iter().for_each(|r| s.add(r));
+    s.finish(call, ctx)
 }
 
-/// `AVG(expr)`: a double.
+/// `AVG(expr)` over whole rows: a double.
 pub fn avg(call: &AggregateCall, rows: &[Args], ctx: &mut Context) -> Value {
-    let values = first_arg_values(rows);
-    if values.is_empty() {
-        return Value::Null;
-    }
-    let input = call
-        .args
-        .first()
-        .map(|a| a.data_type)
-        .unwrap_or(DataType::Double);
-    let sum_type = match input {
-        DataType::Double => DataType::Double,
-        DataType::UnsignedLong => DataType::UnsignedLong,
-        _ => DataType::Long,
-    };
-    match sum_values(&values, sum_type) {
-        Ok(s) => Value::Double(as_f64(&s) / values.len() as f64),
-        Err(kind) => overflow(call, ctx, kind),
-    }
+    sum(call, rows, ctx)
 }
 
 #[cfg(test)]

@@ -7,15 +7,38 @@ use std::cmp::Ordering;
 
 use esql::Value;
 
-use super::{Args, first_arg_values};
-use crate::reference::expr::comparison::order;
-use crate::reference::functions::mv::dedupe;
+use std::collections::BTreeSet;
 
-/// `VALUES(expr)`.
+use super::Args;
+use crate::reference::expr::comparison::{KeyOrd, order};
+
+/// The distinct values seen so far.
+#[derive(Debug, Clone, Default)]
+pub struct ValuesState {
+    seen: BTreeSet<KeyOrd>,
+}
+
+impl ValuesState {
+    /// Adds one row.
+    pub fn add(&mut self, args: &Args) {
+        for v in args.first().map(Value::values).unwrap_or(&[]) {
+            self.seen.insert(KeyOrd(vec![v.clone()]));
+        }
+    }
+
+    /// The values, sorted in ES order; null when there were none.
+    pub fn finish(&self) -> Value {
+        let mut all: Vec<Value> = self.seen.iter().map(|k| k.0[0].clone()).collect();
+        all.sort_by(|a, b| order(a, b).unwrap_or(Ordering::Equal));
+        Value::from_values(all)
+    }
+}
+
+/// `VALUES(expr)` over whole rows.
 pub fn values(rows: &[Args]) -> Value {
-    let mut all = dedupe(&first_arg_values(rows));
-    all.sort_by(|a, b| order(a, b).unwrap_or(Ordering::Equal));
-    Value::from_values(all)
+    let mut s = ValuesState::default();
+    rows.iter().for_each(|r| s.add(r));
+    s.finish()
 }
 
 #[cfg(test)]

@@ -128,31 +128,23 @@ fn dissect(p: &Pattern, input: &str, separator: &str) -> Option<BTreeMap<String,
     Some(values)
 }
 
-/// Runs `DISSECT`.
-pub fn dissect_step(
-    step: &DissectStep,
-    rows: Vec<Row>,
-    ctx: &mut Context,
-) -> Result<Vec<Row>, EvalError> {
+/// Runs `DISSECT` on one row.
+pub fn dissect_row(step: &DissectStep, row: Row, ctx: &mut Context) -> Result<Row, EvalError> {
     let pattern = parse(&step.pattern)?;
     let separator = step.append_separator.as_deref().unwrap_or("");
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let input = eval(&step.input, &row, ctx)?;
-        let matched = match &input {
-            Value::Keyword(s) => dissect(&pattern, s, separator),
-            _ => None,
-        };
-        let mut extended = row;
-        for key in &step.keys {
-            extended.push(match matched.as_ref().and_then(|m| m.get(key)) {
-                Some(v) => Value::keyword(v.clone()),
-                None => Value::Null,
-            });
-        }
-        out.push(project(&extended, &step.projection)?);
+    let input = eval(&step.input, &row, ctx)?;
+    let matched = match &input {
+        Value::Keyword(s) => dissect(&pattern, s, separator),
+        _ => None,
+    };
+    let mut extended = row;
+    for key in &step.keys {
+        extended.push(match matched.as_ref().and_then(|m| m.get(key)) {
+            Some(v) => Value::keyword(v.clone()),
+            None => Value::Null,
+        });
     }
-    Ok(out)
+    project(&extended, &step.projection)
 }
 
 #[cfg(test)]

@@ -34,6 +34,16 @@ pub fn project(extended: &Row, projection: &[usize]) -> Result<Row, EvalError> {
         .collect()
 }
 
+/// Runs `EVAL` on one row.
+pub fn eval_row(
+    exprs: &[Expr],
+    projection: &[usize],
+    row: Row,
+    ctx: &mut Context,
+) -> Result<Row, EvalError> {
+    project(&extend(exprs, row, ctx)?, projection)
+}
+
 /// Runs `EVAL`.
 pub fn eval_step(
     exprs: &[Expr],
@@ -42,6 +52,6 @@ pub fn eval_step(
     ctx: &mut Context,
 ) -> Result<Vec<Row>, EvalError> {
     rows.into_iter()
-        .map(|r| project(&extend(exprs, r, ctx)?, projection))
+        .map(|r| eval_row(exprs, projection, r, ctx))
         .collect()
 }

@@ -7,12 +7,8 @@ use esql::plan::GrokStep;
 
 use crate::reference::{Context, Row};
 
-/// Runs `GROK` (unsupported for now).
-pub fn grok_step(
-    step: &GrokStep,
-    _rows: Vec<Row>,
-    _ctx: &mut Context,
-) -> Result<Vec<Row>, EvalError> {
+/// Runs `GROK` on one row (unsupported for now).
+pub fn grok_row(step: &GrokStep, _row: Row, _ctx: &mut Context) -> Result<Row, EvalError> {
     Err(EvalError::Unsupported(format!(
         "GROK (pattern library not implemented) with pattern {:?}",
         step.patterns

@@ -11,7 +11,8 @@ use esql::plan::Aggregation;
 use esql::{EvalError, Value};
 
 use super::eval::project;
-use super::stats::{group, group_output, key_id, row_keys};
+use super::stats::{group, group_output, row_keys};
+use crate::reference::expr::comparison::KeyOrd;
 use crate::reference::{Context, Row};
 
 /// Runs `INLINE STATS`.
@@ -22,10 +23,10 @@ pub fn inline_stats(
     ctx: &mut Context,
 ) -> Result<Vec<Row>, EvalError> {
     let groups = group(agg, &rows, ctx)?;
-    let mut outputs: BTreeMap<String, Row> = BTreeMap::new();
+    let mut outputs: BTreeMap<KeyOrd, Row> = BTreeMap::new();
     for g in &groups {
         let out = group_output(agg, g, ctx)?;
-        outputs.insert(key_id(&g.key), out);
+        outputs.insert(KeyOrd(g.key.clone()), out);
     }
     let mut result = Vec::with_capacity(rows.len());
     for row in rows {
@@ -36,7 +37,7 @@ pub fn inline_stats(
             ));
         }
         let out = outputs
-            .get(&key_id(&keys))
+            .get(&KeyOrd(keys))
             .ok_or_else(|| EvalError::Internal("INLINE STATS row without a group".into()))?;
         let mut extended = row;
         extended.extend(out.iter().cloned());

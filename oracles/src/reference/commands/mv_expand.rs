@@ -6,26 +6,30 @@ use esql::{EvalError, Value};
 
 use crate::reference::Row;
 
+/// The rows one input row expands to.
+pub fn expand_row(column: usize, row: Row) -> Result<Vec<Row>, EvalError> {
+    match row.get(column) {
+        Some(Value::Multi(values)) => Ok(values
+            .iter()
+            .map(|v| {
+                let mut r = row.clone();
+                r[column] = v.clone();
+                r
+            })
+            .collect()),
+        Some(_) => Ok(vec![row]),
+        None => Err(EvalError::Internal(format!(
+            "MV_EXPAND column {column} of a {}-column row",
+            row.len()
+        ))),
+    }
+}
+
 /// Expands the multi-values of `column`.
 pub fn mv_expand(column: usize, rows: Vec<Row>) -> Result<Vec<Row>, EvalError> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        match row.get(column) {
-            Some(Value::Multi(values)) => {
-                for v in values.clone() {
-                    let mut r = row.clone();
-                    r[column] = v;
-                    out.push(r);
-                }
-            }
-            Some(_) => out.push(row),
-            None => {
-                return Err(EvalError::Internal(format!(
-                    "MV_EXPAND column {column} of a {}-column row",
-                    row.len()
-                )));
-            }
-        }
+        out.extend(expand_row(column, row)?);
     }
     Ok(out)
 }

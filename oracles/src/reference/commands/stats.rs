@@ -18,18 +18,19 @@ use std::collections::BTreeMap;
 use esql::plan::Aggregation;
 use esql::{EvalError, Value};
 
-use crate::reference::aggregates::{self, Args};
+use crate::reference::aggregates::{Accumulator, Args};
+use crate::reference::expr::comparison::KeyOrd;
 use crate::reference::expr::{eval, is_true};
 use crate::reference::functions::mv::dedupe;
 use crate::reference::{Context, Row};
 
-/// One group: its key values and, per aggregate, the arguments of the rows that reached it.
+/// One group: its key values and one accumulator per aggregate.
 #[derive(Debug, Clone)]
 pub struct Group {
     /// Key values (single values or null).
     pub key: Vec<Value>,
-    /// Per aggregate, the evaluated arguments of each contributing row.
-    pub inputs: Vec<Vec<Args>>,
+    /// Per aggregate, its running state.
+    pub accumulators: Vec<Accumulator>,
 }
 
 /// Every combination of key values a row belongs to.
@@ -55,26 +56,29 @@ pub fn key_combinations(keys: &[Value]) -> Vec<Vec<Value>> {
     combos
 }
 
-/// A string identity for a key tuple (type and value), used to find its group.
-pub fn key_id(key: &[Value]) -> String {
-    format!("{key:?}")
-}
-
 /// Evaluates the group keys of one row.
 pub fn row_keys(agg: &Aggregation, row: &Row, ctx: &mut Context) -> Result<Vec<Value>, EvalError> {
     agg.groups.iter().map(|g| eval(g, row, ctx)).collect()
 }
 
-/// Groups the rows and collects each aggregate's inputs.
+fn new_group(agg: &Aggregation, key: Vec<Value>) -> Result<Group, EvalError> {
+    Ok(Group {
+        key,
+        accumulators: agg
+            .aggregates
+            .iter()
+            .map(Accumulator::new)
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// Groups the rows and feeds each group's aggregates. Groups are in order of first appearance.
 pub fn group(agg: &Aggregation, rows: &[Row], ctx: &mut Context) -> Result<Vec<Group>, EvalError> {
     let mut groups: Vec<Group> = Vec::new();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut index: BTreeMap<KeyOrd, usize> = BTreeMap::new();
     if agg.groups.is_empty() {
-        groups.push(Group {
-            key: vec![],
-            inputs: vec![Vec::new(); agg.aggregates.len()],
-        });
-        index.insert(key_id(&[]), 0);
+        groups.push(new_group(agg, vec![])?);
+        index.insert(KeyOrd(vec![]), 0);
     }
     for row in rows {
         let keys = row_keys(agg, row, ctx)?;
@@ -97,21 +101,23 @@ pub fn group(agg: &Aggregation, rows: &[Row], ctx: &mut Context) -> Result<Vec<G
             });
         }
         for key in key_combinations(&keys) {
-            let id = key_id(&key);
-            let g = match index.get(&id) {
+            let key = KeyOrd(key);
+            let g = match index.get(&key) {
                 Some(&g) => g,
                 None => {
-                    groups.push(Group {
-                        key,
-                        inputs: vec![Vec::new(); agg.aggregates.len()],
-                    });
-                    index.insert(id, groups.len() - 1);
+                    groups.push(new_group(agg, key.0.clone())?);
+                    index.insert(key, groups.len() - 1);
                     groups.len() - 1
                 }
             };
-            for (i, a) in args.iter().enumerate() {
+            for ((call, acc), a) in agg
+                .aggregates
+                .iter()
+                .zip(&mut groups[g].accumulators)
+                .zip(&args)
+            {
                 if let Some(a) = a {
-                    groups[g].inputs[i].push(a.clone());
+                    acc.add(call, a)?;
                 }
             }
         }
@@ -122,8 +128,8 @@ pub fn group(agg: &Aggregation, rows: &[Row], ctx: &mut Context) -> Result<Vec<G
 /// The output row of one group.
 pub fn group_output(agg: &Aggregation, g: &Group, ctx: &mut Context) -> Result<Row, EvalError> {
     let mut values = g.key.clone();
-    for (call, inputs) in agg.aggregates.iter().zip(&g.inputs) {
-        values.push(aggregates::finish(call, inputs, ctx)?);
+    for (call, acc) in agg.aggregates.iter().zip(&g.accumulators) {
+        values.push(acc.finish(call, ctx)?);
     }
     agg.outputs.iter().map(|o| eval(o, &values, ctx)).collect()
 }

@@ -7,6 +7,11 @@ use esql::plan::Expr;
 use crate::reference::expr::is_true;
 use crate::reference::{Context, Row};
 
+/// Whether one row passes.
+pub fn keep(condition: &Expr, row: &Row, ctx: &mut Context) -> Result<bool, EvalError> {
+    is_true(condition, row, ctx)
+}
+
 /// Filters rows.
 pub fn where_(condition: &Expr, rows: Vec<Row>, ctx: &mut Context) -> Result<Vec<Row>, EvalError> {
     let mut out = Vec::new();

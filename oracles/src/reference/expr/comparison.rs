@@ -33,6 +33,80 @@ fn as_f64(v: &Value) -> Option<f64> {
     }
 }
 
+fn kind_rank(v: &Value) -> u8 {
+    match v {
+        Value::Null => 0,
+        Value::Boolean(_) => 1,
+        Value::Integer(_) => 2,
+        Value::Long(_) => 3,
+        Value::UnsignedLong(_) => 4,
+        Value::Double(_) => 5,
+        Value::Keyword(_) => 6,
+        Value::Ip(_) => 7,
+        Value::Version(_) => 8,
+        Value::Date(_) => 9,
+        Value::DateNanos(_) => 10,
+        Value::TimeDuration(_) => 11,
+        Value::DatePeriod { .. } => 12,
+        Value::Multi(_) => 13,
+    }
+}
+
+/// A total order over all values (kind first, then value; doubles by `total_cmp`), for using values
+/// as map keys. Not ES's comparison: see [`order`] for that.
+pub fn total_order(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Double(x), Value::Double(y)) => x.total_cmp(y),
+        (
+            Value::DatePeriod {
+                months: m1,
+                days: d1,
+            },
+            Value::DatePeriod {
+                months: m2,
+                days: d2,
+            },
+        ) => (m1, d1).cmp(&(m2, d2)),
+        (Value::Multi(x), Value::Multi(y)) => slice_order(x, y),
+        (Value::Null, Value::Null) => Ordering::Equal,
+        _ if kind_rank(a) == kind_rank(b) => a.compare(b).unwrap_or(Ordering::Equal),
+        _ => kind_rank(a).cmp(&kind_rank(b)),
+    }
+}
+
+/// Lexicographic [`total_order`] of two value lists.
+pub fn slice_order(x: &[Value], y: &[Value]) -> Ordering {
+    x.iter()
+        .zip(y)
+        .map(|(p, q)| total_order(p, q))
+        .find(|o| o.is_ne())
+        .unwrap_or_else(|| x.len().cmp(&y.len()))
+}
+
+/// A value list ordered by [`total_order`], usable as a `BTreeMap` key.
+#[derive(Debug, Clone)]
+pub struct KeyOrd(pub Vec<Value>);
+
+impl PartialEq for KeyOrd {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for KeyOrd {}
+
+impl PartialOrd for KeyOrd {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for KeyOrd {
+    fn cmp(&self, other: &Self) -> Ordering {
+        slice_order(&self.0, &other.0)
+    }
+}
+
 /// Single-value equality as `==` sees it (false for incomparable values).
 pub fn equals(a: &Value, b: &Value) -> bool {
     order(a, b) == Some(Ordering::Equal)
