@@ -45,7 +45,7 @@ fn parse(s: &str) -> Option<Parsed<'_>> {
         })
         .collect::<Option<Vec<u64>>>()?;
     let pre = match pre {
-        Some(p) if p.is_empty() => return None,
+        Some("") => return None,
         Some(p) => Some(p.split('.').collect()),
         None => None,
     };
