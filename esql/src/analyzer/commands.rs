@@ -158,7 +158,7 @@ pub(crate) fn rename(cx: &mut Cx, c: &ast::RenameCommand, input: &Scope) -> Outc
             ok = false;
             continue;
         };
-        let Some(pos) = cols.iter().rposition(|(a, _)| a.name == old) else {
+        let Some(pos) = cols.iter().rposition(|(a, _)| a.name == old && !a.failed) else {
             if let Some(to) = renamed.get(&old) {
                 let text = cx.text(clause.span).to_owned();
                 cx.error(
@@ -172,6 +172,9 @@ pub(crate) fn rename(cx: &mut Cx, c: &ast::RenameCommand, input: &Scope) -> Outc
                 cx.error(clause.old.span, scope.unknown_column(&old));
             }
             ok = false;
+            // The new name still exists for later commands (their problems would be noise).
+            cols.retain(|(a, _)| a.name != new);
+            cols.push((Attr::failed(new), 0));
             continue;
         };
         if let Some(msg) = &cols[pos].0.unusable {

@@ -90,6 +90,17 @@ fn aggregation(
         }
     }
     let n_aggs = aggs.len();
+    if !check_group_repeats(cx, aggs, groups, &entries) {
+        let out = Scope {
+            attrs: entries
+                .iter()
+                .zip(&survives)
+                .filter(|(_, s)| **s)
+                .map(|(e, _)| Attr::failed(e.name.clone()))
+                .collect(),
+        };
+        return (None, out);
+    }
 
     // BY keys, over the input row.
     let mut ok = true;
@@ -150,6 +161,55 @@ fn aggregation(
         outputs,
     };
     (Some(aggregation), out)
+}
+
+/// ES's parser-level check that an aggregate is not a BY key written again (`STATS emp_no BY emp_no`):
+/// an aggregate that is not a function call and whose text names a key, or a column a key reads, is
+/// an error (before duplicate names are resolved).
+fn check_group_repeats(
+    cx: &mut Cx,
+    aggs: &[AggField],
+    groups: &[ast::Field],
+    entries: &[Entry],
+) -> bool {
+    if groups.is_empty() {
+        return true;
+    }
+    let n_aggs = aggs.len();
+    let key_names: Vec<&str> = entries[n_aggs..].iter().map(|e| e.name.as_str()).collect();
+    let mut key_reads = Vec::new();
+    for g in groups {
+        field_refs(&g.expr, &mut key_reads);
+    }
+    let mut ok = true;
+    for a in aggs {
+        let mut e = &a.field.expr;
+        while let A::Paren(inner) = &e.kind {
+            e = inner;
+        }
+        if matches!(e.kind, A::Function(_) | A::Literal(_)) {
+            continue;
+        }
+        let text = cx.text(e.span).to_owned();
+        let name = match &e.kind {
+            A::Field(q) => q.dotted().unwrap_or_else(|| text.clone()),
+            _ => text.clone(),
+        };
+        if key_names.contains(&name.as_str()) {
+            cx.error(
+                e.span,
+                format!("grouping key [{name}] already specified in the STATS BY clause"),
+            );
+            ok = false;
+        } else if key_reads.contains(&name) && matches!(e.kind, A::Field(_)) {
+            cx.error(
+                e.span,
+                format!("Cannot specify grouping expression [{name}] as an aggregate"),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// Analyzes one `[name =] expr [WHERE filter]` of STATS, registering its aggregate calls.
