@@ -59,19 +59,25 @@ fn check_width(row: &Row, width: usize) -> Result<(), EvalError> {
     }
 }
 
-/// Pushes rows through row-at-a-time operations, counting what each LIMIT let through.
-struct Pipeline<'a> {
-    ops: &'a [Op<'a>],
-    taken: Vec<usize>,
-    out: Vec<Row>,
+/// Where a pipeline's rows go: collected, or straight into a STATS.
+enum Sink<'a> {
+    Rows(Vec<Row>),
+    Stats(stats::Grouper<'a>),
 }
 
-impl<'a> Pipeline<'a> {
-    fn new(ops: &'a [Op<'a>]) -> Pipeline<'a> {
+/// Pushes rows through row-at-a-time operations, counting what each LIMIT let through.
+struct Pipeline<'a, 'b> {
+    ops: &'a [Op<'a>],
+    taken: Vec<usize>,
+    out: Sink<'b>,
+}
+
+impl<'a, 'b> Pipeline<'a, 'b> {
+    fn new(ops: &'a [Op<'a>], out: Sink<'b>) -> Pipeline<'a, 'b> {
         Pipeline {
             ops,
             taken: vec![0; ops.len()],
-            out: Vec::new(),
+            out,
         }
     }
 
@@ -83,7 +89,10 @@ impl<'a> Pipeline<'a> {
         ctx: &mut Context,
     ) -> Result<ControlFlow<()>, EvalError> {
         let Some(op) = self.ops.get(i) else {
-            self.out.push(row);
+            match &mut self.out {
+                Sink::Rows(rows) => rows.push(row),
+                Sink::Stats(grouper) => grouper.add(&row, ctx)?,
+            }
             return Ok(ControlFlow::Continue(()));
         };
         let count = match op {
@@ -147,23 +156,30 @@ impl<'a> Pipeline<'a> {
     }
 }
 
-/// Runs row-at-a-time `ops` over `rows`.
-fn run_pipeline(ops: &[Op<'_>], rows: Vec<Row>, ctx: &mut Context) -> Result<Vec<Row>, EvalError> {
-    let mut p = Pipeline::new(ops);
-    // A LIMIT 0 takes nothing: check before the first row.
-    if ops.iter().enumerate().any(|(i, op)| match op {
-        Op::ImplicitLimit(0) => true,
-        Op::Step(Step {
-            kind: StepKind::Limit { count: 0 },
-            ..
-        }) => p.taken[i] == 0,
-        _ => false,
-    }) {
-        return Ok(Vec::new());
-    }
-    for row in rows {
-        if p.push(0, row, ctx)?.is_break() {
-            break;
+/// Runs row-at-a-time `ops` over `rows` into `sink`.
+fn run_pipeline<'b>(
+    ops: &[Op<'_>],
+    rows: Vec<Row>,
+    sink: Sink<'b>,
+    ctx: &mut Context,
+) -> Result<Sink<'b>, EvalError> {
+    let mut p = Pipeline::new(ops, sink);
+    // A LIMIT 0 takes nothing: no row enters.
+    let limit_zero = ops.iter().any(|op| {
+        matches!(
+            op,
+            Op::ImplicitLimit(0)
+                | Op::Step(Step {
+                    kind: StepKind::Limit { count: 0 },
+                    ..
+                })
+        )
+    });
+    if !limit_zero {
+        for row in rows {
+            if p.push(0, row, ctx)?.is_break() {
+                break;
+            }
         }
     }
     Ok(p.out)
@@ -210,10 +226,28 @@ pub fn run_steps(
             .iter()
             .position(Op::needs_all_rows)
             .map_or(ops.len(), |p| start + p);
-        rows = run_pipeline(&ops[start..end], rows, ctx)?;
+        let segment = &ops[start..end];
         match ops.get(end) {
-            Some(Op::Step(step)) => rows = run_blocking(step, rows, ctx)?,
-            _ => break,
+            Some(Op::Step(step @ Step { kind: StepKind::Stats(agg), .. })) => {
+                let sink = Sink::Stats(stats::Grouper::new(agg)?);
+                let Sink::Stats(grouper) = run_pipeline(segment, rows, sink, ctx)? else {
+                    return Err(EvalError::Internal("STATS sink changed kind".into()));
+                };
+                rows = grouper.finish(ctx)?;
+                for r in &rows {
+                    check_width(r, step.output.len())?;
+                }
+            }
+            next => {
+                let Sink::Rows(out) = run_pipeline(segment, rows, Sink::Rows(Vec::new()), ctx)? else {
+                    return Err(EvalError::Internal("row sink changed kind".into()));
+                };
+                rows = out;
+                match next {
+                    Some(Op::Step(step)) => rows = run_blocking(step, rows, ctx)?,
+                    _ => break,
+                }
+            }
         }
         start = end + 1;
     }
@@ -228,30 +262,14 @@ impl Evaluator for ReferenceEvaluator {
         opts: &EvalOptions,
     ) -> Result<ResultTable, EvalError> {
         let mut ctx = Context::new(opts.now_millis);
-        let mut rows = match &plan.source {
+        let rows = match &plan.source {
             Source::From(f) => from::from(f, data, opts)?,
             Source::Row(r) => row::row(r, &mut ctx)?,
         };
         for r in &rows {
             check_width(r, plan.source.output().len())?;
         }
-        let mut ops: Vec<Op<'_>> = plan.steps.iter().map(Op::Step).collect();
-        if let Some(n) = opts.implicit_limit {
-            ops.push(Op::ImplicitLimit(n));
-        }
-        let mut start = 0;
-        while start <= ops.len() {
-            let end = ops[start..]
-                .iter()
-                .position(Op::needs_all_rows)
-                .map_or(ops.len(), |p| start + p);
-            rows = run_pipeline(&ops[start..end], rows, &mut ctx)?;
-            match ops.get(end) {
-                Some(Op::Step(step)) => rows = run_blocking(step, rows, &mut ctx)?,
-                _ => break,
-            }
-            start = end + 1;
-        }
+        let rows = run_steps(&plan.steps, rows, opts.implicit_limit, &mut ctx)?;
         Ok(ResultTable {
             columns: plan.output().columns.clone(),
             rows,

@@ -72,15 +72,33 @@ fn new_group(agg: &Aggregation, key: Vec<Value>) -> Result<Group, EvalError> {
     })
 }
 
-/// Groups the rows and feeds each group's aggregates. Groups are in order of first appearance.
-pub fn group(agg: &Aggregation, rows: &[Row], ctx: &mut Context) -> Result<Vec<Group>, EvalError> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: BTreeMap<KeyOrd, usize> = BTreeMap::new();
-    if agg.groups.is_empty() {
-        groups.push(new_group(agg, vec![])?);
-        index.insert(KeyOrd(vec![]), 0);
+/// Groups rows as they arrive and feeds each group's aggregates. Groups keep their order of first
+/// appearance.
+#[derive(Debug)]
+pub struct Grouper<'a> {
+    agg: &'a Aggregation,
+    groups: Vec<Group>,
+    index: BTreeMap<KeyOrd, usize>,
+}
+
+impl<'a> Grouper<'a> {
+    /// No rows yet (without BY, the single group already exists).
+    pub fn new(agg: &'a Aggregation) -> Result<Grouper<'a>, EvalError> {
+        let mut g = Grouper {
+            agg,
+            groups: Vec::new(),
+            index: BTreeMap::new(),
+        };
+        if agg.groups.is_empty() {
+            g.groups.push(new_group(agg, vec![])?);
+            g.index.insert(KeyOrd(vec![]), 0);
+        }
+        Ok(g)
     }
-    for row in rows {
+
+    /// Adds one input row to every group it belongs to.
+    pub fn add(&mut self, row: &Row, ctx: &mut Context) -> Result<(), EvalError> {
+        let agg = self.agg;
         let keys = row_keys(agg, row, ctx)?;
         // Each aggregate's arguments, or None when its filter rejects the row.
         let mut args: Vec<Option<Args>> = Vec::with_capacity(agg.aggregates.len());
@@ -102,27 +120,46 @@ pub fn group(agg: &Aggregation, rows: &[Row], ctx: &mut Context) -> Result<Vec<G
         }
         for key in key_combinations(&keys) {
             let key = KeyOrd(key);
-            let g = match index.get(&key) {
+            let g = match self.index.get(&key) {
                 Some(&g) => g,
                 None => {
-                    groups.push(new_group(agg, key.0.clone())?);
-                    index.insert(key, groups.len() - 1);
-                    groups.len() - 1
+                    self.groups.push(new_group(agg, key.0.clone())?);
+                    self.index.insert(key, self.groups.len() - 1);
+                    self.groups.len() - 1
                 }
             };
-            for ((call, acc), a) in agg
-                .aggregates
-                .iter()
-                .zip(&mut groups[g].accumulators)
-                .zip(&args)
-            {
+            let accumulators = &mut self.groups[g].accumulators;
+            for ((call, acc), a) in agg.aggregates.iter().zip(accumulators).zip(&args) {
                 if let Some(a) = a {
                     acc.add(call, a)?;
                 }
             }
         }
+        Ok(())
     }
-    Ok(groups)
+
+    /// The groups.
+    pub fn into_groups(self) -> Vec<Group> {
+        self.groups
+    }
+
+    /// The output rows, one per group.
+    pub fn finish(self, ctx: &mut Context) -> Result<Vec<Row>, EvalError> {
+        let agg = self.agg;
+        self.groups
+            .iter()
+            .map(|g| group_output(agg, g, ctx))
+            .collect()
+    }
+}
+
+/// Groups the rows and feeds each group's aggregates.
+pub fn group(agg: &Aggregation, rows: &[Row], ctx: &mut Context) -> Result<Vec<Group>, EvalError> {
+    let mut g = Grouper::new(agg)?;
+    for row in rows {
+        g.add(row, ctx)?;
+    }
+    Ok(g.into_groups())
 }
 
 /// The output row of one group.
@@ -136,8 +173,11 @@ pub fn group_output(agg: &Aggregation, g: &Group, ctx: &mut Context) -> Result<R
 
 /// Runs `STATS`.
 pub fn stats(agg: &Aggregation, rows: Vec<Row>, ctx: &mut Context) -> Result<Vec<Row>, EvalError> {
-    let groups = group(agg, &rows, ctx)?;
-    groups.iter().map(|g| group_output(agg, g, ctx)).collect()
+    let mut g = Grouper::new(agg)?;
+    for row in &rows {
+        g.add(row, ctx)?;
+    }
+    g.finish(ctx)
 }
 
 #[cfg(test)]
