@@ -37,17 +37,38 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import sys
 import threading
 from typing import Iterable
 
-# Verdict: {"ok": bool, "line": int|None, "column": int|None, "message": str|None}
+# Verdict: {"ok": bool, "line": int|None, "column": int|None, "message": str|None,
+#           "source": "lexer"|"parser" (on errors)}
 # plus "oracle_error": str when the oracle itself failed (deep recursion, runtime bug).
 Verdict = dict
 
 _MODULE = None
 _CONFIG = None
 _MODE = None
+
+
+# Elasticsearch's error listener removes DEV_ entries from parser messages in release builds
+# (`EsqlParser.ERROR_LISTENER`, pattern `,*\s*DEV_\w+\s*`); lexer messages are kept.
+_REPLACE_DEV = re.compile(r",*\s*DEV_\w+\s*")
+
+
+def es_message(verdict: Verdict) -> Verdict:
+    """The verdict with the message Elasticsearch prints (idempotent).
+
+    Verdicts cached before `source` was recorded get it from the message: the lexer's only
+    message is ANTLR's "token recognition error at: ...".
+    """
+    if verdict.get("message") and "source" not in verdict and not verdict.get("unpositioned"):
+        lexer = verdict["message"].startswith("token recognition error")
+        verdict = dict(verdict, source="lexer" if lexer else "parser")
+    if verdict.get("message") and verdict.get("source") == "parser":
+        verdict = dict(verdict, message=_REPLACE_DEV.sub("", verdict["message"]))
+    return verdict
 
 
 class _Stop(Exception):
@@ -135,23 +156,26 @@ def _parse_one(text: str) -> Verdict:
     from antlr4.error.ErrorListener import ErrorListener
 
     class Listener(ErrorListener):
+        def __init__(self, source: str) -> None:
+            self.source = source
+
         def syntaxError(self, recognizer, offendingSymbol, line, column, msg, e):  # noqa: N802
-            raise _Stop(line, column + 1, msg)
+            raise _Stop(line, column + 1, msg, self.source)
 
     lexer = _MODULE.lexer_cls(InputStream(text))
     lexer.removeErrorListeners()
-    lexer.addErrorListener(Listener())
+    lexer.addErrorListener(Listener("lexer"))
     lexer.setEsqlConfig(_CONFIG)
     parser = _MODULE.parser_cls(CommonTokenStream(lexer))
     parser.removeErrorListeners()
-    parser.addErrorListener(Listener())
+    parser.addErrorListener(Listener("parser"))
     parser.setEsqlConfig(_CONFIG)
     parser._interp.predictionMode = PredictionMode.SLL if _MODE == "sll" else PredictionMode.LL
     try:
         _run_parser(parser)
     except _Stop as stop:
-        line, column, msg = stop.args
-        return {"ok": False, "line": line, "column": column, "message": msg}
+        line, column, msg, source = stop.args
+        return es_message({"ok": False, "line": line, "column": column, "message": msg, "source": source})
     except RecursionError:
         return {"ok": False, "line": None, "column": None, "message": None, "oracle_error": "recursion"}
     except Exception as err:  # noqa: BLE001 - an oracle bug must not stop the run
@@ -234,7 +258,7 @@ class AntlrOracle:
                     entry = json.loads(line)
                 except json.JSONDecodeError:
                     continue  # a line cut short by an interrupted run
-                self.cache[entry["h"]] = entry["v"]
+                self.cache[entry["h"]] = es_message(entry["v"])
 
     def _pool_get(self):
         if self._pool is None:

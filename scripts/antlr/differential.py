@@ -234,7 +234,8 @@ def _run(args, judge: Judge, oracle, binary: str) -> int:
 
     results = judge.judge([c["text"] for c in cases], progress, args.keep_dir)
 
-    counts = {g: {"cases": 0, "agree": 0, "agree-unpositioned": 0, "oracle-error": 0, **{k: 0 for k in KINDS}} for g in ("corpus", "mutant")}
+    counts = {g: {"cases": 0, "agree": 0, "agree-unpositioned": 0, "oracle-error": 0,
+                "rejected-same-position": 0, "same-message": 0, **{k: 0 for k in KINDS}} for g in ("corpus", "mutant")}
     disagreements = []
     for case, (d, a, kind) in zip(cases, results):
         c = counts[case["group"]]
@@ -242,6 +243,9 @@ def _run(args, judge: Judge, oracle, binary: str) -> int:
         c[kind] += 1
         if kind == "agree-unpositioned":
             c["agree"] += 1
+        if kind == "agree" and not d["ok"]:
+            c["rejected-same-position"] += 1
+            c["same-message"] += d.get("message") == a.get("message")
         if kind in KINDS:
             disagreements.append({
                 "group": case["group"],
@@ -312,6 +316,9 @@ def _summary(c: dict, label: str) -> str:
     if c["detsim-error"]:
         line += f", {c['detsim-error']} detsim-error"
     line += ")"
+    if c["rejected-same-position"]:
+        line += (f"; messages equal in {c['same-message']} of {c['rejected-same-position']} "
+                 "same-position rejections")
     if c["agree-unpositioned"]:
         line += f"; {c['agree-unpositioned']} of the agreements are rejections ANTLR gives no position for"
     if c["oracle-error"]:
