@@ -31,7 +31,7 @@ fn all_213_corpus_rules_load_with_one_query_each() {
         let opener = q
             .file_text()
             .lines()
-            .position(|l| l.starts_with("query = "))
+            .position(|l| l == "query = '''")
             .unwrap() as u32
             + 1;
         let at = q.file_position(esql::Position { line: 1, column: 1 });

@@ -12,6 +12,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use detsim::rules::{QuerySource, unshipped_sources};
+use esql::analyzer::{Problem, ProblemKind};
 use esql::{Catalog, Position};
 
 use super::parse::parse_query;
@@ -25,15 +26,20 @@ use crate::cli::report::{write_file_error, write_snippet};
 pub enum Verdict {
     /// Parsed and analyzed without errors.
     Ok,
-    /// Parsed, but it reads indices without a shipped mapping (the reason names them).
+    /// Parsed, but detsim cannot analyze it faithfully: it reads indices without a shipped mapping,
+    /// or uses a feature detsim does not implement (the reason says which).
     NotAnalyzed(String),
-    /// A syntax or analysis error at a 1-based position of the query text.
-    Failed {
-        /// Where, in the query text.
-        position: Position,
-        /// The message, without the position.
-        message: String,
-    },
+    /// A syntax error, or the analysis errors (ES's verification errors), in query order.
+    Failed(Vec<QueryProblem>),
+}
+
+/// One error at a 1-based position of the query text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryProblem {
+    /// Where, in the query text.
+    pub position: Position,
+    /// The message, without the position.
+    pub message: String,
 }
 
 /// Parses and analyzes `text` against `catalog`: the one place the CLI calls the analyzer.
@@ -41,20 +47,45 @@ pub fn check_query(text: &str, catalog: &Catalog) -> Verdict {
     let query = match parse_query(text) {
         Ok(query) => query,
         Err(e) => {
-            return Verdict::Failed {
+            return Verdict::Failed(vec![QueryProblem {
                 position: e.position,
                 message: e.message,
-            };
+            }]);
         }
     };
     let unshipped = unshipped_sources(&query, catalog);
     if !unshipped.is_empty() {
         return Verdict::NotAnalyzed(format!("no shipped mapping for {}", unshipped.join(", ")));
     }
-    Verdict::Failed {
-        position: Position { line: 1, column: 1 },
-        message: "the ES|QL analyzer is not wired in yet (waiting for esql::analyze)".to_owned(),
+    let Err(error) = esql::analyze(&query, catalog) else {
+        return Verdict::Ok;
+    };
+    let (unsupported, errors): (Vec<Problem>, Vec<Problem>) = error
+        .problems
+        .into_iter()
+        .partition(|p| p.kind != ProblemKind::Verification);
+    if errors.is_empty() {
+        let reasons: Vec<String> = unsupported
+            .iter()
+            .map(|p| match p.kind {
+                ProblemKind::UnknownIndex => format!("{} (line {})", p.message, p.position),
+                _ => format!(
+                    "not supported by detsim: {} (line {})",
+                    p.message, p.position
+                ),
+            })
+            .collect();
+        return Verdict::NotAnalyzed(reasons.join("; "));
     }
+    Verdict::Failed(
+        errors
+            .into_iter()
+            .map(|p| QueryProblem {
+                position: p.position,
+                message: p.message,
+            })
+            .collect(),
+    )
 }
 
 /// Counts for the summary line.
@@ -93,9 +124,11 @@ fn run_with(
                     counts.not_analyzed += 1;
                     writeln!(out, "not analyzed {}: {reason}", query.label())
                 }
-                Verdict::Failed { position, message } => {
+                Verdict::Failed(problems) => {
                     counts.failed += 1;
-                    write_query_error(out, &query, position, &message)
+                    problems
+                        .iter()
+                        .try_for_each(|p| write_query_error(out, &query, p.position, &p.message))
                 }
             },
             Input::Skipped { label, reason } => {
@@ -162,10 +195,10 @@ mod tests {
         if text.contains("aws") {
             Verdict::NotAnalyzed("no shipped mapping for index pattern `logs-aws*`".into())
         } else if let Some(at) = text.find("nope") {
-            Verdict::Failed {
+            Verdict::Failed(vec![QueryProblem {
                 position: esql::LineIndex::new(text).position(at),
                 message: "Unknown column [nope]".into(),
-            }
+            }])
         } else {
             Verdict::Ok
         }

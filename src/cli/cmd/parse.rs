@@ -36,10 +36,9 @@ pub struct SyntaxError {
 
 /// Parses `text`: the one place the CLI calls the ES|QL parser.
 pub fn parse_query(text: &str) -> Result<esql::ast::Query, SyntaxError> {
-    let _ = text;
-    Err(SyntaxError {
-        position: Position { line: 1, column: 1 },
-        message: "the ES|QL parser is not wired in yet (waiting for esql::parse)".to_owned(),
+    esql::parse(text).map_err(|e| SyntaxError {
+        position: e.position(),
+        message: e.message,
     })
 }
 
