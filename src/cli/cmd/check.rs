@@ -12,7 +12,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use detsim::rules::{QuerySource, unshipped_sources};
-use esql::analyzer::{Problem, ProblemKind};
+use esql::analyzer::ProblemKind;
 use esql::{Catalog, Position};
 
 use super::parse::parse_query;
@@ -60,25 +60,20 @@ pub fn check_query(text: &str, catalog: &Catalog) -> Verdict {
     let Err(error) = esql::analyze(&query, catalog) else {
         return Verdict::Ok;
     };
-    let (unsupported, errors): (Vec<Problem>, Vec<Problem>) = error
-        .problems
-        .into_iter()
-        .partition(|p| p.kind != ProblemKind::Verification);
-    if errors.is_empty() {
-        let reasons: Vec<String> = unsupported
+    let problems = error.problems;
+    if problems.iter().all(|p| p.kind != ProblemKind::Verification) {
+        // Only unknown indices or features detsim lacks: ES might well accept the query. The
+        // analyzer's wording already says so ("… is not supported by detsim").
+        let reasons: Vec<String> = problems
             .iter()
-            .map(|p| match p.kind {
-                ProblemKind::UnknownIndex => format!("{} (line {})", p.message, p.position),
-                _ => format!(
-                    "not supported by detsim: {} (line {})",
-                    p.message, p.position
-                ),
-            })
+            .map(|p| format!("{} (line {})", p.message, p.position))
             .collect();
         return Verdict::NotAnalyzed(reasons.join("; "));
     }
+    // Real errors: report every problem in query order, unsupported ones too, since they may
+    // explain the others.
     Verdict::Failed(
-        errors
+        problems
             .into_iter()
             .map(|p| QueryProblem {
                 position: p.position,
@@ -227,6 +222,46 @@ mod tests {
              error: c.esql:2:8: Unknown column [nope]\n  |\n2 | | keep nope\n  |        ^\n\
              skipped d.toml: not a rule or hunting file (no [rule] or [hunt] table)\n\
              1 ok, 1 failed, 1 not analyzed, 1 skipped\n"
+        );
+    }
+
+    #[test]
+    fn check_query_sorts_queries_into_verdicts() {
+        let c = Catalog::elastic_defend();
+        let pos = |line, column| Position { line, column };
+        assert_eq!(
+            check_query(
+                "from logs-endpoint.events.process-* | keep process.name",
+                &c
+            ),
+            Verdict::Ok
+        );
+        assert_eq!(check_query("row a = 1 | eval b = a + 1", &c), Verdict::Ok);
+        assert_eq!(
+            check_query("from logs-okta* | keep x", &c),
+            Verdict::NotAnalyzed("no shipped mapping for index pattern `logs-okta*`".into())
+        );
+        let Verdict::Failed(problems) =
+            check_query("from logs-endpoint.events.file-*\n| wher x", &c)
+        else {
+            panic!("a syntax error must fail")
+        };
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].position, pos(2, 3));
+        assert!(
+            problems[0].message.starts_with("mismatched input 'wher'"),
+            "{problems:?}"
+        );
+        let Verdict::Failed(problems) = check_query(
+            "from logs-endpoint.events.file-*\n| where nope == 1 and file.path == 2",
+            &c,
+        ) else {
+            panic!("unknown columns must fail")
+        };
+        assert_eq!(problems[0].position, pos(2, 9));
+        assert!(
+            problems[0].message.starts_with("Unknown column [nope]"),
+            "{problems:?}"
         );
     }
 
