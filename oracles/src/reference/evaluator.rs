@@ -228,7 +228,12 @@ pub fn run_steps(
             .map_or(ops.len(), |p| start + p);
         let segment = &ops[start..end];
         match ops.get(end) {
-            Some(Op::Step(step @ Step { kind: StepKind::Stats(agg), .. })) => {
+            Some(Op::Step(
+                step @ Step {
+                    kind: StepKind::Stats(agg),
+                    ..
+                },
+            )) => {
                 let sink = Sink::Stats(stats::Grouper::new(agg)?);
                 let Sink::Stats(grouper) = run_pipeline(segment, rows, sink, ctx)? else {
                     return Err(EvalError::Internal("STATS sink changed kind".into()));
@@ -239,7 +244,8 @@ pub fn run_steps(
                 }
             }
             next => {
-                let Sink::Rows(out) = run_pipeline(segment, rows, Sink::Rows(Vec::new()), ctx)? else {
+                let Sink::Rows(out) = run_pipeline(segment, rows, Sink::Rows(Vec::new()), ctx)?
+                else {
                     return Err(EvalError::Internal("row sink changed kind".into()));
                 };
                 rows = out;

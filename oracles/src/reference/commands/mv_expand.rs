@@ -7,21 +7,26 @@ use esql::{EvalError, Value};
 use crate::reference::Row;
 
 /// The rows one input row expands to.
-pub fn expand_row(column: usize, row: Row) -> Result<Vec<Row>, EvalError> {
-    match row.get(column) {
-        Some(Value::Multi(values)) => Ok(values
-            .iter()
+pub fn expand_row(column: usize, mut row: Row) -> Result<Vec<Row>, EvalError> {
+    let Some(cell) = row.get_mut(column) else {
+        return Err(EvalError::Internal(format!(
+            "MV_EXPAND column {column} of a {}-column row",
+            row.len()
+        )));
+    };
+    match std::mem::replace(cell, Value::Null) {
+        Value::Multi(values) => Ok(values
+            .into_iter()
             .map(|v| {
                 let mut r = row.clone();
-                r[column] = v.clone();
+                r[column] = v;
                 r
             })
             .collect()),
-        Some(_) => Ok(vec![row]),
-        None => Err(EvalError::Internal(format!(
-            "MV_EXPAND column {column} of a {}-column row",
-            row.len()
-        ))),
+        single => {
+            row[column] = single;
+            Ok(vec![row])
+        }
     }
 }
 

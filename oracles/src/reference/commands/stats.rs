@@ -34,9 +34,12 @@ pub struct Group {
 }
 
 /// Every combination of key values a row belongs to.
-pub fn key_combinations(keys: &[Value]) -> Vec<Vec<Value>> {
+pub fn key_combinations(keys: Vec<Value>) -> Vec<Vec<Value>> {
+    if !keys.iter().any(Value::is_multi) {
+        return vec![keys];
+    }
     let mut combos: Vec<Vec<Value>> = vec![vec![]];
-    for k in keys {
+    for k in &keys {
         let choices = match k {
             Value::Null => vec![Value::Null],
             Value::Multi(vs) => dedupe(vs),
@@ -118,7 +121,7 @@ impl<'a> Grouper<'a> {
                 None
             });
         }
-        for key in key_combinations(&keys) {
+        for key in key_combinations(keys) {
             let key = KeyOrd(key);
             let g = match self.index.get(&key) {
                 Some(&g) => g,
@@ -193,7 +196,7 @@ mod tests {
             Value::keyword("m"),
             Value::keyword("s"),
         ]);
-        let combos = key_combinations(&[color, size, Value::Null]);
+        let combos = key_combinations(vec![color, size, Value::Null]);
         assert_eq!(combos.len(), 4, "duplicates within a row count once");
         assert_eq!(
             combos[0],
