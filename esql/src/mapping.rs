@@ -198,11 +198,12 @@ impl Mapping {
             let full = format!("{prefix}{name}");
             let ty = def.get("type").and_then(|t| t.as_str());
             match ty {
-                None | Some("object") | Some("nested") | Some("flattened") => {
+                // ES|QL sees neither `nested` fields nor anything under them.
+                Some("nested") => {}
+                // Objects only contribute their sub-fields; an object without any is no column.
+                None | Some("object") => {
                     if let Some(p) = def.get("properties") {
                         self.add_properties(&format!("{full}."), p)?;
-                    } else if ty.is_some() {
-                        self.insert(full, FieldMapping::new(ty.unwrap_or("object")));
                     }
                 }
                 Some("alias") => {
@@ -289,6 +290,20 @@ mod tests {
             DataType::Keyword
         );
         assert_eq!(m.get("job").unwrap().data_type, DataType::Text);
+    }
+
+    #[test]
+    fn es_mapping_hides_nested_and_empty_objects() {
+        let json = serde_json::json!({"properties": {
+            "a": {"type": "nested", "properties": {"b": {"type": "keyword"}}},
+            "o": {"type": "object", "enabled": false},
+            "f": {"type": "flattened"},
+            "p": {"properties": {"q": {"type": "long"}}}
+        }});
+        let m = Mapping::from_es_json(&json).unwrap();
+        let names: Vec<_> = m.fields.keys().cloned().collect();
+        assert_eq!(names, ["f", "p.q"]);
+        assert_eq!(m.get("f").unwrap().data_type, DataType::Unsupported);
     }
 
     #[test]

@@ -528,3 +528,23 @@ fn positions_and_texts_of_expressions() {
     assert_eq!(p.steps[0].position.line, 2);
     assert_eq!(p.steps[0].position.column, 3);
 }
+
+#[test]
+fn alias_fields_read_their_target() {
+    let json = serde_json::json!({"properties": {
+        "source": {"properties": {"ip": {"type": "ip"}}},
+        "client_ip": {"type": "alias", "path": "source.ip"}
+    }});
+    let c = Catalog::new().with("idx", esql::Mapping::from_es_json(&json).unwrap());
+    let p = plan_in(&c, "from idx");
+    assert_eq!(
+        p.output()
+            .columns
+            .iter()
+            .map(|c| format!("{}:{}", c.name, c.data_type))
+            .collect::<Vec<_>>(),
+        ["client_ip:ip", "source.ip:ip"]
+    );
+    let Source::From(f) = &p.source else { panic!() };
+    assert_eq!(f.fields[0], SourceField::Field("source.ip".into()));
+}

@@ -26,6 +26,7 @@ pub mod scope;
 pub mod signatures;
 mod source;
 mod stats;
+pub mod validate;
 
 use std::fmt;
 
@@ -151,12 +152,22 @@ pub fn analyze_full(query: &Query, catalog: &Catalog) -> Result<Analysis, Analys
             }],
         });
     };
+    let plan = Plan {
+        query_text: query.text.clone(),
+        source,
+        steps,
+    };
+    if let Err(bug) = validate::check_plan(&plan) {
+        return Err(AnalysisError {
+            problems: vec![Problem {
+                position: Position { line: 1, column: 1 },
+                message: format!("internal error (this is a bug): invalid plan: {bug}"),
+                kind: ProblemKind::Verification,
+            }],
+        });
+    }
     Ok(Analysis {
-        plan: Plan {
-            query_text: query.text.clone(),
-            source,
-            steps,
-        },
+        plan,
         warnings: cx.warnings,
     })
 }
