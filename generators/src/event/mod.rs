@@ -8,6 +8,7 @@ mod document;
 mod host;
 mod ids;
 mod process;
+pub mod sample;
 
 pub use document::{Body, Event, FileAction, FileBody, FileInfo, Label, LabelledEvent, ProcessActions, ProcessBody};
 pub use host::{HostInfo, OsInfo};

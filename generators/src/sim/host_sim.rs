@@ -296,7 +296,7 @@ impl HostSim {
                 if run.merged[slot] {
                     let actions = ProcessActions::FORK.with(ProcessActions::EXEC);
                     let end_too = match merge {
-                        Merge::ForkExecEnd => true,
+                        Merge::ForkExecEnd => short,
                         Merge::Profile => short && self.rng.chance(self.params.merge_end),
                         _ => false,
                     };

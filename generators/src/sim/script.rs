@@ -47,7 +47,7 @@ pub enum OpKind {
         slot: Slot,
         /// What runs.
         spec: Box<ExecSpec>,
-        /// Whether the process exits within a second.
+        /// Whether the process exits within a second and has no children (its end may be merged).
         short: bool,
         /// Aggregation policy.
         merge: Merge,
@@ -307,11 +307,17 @@ impl ScriptBuilder {
                 exec_at[slot] = Some(i);
             }
         }
+        // A process whose end may be merged into its start event must not have children: their events
+        // would name a parent whose (held back) event has not been written yet.
+        let mut has_children = vec![false; n];
+        for p in self.parent_of.iter().flatten() {
+            has_children[*p] = true;
+        }
         for s in 0..n {
             if let (Some(ei), Some(xi)) = (exec_at[s], exit_idx[s]) {
                 let lifetime = self.ops[xi].at.0 - self.ops[ei].at.0;
                 if let OpKind::Exec { short, .. } = &mut self.ops[ei].kind {
-                    *short = lifetime < 1_000_000_000;
+                    *short = lifetime < 1_000_000_000 && !has_children[s];
                 }
             }
         }
