@@ -410,14 +410,14 @@ pub(crate) fn one_or_many<'de, D: serde::Deserializer<'de>>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::path::Path;
     use std::time::Duration;
 
     use super::*;
     use crate::rules::{RuleErrorKind, RuleFileKind, load_str};
 
-    const FULL: &str = r#"[metadata]
+    pub(crate) const FULL: &str = r#"[metadata]
 creation_date = "2025/03/06"
 integration = ["endpoint"]
 maturity = "production"

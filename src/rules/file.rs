@@ -324,4 +324,54 @@ SELECT * FROM crontab
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    mod never_panics {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A rule file with one character replaced, inserted or deleted at `at`.
+        fn mutate(base: &str, at: usize, op: u8, c: char) -> String {
+            let mut chars: Vec<char> = base.chars().collect();
+            let at = at % (chars.len() + 1);
+            match op % 3 {
+                0 if at < chars.len() => chars[at] = c,
+                1 => chars.insert(at, c),
+                _ if at < chars.len() => {
+                    chars.remove(at);
+                }
+                _ => {}
+            }
+            chars.into_iter().collect()
+        }
+
+        fn exercise(path: &str, text: String, line: u32, column: u32) {
+            if let Ok(file) = load_str(Path::new(path), text) {
+                for q in &file.queries {
+                    let _ = q.file_position(Position { line, column });
+                    let _ = q.label();
+                }
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_text(text in "\\PC{0,200}", line in 0u32..20, column in 0u32..200) {
+                exercise("x.toml", text.clone(), line, column);
+                exercise("x.esql", text, line, column);
+            }
+
+            #[test]
+            fn mutated_rule_and_hunt_files(
+                at in 0usize..2000,
+                op in 0u8..3,
+                c in prop::sample::select(vec!['\'', '"', '\\', '[', ']', '=', '\n', '\r', 'u', ',', '#', 'é', ' ']),
+                line in 0u32..30,
+                column in 0u32..80,
+            ) {
+                for (path, base) in [("r.toml", crate::rules::detection::tests::FULL), ("h.toml", HUNT)] {
+                    exercise(path, mutate(base, at, op, c), line, column);
+                }
+            }
+        }
+    }
 }

@@ -48,7 +48,7 @@ fn content_start(raw: &str) -> usize {
     } else {
         1.min(raw.len())
     };
-    let rest = &raw[opener..];
+    let rest = raw.get(opener..).unwrap_or("");
     if opener == 3 {
         if rest.starts_with("\r\n") {
             return opener + 2;
@@ -68,7 +68,7 @@ fn decode(raw: &str, file_offset: usize) -> Option<(String, SourceMap)> {
     if raw.len() < start + closer {
         return None;
     }
-    let body = &raw[start..raw.len() - closer];
+    let body = raw.get(start..raw.len() - closer)?;
     let base = file_offset + start;
     if literal {
         return Some((body.to_owned(), SourceMap::verbatim(base)));
