@@ -1,7 +1,7 @@
 //! SUM and AVG. SEMANTICS.md §2.6: nulls skipped, every value of a multi-value used (spec:stats
 //! sumOfConst, avgOfConst `avg([-1,0,3])` = 2/3 per row); SUM of integer or long is a long, of double a
-//! double (summed with Kahan compensation as ES's `CompensatedSum`), of unsigned_long an unsigned_long;
-//! AVG is `SUM/COUNT` as doubles. A long SUM that overflows is null plus
+//! double (summed with Kahan compensation as ES's `CompensatedSum`, then the two-phase combine), of
+//! unsigned_long an unsigned_long; AVG is `SUM(TO_DOUBLE(x))/COUNT(x)`, so it never overflows. A long SUM that overflows is null plus
 //! `java.lang.ArithmeticException: long overflow` on the aggregate's text and position
 //! (spec:stats/sumWithOverflow). No values gives null.
 
@@ -35,6 +35,17 @@ impl CompensatedSum {
     /// The running sum.
     pub fn value(&self) -> f64 {
         self.value
+    }
+
+    /// The sum after ES's two-phase aggregation: the data node's partial `(value, delta)` is added to a
+    /// fresh sum on the coordinator, which yields `value + delta` (spec:stats/statsByMvFieldWhere expects
+    /// 6.000000000000001 for [6.7, 1.98, -5.64, 2.96], the compensated value alone gives 6.0).
+    pub fn two_phase_value(&self) -> f64 {
+        if self.value.is_finite() {
+            self.value + self.delta
+        } else {
+            self.value
+        }
     }
 }
 
@@ -78,11 +89,13 @@ impl SumState {
             .first()
             .map(|a| a.data_type)
             .unwrap_or(DataType::Double);
-        let sum_type = match (avg, input) {
-            (false, _) => call.data_type,
-            (true, DataType::Double) => DataType::Double,
-            (true, DataType::UnsignedLong) => DataType::UnsignedLong,
-            (true, _) => DataType::Long,
+        // ES's AVG is SUM(TO_DOUBLE(x)) / COUNT(x): it sums doubles whatever the input type
+        // (spec:stats/sumAsSurrogateWithOverflow: no long overflow).
+        let _ = input;
+        let sum_type = if avg {
+            DataType::Double
+        } else {
+            call.data_type
         };
         SumState {
             avg,
@@ -136,7 +149,7 @@ impl SumState {
             return overflow(call, ctx, kind);
         }
         let sum = match self.sum_type {
-            DataType::Double => Value::Double(self.double.value()),
+            DataType::Double => Value::Double(self.double.two_phase_value()),
             DataType::UnsignedLong => Value::UnsignedLong(self.unsigned),
             _ => Value::Long(self.long),
         };
@@ -213,6 +226,36 @@ mod tests {
         );
         assert_eq!(avg(&a, &rows, &mut ctx), Value::Double(2.0 / 3.0));
         assert_eq!(sum(&s, &[vec![Value::Null]], &mut ctx), Value::Null);
+    }
+
+    /// spec:stats/statsByMvFieldWhere: SUM of [6.7, 1.98, -5.64, 2.96] is 6.000000000000001 (the
+    /// two-phase combine adds the compensation), spec:stats/statsByMvFieldEval: 14.69.
+    #[test]
+    fn double_sum_matches_es_two_phase() {
+        let sum_of = |v: &[f64]| {
+            let mut s = CompensatedSum::default();
+            v.iter().for_each(|x| s.add(*x));
+            s.two_phase_value()
+        };
+        assert_eq!(sum_of(&[-5.64, 1.98, 2.96, 6.7]), 6.000000000000001);
+        assert_eq!(sum_of(&[-8.94, 1.92, 6.97, 14.74]), 14.69);
+    }
+
+    /// spec:stats/sumAsSurrogateWithOverflow: AVG sums doubles, so it does not overflow.
+    #[test]
+    fn avg_of_huge_longs_does_not_overflow() {
+        let mut ctx = Context::new(0);
+        let a = agg(
+            AggregateFunction::Avg,
+            vec![col(0, "x", DataType::Long)],
+            DataType::Double,
+        );
+        let rows = vec![vec![Value::Long(i64::MAX)], vec![Value::Long(i64::MAX)]];
+        assert_eq!(
+            avg(&a, &rows, &mut ctx),
+            Value::Double(9.223372036854776E18)
+        );
+        assert!(ctx.warnings.lines().is_empty());
     }
 
     #[test]

@@ -33,13 +33,37 @@ pub struct Group {
     pub accumulators: Vec<Accumulator>,
 }
 
-/// Every combination of key values a row belongs to.
-pub fn key_combinations(keys: Vec<Value>) -> Vec<Vec<Value>> {
+/// For each group expression, the index of the first group expression identical to it. ES groups by
+/// an expression once however often it is listed (`BY y, y` or `BY y, z` after `EVAL z = y`,
+/// spec:stats/statsAggExpressionOnMVGroupingKeyWithAlias, evalMultipleOverridingKeys), so a repeated
+/// multi-valued key does not multiply the groups.
+pub fn same_as(agg: &Aggregation) -> Vec<usize> {
+    agg.groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            agg.groups[..i]
+                .iter()
+                .position(|h| h.kind == g.kind)
+                .unwrap_or(i)
+        })
+        .collect()
+}
+
+/// Every combination of key values a row belongs to; `same` says which keys repeat an earlier one.
+pub fn key_combinations(keys: Vec<Value>, same: &[usize]) -> Vec<Vec<Value>> {
     if !keys.iter().any(Value::is_multi) {
         return vec![keys];
     }
     let mut combos: Vec<Vec<Value>> = vec![vec![]];
-    for k in &keys {
+    for (i, k) in keys.iter().enumerate() {
+        if let Some(&first) = same.get(i).filter(|&&f| f != i) {
+            combos.iter_mut().for_each(|c| {
+                let v = c[first].clone();
+                c.push(v);
+            });
+            continue;
+        }
         let choices = match k {
             Value::Null => vec![Value::Null],
             Value::Multi(vs) => dedupe(vs),
@@ -80,6 +104,7 @@ fn new_group(agg: &Aggregation, key: Vec<Value>) -> Result<Group, EvalError> {
 #[derive(Debug)]
 pub struct Grouper<'a> {
     agg: &'a Aggregation,
+    same: Vec<usize>,
     groups: Vec<Group>,
     index: BTreeMap<KeyOrd, usize>,
 }
@@ -89,6 +114,7 @@ impl<'a> Grouper<'a> {
     pub fn new(agg: &'a Aggregation) -> Result<Grouper<'a>, EvalError> {
         let mut g = Grouper {
             agg,
+            same: same_as(agg),
             groups: Vec::new(),
             index: BTreeMap::new(),
         };
@@ -121,7 +147,7 @@ impl<'a> Grouper<'a> {
                 None
             });
         }
-        for key in key_combinations(keys) {
+        for key in key_combinations(keys, &self.same) {
             let key = KeyOrd(key);
             let g = match self.index.get(&key) {
                 Some(&g) => g,
@@ -196,7 +222,7 @@ mod tests {
             Value::keyword("m"),
             Value::keyword("s"),
         ]);
-        let combos = key_combinations(vec![color, size, Value::Null]);
+        let combos = key_combinations(vec![color, size, Value::Null], &[0, 1, 2]);
         assert_eq!(combos.len(), 4, "duplicates within a row count once");
         assert_eq!(
             combos[0],

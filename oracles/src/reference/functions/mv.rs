@@ -6,7 +6,8 @@
 //! - MV_DEDUPE keeps the first occurrence of each value, in order.
 //! - MV_SLICE(v, start, [end]) uses 0-based inclusive positions; negative positions count from the end.
 //! - MV_SORT(v, [order]) sorts ascending unless the order is `DESC` (case-insensitive).
-//! - MV_SUM overflows like `+` (null plus warning); MV_AVG and MV_MEDIAN return doubles for non-integer
+//! - MV_SUM overflows like `+` (null plus warning) and sums doubles with Kahan compensation, as does MV_AVG;
+//!   MV_AVG and MV_MEDIAN return doubles for non-integer
 //!   input and MV_MEDIAN of integers averages the middle pair rounding toward negative infinity, as ES does.
 
 use std::cmp::Ordering;
@@ -16,6 +17,7 @@ use esql::{DataType, EvalError, Value};
 
 use super::{int_arg, str_arg};
 use crate::reference::Context;
+use crate::reference::aggregates::sum_avg::CompensatedSum;
 use crate::reference::expr::comparison::{equals, order};
 
 fn first_values(values: &[Value]) -> &[Value] {
@@ -211,7 +213,11 @@ pub fn mv_sum(expr: &Expr, values: &[Value], ctx: &mut Context) -> Result<Value,
         return Ok(Value::Null);
     }
     let result = match expr.data_type {
-        DataType::Double => Ok(Value::Double(items.iter().map(f64_of).sum())),
+        DataType::Double => {
+            let mut sum = CompensatedSum::default();
+            items.iter().for_each(|v| sum.add(f64_of(v)));
+            Ok(Value::Double(sum.value()))
+        }
         DataType::Integer => items
             .iter()
             .try_fold(0i32, |acc, v| acc.checked_add(i64_of(v) as i32))
@@ -261,8 +267,9 @@ pub fn mv_avg(_expr: &Expr, values: &[Value], _ctx: &mut Context) -> Result<Valu
     if items.is_empty() {
         return Ok(Value::Null);
     }
-    let sum: f64 = items.iter().map(f64_of).sum();
-    Ok(Value::Double(sum / items.len() as f64))
+    let mut sum = CompensatedSum::default();
+    items.iter().for_each(|v| sum.add(f64_of(v)));
+    Ok(Value::Double(sum.value() / items.len() as f64))
 }
 
 /// `MV_MEDIAN(v)`: the middle value; for an even count the mean of the middle two (whole numbers
