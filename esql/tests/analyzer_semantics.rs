@@ -548,3 +548,43 @@ fn alias_fields_read_their_target() {
     let Source::From(f) = &p.source else { panic!() };
     assert_eq!(f.fields[0], SourceField::Field("source.ip".into()));
 }
+
+#[test]
+fn like_patterns_fold_through_eval_constants() {
+    // spec:where-like/likeMultiLevelEvalChain, likeRowEvalPropagatedConcat: a pattern may be a column
+    // EVAL/ROW computed from constants. (The parser does not accept a column as pattern yet, so the
+    // pattern is put into the tree by hand.)
+    use esql::ast::{self, ProcessingCommand, QualifiedName};
+    let mut q = esql::parse(
+        "row x = \"Eberhardt\", s = \"*\" | eval p = concat(\"Eber\", s) | where x like \"placeholder\"",
+    )
+    .unwrap();
+    let ProcessingCommand::Where(w) = &mut q.commands[1] else {
+        panic!()
+    };
+    let ast::ExprKind::Like { patterns, .. } = &mut w.condition.kind else {
+        panic!()
+    };
+    patterns[0] = ast::Expr::new(ast::ExprKind::Field(QualifiedName::from_parts(["p"])));
+    let p = esql::analyze(&q, &employees()).unwrap();
+    let StepKind::Where { condition } = &p.steps[1].kind else {
+        panic!()
+    };
+    assert!(matches!(&condition.kind, ExprKind::Like { patterns, .. } if patterns == &["Eber*"]));
+    // A pattern column that is not constant is an error.
+    let mut q = esql::parse("from test | where first_name like \"x\"").unwrap();
+    let ProcessingCommand::Where(w) = &mut q.commands[0] else {
+        panic!()
+    };
+    let ast::ExprKind::Like { patterns, .. } = &mut w.condition.kind else {
+        panic!()
+    };
+    patterns[0] = ast::Expr::new(ast::ExprKind::Field(QualifiedName::from_parts([
+        "last_name",
+    ])));
+    let e = esql::analyze(&q, &employees()).unwrap_err();
+    assert!(
+        e.problems[0].message.contains("must be a constant string"),
+        "{e}"
+    );
+}

@@ -102,7 +102,9 @@ pub(crate) fn eval(cx: &mut Cx, c: &ast::EvalCommand, input: &Scope) -> Outcome 
         });
         match e {
             Some(e) => {
-                ext.attrs.push(Attr::new(name, e.data_type));
+                let mut attr = Attr::new(name, e.data_type);
+                attr.constant = fold::fold_with(&e, &|i| ext.attrs.get(i)?.constant.clone());
+                ext.attrs.push(attr);
                 exprs.push(e);
             }
             None => {

@@ -21,6 +21,12 @@ pub(crate) trait Resolver {
     /// returns `None` when it cannot be used.
     fn column(&mut self, cx: &mut Cx, name: &str, span: Span) -> Option<Expr>;
 
+    /// The constant value of input column `index`, when EVAL/ROW computed it from constants.
+    fn constant(&self, index: usize) -> Option<Value> {
+        let _ = index;
+        None
+    }
+
     /// Lowers an aggregate call; outside STATS this is ES's "not allowed outside STATS" error.
     fn aggregate(
         &mut self,
@@ -47,6 +53,10 @@ pub(crate) struct RowResolver<'a> {
 impl Resolver for RowResolver<'_> {
     fn column(&mut self, cx: &mut Cx, name: &str, span: Span) -> Option<Expr> {
         column_ref(cx, self.scope, name, span)
+    }
+
+    fn constant(&self, index: usize) -> Option<Value> {
+        self.scope.attrs.get(index)?.constant.clone()
     }
 }
 
@@ -224,7 +234,8 @@ pub(crate) fn lower(cx: &mut Cx, r: &mut dyn Resolver, e: &ast::Expr) -> Option<
             let pats: Vec<Option<Expr>> = patterns.iter().map(|p| lower(cx, r, p)).collect();
             let value = value?;
             let pats: Option<Vec<Expr>> = pats.into_iter().collect();
-            lower_like(cx, value, *kind, pats?, *negated, span)
+            let constant = |i: usize| r.constant(i);
+            lower_like(cx, value, *kind, pats?, *negated, span, &constant)
         }
         A::IsNull { expr, negated } => {
             let value = lower(cx, r, expr)?;

@@ -11,8 +11,17 @@ use crate::{DataType, Value};
 
 /// The value of `e` if it is a constant the analyzer can fold.
 pub fn fold(e: &Expr) -> Option<Value> {
+    fold_with(e, &|_| None)
+}
+
+/// Like [`fold`], with `column(i)` giving the constant value of input column `i` when it has one
+/// (ES propagates constants computed by EVAL/ROW into LIKE/RLIKE patterns,
+/// spec:where-like/likeMultiLevelEvalChain).
+pub fn fold_with(e: &Expr, column: &dyn Fn(usize) -> Option<Value>) -> Option<Value> {
+    let fold = |e: &Expr| fold_with(e, column);
     match &e.kind {
         ExprKind::Literal(v) => Some(v.clone()),
+        ExprKind::Column(i) => column(*i),
         ExprKind::Negate(inner) => match fold(inner)? {
             Value::Null => Some(Value::Null),
             Value::Integer(i) => i.checked_neg().map(Value::Integer),
@@ -29,7 +38,10 @@ pub fn fold(e: &Expr) -> Option<Value> {
             value,
             to: DataType::Keyword | DataType::Text,
         } => to_string(fold(value)?),
-        ExprKind::Call { function, args } => fold_call(*function, args),
+        ExprKind::Call { function, args } => {
+            let values: Vec<Value> = args.iter().map(fold).collect::<Option<Vec<_>>>()?;
+            fold_call(*function, values)
+        }
         _ => None,
     }
 }
@@ -68,8 +80,7 @@ fn whole_arith(op: ArithmeticOp, l: &Value, r: &Value, t: DataType) -> Option<Va
     }
 }
 
-fn fold_call(f: ScalarFunction, args: &[Expr]) -> Option<Value> {
-    let values: Vec<Value> = args.iter().map(fold).collect::<Option<Vec<_>>>()?;
+fn fold_call(f: ScalarFunction, values: Vec<Value>) -> Option<Value> {
     let string = |v: &Value| match v {
         Value::Keyword(s) => Some(s.clone()),
         _ => None,

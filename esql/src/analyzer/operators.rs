@@ -364,6 +364,7 @@ pub(crate) fn lower_like(
     patterns: Vec<Expr>,
     negated: bool,
     span: Span,
+    constant: &dyn Fn(usize) -> Option<Value>,
 ) -> Option<Expr> {
     let text = cx.text(span).to_owned();
     if let Err(msg) = expect(&arg_of(&value), "", &text, "string", DataType::is_string) {
@@ -372,7 +373,7 @@ pub(crate) fn lower_like(
     }
     let mut strings = Vec::new();
     for p in &patterns {
-        match fold::fold(p) {
+        match fold::fold_with(p, constant) {
             Some(Value::Keyword(s)) if p.data_type.is_string() => strings.push(s),
             Some(_) | None => {
                 let msg = format!(

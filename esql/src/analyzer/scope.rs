@@ -15,6 +15,8 @@ pub struct Attr {
     /// True when the column comes from an expression that failed analysis: references to it fail
     /// silently (the root cause is already reported).
     pub failed: bool,
+    /// The column's value when EVAL or ROW computed it from constants (used to fold LIKE patterns).
+    pub constant: Option<crate::Value>,
 }
 
 impl Attr {
@@ -25,6 +27,7 @@ impl Attr {
             data_type,
             unusable: None,
             failed: false,
+            constant: None,
         }
     }
 
@@ -35,6 +38,7 @@ impl Attr {
             data_type: DataType::Null,
             unusable: None,
             failed: true,
+            constant: None,
         }
     }
 }

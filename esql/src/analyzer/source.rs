@@ -205,6 +205,7 @@ fn column(
             data_type: DataType::Unsupported,
             unusable: Some(msg),
             failed: false,
+            constant: None,
         };
         return (attr, read);
     }
@@ -220,6 +221,7 @@ fn column(
         data_type: t,
         unusable,
         failed: false,
+        constant: None,
     };
     (attr, read)
 }
@@ -277,7 +279,9 @@ fn row(cx: &mut Cx, r: &ast::RowCommand) -> (Option<Source>, Scope) {
     for (name, e) in entries {
         match e {
             Some(e) => {
-                scope.attrs.push(Attr::new(name, e.data_type));
+                let mut attr = Attr::new(name, e.data_type);
+                attr.constant = super::fold::fold(&e);
+                scope.attrs.push(attr);
                 exprs.push(e);
             }
             None => {
