@@ -143,3 +143,43 @@ fn a_closed_pipe_ends_quietly_with_success() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn hunting_files_parse_their_esql_entries_and_count_the_others() {
+    let dir = Scratch::new("hunt");
+    let hunt = dir.write(
+        "persistence_via_cron.toml",
+        "[hunt]\nname = \"Persistence via Cron\"\nlanguage = [\"ES|QL\", \"SQL\"]\nquery = [\n'''\n\
+         from logs-endpoint.events.file-*\n| where file.path like \"/etc/cron*\"\n| limit 100\n''',\n'''\n\
+         SELECT * FROM crontab\n''',\n'''\nfrom logs-endpoint.events.process-*\n| stats c = count(*) by\n'''\n]\n",
+    );
+    let path = hunt.display().to_string();
+    let run = detsim(&["parse", path.as_str()]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], format!("ok {path}#0"));
+    assert_eq!(
+        lines[1],
+        format!("skipped {path}#1: not ES|QL (starts with `SELECT`)")
+    );
+    // Query 2 ends after `by`: the error is at the end, its line 3, which is file line 16.
+    assert!(
+        lines[2].starts_with(&format!("error: {path}:16:1: ")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(lines[3], "  --> query #2, query line 3:1");
+    assert_eq!(lines.last(), Some(&"1 parsed, 1 failed, 1 skipped"));
+
+    let run = detsim(&["parse", "--json", path.as_str()]);
+    let indexes: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["query_index"].clone())
+        .collect();
+    assert_eq!(indexes, [0, 2]);
+    assert_eq!(
+        run.stderr,
+        format!("notice: skipped {path}#1: not ES|QL (starts with `SELECT`)\n")
+    );
+}
