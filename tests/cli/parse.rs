@@ -125,9 +125,12 @@ fn a_closed_pipe_ends_quietly_with_success() {
     let Some(shared) = shared_dir("`detsim parse | head -1`") else {
         return;
     };
+    // The corpus 8 times over is about 190 KB of output: more than the pipe buffer (64 KB) and the
+    // reader's buffer together, so detsim is still writing when the pipe closes.
+    let corpus = shared.join("detection-rules");
     let mut child = Command::new(env!("CARGO_BIN_EXE_detsim"))
         .arg("parse")
-        .arg(shared.join("detection-rules"))
+        .args(std::iter::repeat_n(&corpus, 8))
         .current_dir(workspace_root())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
