@@ -10,7 +10,7 @@ use detsim::rules::{QuerySource, RuleError, discover, load_file};
 pub enum Input {
     /// An ES|QL query to work on.
     Query(QuerySource),
-    /// A query or file that is not ES|QL (counted as skipped).
+    /// A query or file that is not ES|QL, or a folder without rule files (counted as skipped).
     Skipped {
         /// `path` or `path#index`.
         label: String,
@@ -22,37 +22,42 @@ pub enum Input {
 }
 
 /// Everything under `paths`: files in the order of [`discover`], each file's entries in file order.
+/// A folder without any rule file comes back as a skipped entry, so a mistyped folder is noticed.
 pub fn inputs(paths: &[PathBuf]) -> impl Iterator<Item = Input> + '_ {
-    discover(paths).into_iter().flat_map(|found| -> Vec<Input> {
-        let file = match found.and_then(|path| load_file(&path)) {
-            Ok(file) => file,
-            Err(e) => return vec![Input::FileError(e)],
-        };
-        let path = file.path.display().to_string();
-        let mut items: Vec<(Option<usize>, Input)> = file
-            .skipped
-            .into_iter()
-            .map(|s| {
-                let label = match s.index {
-                    Some(i) => format!("{path}#{i}"),
-                    None => path.clone(),
-                };
-                (
-                    s.index,
-                    Input::Skipped {
-                        label,
-                        reason: s.reason,
-                    },
-                )
-            })
-            .collect();
-        items.extend(
-            file.queries
-                .into_iter()
-                .map(|q| (Some(q.index), Input::Query(q))),
-        );
-        // Whole-file skips (no index) first, then entries by their index in the file.
-        items.sort_by_key(|(index, _)| *index);
-        items.into_iter().map(|(_, item)| item).collect()
+    paths.iter().flat_map(|root| {
+        let found = discover(std::slice::from_ref(root));
+        let empty = found.is_empty().then(|| Input::Skipped {
+            label: root.display().to_string(),
+            reason: "no .toml or .esql files found".to_owned(),
+        });
+        found.into_iter().flat_map(load).chain(empty)
     })
+}
+
+/// One discovered path → its entries: whole-file skips first, then entries by their index.
+fn load(found: Result<PathBuf, RuleError>) -> Vec<Input> {
+    let file = match found.and_then(|path| load_file(&path)) {
+        Ok(file) => file,
+        Err(e) => return vec![Input::FileError(e)],
+    };
+    let path = file.path.display().to_string();
+    let mut items: Vec<(Option<usize>, Input)> = file
+        .skipped
+        .into_iter()
+        .map(|s| {
+            let label = match s.index {
+                Some(i) => format!("{path}#{i}"),
+                None => path.clone(),
+            };
+            let reason = s.reason;
+            (s.index, Input::Skipped { label, reason })
+        })
+        .collect();
+    items.extend(
+        file.queries
+            .into_iter()
+            .map(|q| (Some(q.index), Input::Query(q))),
+    );
+    items.sort_by_key(|(index, _)| *index);
+    items.into_iter().map(|(_, item)| item).collect()
 }

@@ -274,6 +274,21 @@ error: d_broken.toml:1:6: invalid TOML: unclosed table, expected `]`
     }
 
     #[test]
+    fn an_empty_folder_is_noticed_as_skipped() {
+        let dir = Scratch::new("empty");
+        dir.write("notes.txt", "nothing to parse");
+        let (status, out, _) = run_on(&dir, OutputFormat::Human);
+        assert_eq!(status, ExitStatus::Success);
+        assert_eq!(
+            out,
+            format!(
+                "skipped {}: no .toml or .esql files found\n0 parsed, 0 failed, 1 skipped\n",
+                dir.path().display()
+            )
+        );
+    }
+
+    #[test]
     fn a_missing_path_is_a_failure_not_a_crash() {
         let config = ParseConfig {
             paths: vec!["/nonexistent/detsim/path".into()],
