@@ -11,5 +11,6 @@
 //! assert_eq!(file.queries[0].label(), "q.esql");
 //! ```
 
+pub mod dataset;
 pub mod engine;
 pub mod rules;

@@ -32,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Run a rule's query over NDJSON data and print the results.
     Eval(super::cmd::eval::EvalArgs),
+    /// Generate a labelled Elastic Defend dataset (NDJSON, `_bulk` or Parquet) from a simulated fleet.
+    Generate(super::cmd::generate::GenerateArgs),
 }
 
 /// Flags of `detsim parse`.

@@ -3,4 +3,5 @@
 
 pub mod check;
 pub mod eval;
+pub mod generate;
 pub mod parse;

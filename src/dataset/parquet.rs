@@ -1,0 +1,224 @@
+//! Parquet output: one file per data stream, one column per dotted field name, list columns for
+//! multi-valued fields (`event.action` is always a list column: a single action is a one-element
+//! list). Dates are kept as the RFC 3339 text Elastic Defend writes.
+//!
+//! The schema is fixed per data stream and derived from the stream's maximal sample event
+//! (`generators::event::sample::maximal`), which carries every field the generator can write, so
+//! every file of a stream has the same columns whatever the seed. A field outside the schema, or a
+//! value of another type, is an error (never silently dropped).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use arrow_array::builder::{ArrayBuilder, BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use generators::{DataStream, Event};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+
+use super::flatten::{Flat, flatten_event};
+use super::sink::HashingFile;
+
+const BATCH_ROWS: usize = 32 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Str,
+    Int,
+    Float,
+    Bool,
+    StrList,
+}
+
+enum Column {
+    Str(StringBuilder),
+    Int(Int64Builder),
+    Float(Float64Builder),
+    Bool(BooleanBuilder),
+    StrList(ListBuilder<StringBuilder>),
+}
+
+impl Column {
+    fn new(kind: Kind) -> Column {
+        match kind {
+            Kind::Str => Column::Str(StringBuilder::new()),
+            Kind::Int => Column::Int(Int64Builder::new()),
+            Kind::Float => Column::Float(Float64Builder::new()),
+            Kind::Bool => Column::Bool(BooleanBuilder::new()),
+            Kind::StrList => Column::StrList(ListBuilder::new(StringBuilder::new())),
+        }
+    }
+
+    fn push_null(&mut self) {
+        match self {
+            Column::Str(b) => b.append_null(),
+            Column::Int(b) => b.append_null(),
+            Column::Float(b) => b.append_null(),
+            Column::Bool(b) => b.append_null(),
+            Column::StrList(b) => b.append_null(),
+        }
+    }
+
+    fn push(&mut self, v: &Flat) -> Result<(), String> {
+        fn text(v: &Flat) -> Option<String> {
+            match v {
+                Flat::Str(s) => Some(s.clone()),
+                Flat::Int(i) => Some(i.to_string()),
+                Flat::Float(f) => Some(f.to_string()),
+                Flat::Bool(b) => Some(b.to_string()),
+                Flat::List(_) => None,
+            }
+        }
+        match (self, v) {
+            (Column::Str(b), Flat::Str(s)) => b.append_value(s),
+            (Column::Int(b), Flat::Int(i)) => b.append_value(*i),
+            (Column::Float(b), Flat::Float(f)) => b.append_value(*f),
+            (Column::Float(b), Flat::Int(i)) => b.append_value(*i as f64),
+            (Column::Bool(b), Flat::Bool(x)) => b.append_value(*x),
+            (Column::StrList(b), Flat::List(items)) => {
+                for item in items {
+                    let t = text(item).ok_or("nested list")?;
+                    b.values().append_value(t);
+                }
+                b.append(true);
+            }
+            (Column::StrList(b), one) => {
+                b.values().append_value(text(one).ok_or("nested list")?);
+                b.append(true);
+            }
+            (_, other) => return Err(format!("value {other:?} does not fit the column type")),
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Column::Str(b) => Arc::new(b.finish()),
+            Column::Int(b) => Arc::new(b.finish()),
+            Column::Float(b) => Arc::new(b.finish()),
+            Column::Bool(b) => Arc::new(b.finish()),
+            Column::StrList(b) => Arc::new(b.finish()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Column::Str(b) => b.len(),
+            Column::Int(b) => b.len(),
+            Column::Float(b) => b.len(),
+            Column::Bool(b) => b.len(),
+            Column::StrList(b) => b.len(),
+        }
+    }
+}
+
+fn kind_of(v: &Flat) -> Kind {
+    match v {
+        Flat::Str(_) => Kind::Str,
+        Flat::Int(_) => Kind::Int,
+        Flat::Float(_) => Kind::Float,
+        Flat::Bool(_) => Kind::Bool,
+        Flat::List(_) => Kind::StrList,
+    }
+}
+
+/// The fixed (column name, kind) list of a data stream.
+fn schema_of(stream: DataStream, inline_labels: bool) -> Vec<(String, Kind)> {
+    let sample = generators::event::sample::maximal(stream);
+    let mut cols: Vec<(String, Kind)> = flatten_event(&sample, inline_labels).iter().map(|(k, v)| (k.clone(), kind_of(v))).collect();
+    // Numbers that can be fractional in real data.
+    for c in cols.iter_mut() {
+        if c.0 == "file.Ext.entropy" {
+            c.1 = Kind::Float;
+        }
+    }
+    cols
+}
+
+/// Writes one data stream's Parquet file.
+pub(crate) struct ParquetStreamWriter {
+    stream: DataStream,
+    inline_labels: bool,
+    index: BTreeMap<String, usize>,
+    columns: Vec<Column>,
+    schema: Arc<Schema>,
+    writer: Option<ArrowWriter<HashingFile>>,
+    rows: usize,
+    pub(crate) events: u64,
+}
+
+impl ParquetStreamWriter {
+    pub(crate) fn new(file: HashingFile, stream: DataStream, inline_labels: bool) -> Result<ParquetStreamWriter, String> {
+        let cols = schema_of(stream, inline_labels);
+        let fields: Vec<Field> = cols
+            .iter()
+            .map(|(name, kind)| {
+                let dt = match kind {
+                    Kind::Str => DataType::Utf8,
+                    Kind::Int => DataType::Int64,
+                    Kind::Float => DataType::Float64,
+                    Kind::Bool => DataType::Boolean,
+                    Kind::StrList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+                };
+                Field::new(name, dt, true)
+            })
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let props = WriterProperties::builder().set_compression(Compression::SNAPPY).set_created_by("detsim".into()).build();
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| e.to_string())?;
+        Ok(ParquetStreamWriter {
+            stream,
+            inline_labels,
+            index: cols.iter().enumerate().map(|(i, (n, _))| (n.clone(), i)).collect(),
+            columns: cols.iter().map(|(_, k)| Column::new(*k)).collect(),
+            schema,
+            writer: Some(writer),
+            rows: 0,
+            events: 0,
+        })
+    }
+
+    pub(crate) fn write(&mut self, e: &Event) -> Result<(), String> {
+        let flat = flatten_event(e, self.inline_labels);
+        for k in flat.keys() {
+            if !self.index.contains_key(k) {
+                return Err(format!("event {}: field `{k}` is not in the {} Parquet schema", e.id, self.stream));
+            }
+        }
+        for (name, &i) in &self.index {
+            match flat.get(name) {
+                Some(v) => self.columns[i].push(v).map_err(|m| format!("event {}: field `{name}`: {m}", e.id))?,
+                None => self.columns[i].push_null(),
+            }
+        }
+        self.rows += 1;
+        self.events += 1;
+        if self.rows >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        debug_assert!(self.columns.iter().all(|c| c.len() == self.rows));
+        let arrays: Vec<ArrayRef> = self.columns.iter_mut().map(Column::finish).collect();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| e.to_string())?;
+        if let Some(w) = self.writer.as_mut() {
+            w.write(&batch).map_err(|e| e.to_string())?;
+        }
+        self.rows = 0;
+        Ok(())
+    }
+
+    /// Flushes, writes the footer, and returns the underlying file.
+    pub(crate) fn finish(mut self) -> Result<HashingFile, String> {
+        self.flush()?;
+        let w = self.writer.take().ok_or("parquet writer already closed")?;
+        w.into_inner().map_err(|e| e.to_string())
+    }
+}
