@@ -1,6 +1,8 @@
 """Seeded, token-aware mutations of ES|QL queries.
 
-Each mutant is derived from one corpus query by one to three mutation operators. Mutant
+Each mutant is derived from one corpus query by one to three mutation operators (which also
+splice in command and expression snippets written here, so the grammar beyond the corpus is
+reached). Mutant
 number `i` of a run uses its own RNG seeded from `(seed, i)`, so a mutant does not change
 when the number of mutants asked for changes, and a run is byte-for-byte reproducible.
 
@@ -60,6 +62,31 @@ COMMENTS = ["/* c */", "/**/", "// c\n", "//\n", "/* /* nested */ */", "/* unter
             "//", "/*", "*/"]
 
 BRACKETS = list("()[]{}\"`") + ['"""']
+
+# Processing commands and expressions written for this harness (ES|QL syntax the corpus
+# rarely or never uses), spliced into queries to reach more of the grammar.
+COMMAND_SNIPPETS = [
+    "| LIMIT 10", "| SORT a DESC NULLS FIRST, b ASC NULLS LAST", "| KEEP a*, `b c`, _id",
+    "| DROP x*", "| RENAME a AS b, c AS d", "| RENAME b = a", "| MV_EXPAND tags",
+    "| EVAL t = date_trunc(1 hour, @timestamp), y = x::long", "| WHERE x IS NOT NULL",
+    "| WHERE a : \"query\"", "| WHERE x NOT IN (1, 2, null)", "| WHERE s NOT LIKE (\"a*\", \"b?\")",
+    "| WHERE s RLIKE \"\"\"[a-z]+\\d\"\"\"", "| STATS c = count(*), m = max(x) WHERE x > 0 BY h = host.name",
+    "| INLINE STATS n = count(*) BY user.name", "| STATS BY a", "| STATS count(*)",
+    "| DISSECT msg \"%{a} %{b}\" APPEND_SEPARATOR = \"-\"", "| GROK msg \"%{WORD:w} %{NUMBER:n:int}\"",
+    "| ENRICH policy ON field WITH new = old, other", "| ENRICH _any:policy", "| LOOKUP JOIN idx ON a, b",
+    "| LOOKUP JOIN idx ON a == b", "| SAMPLE 0.25", "| CHANGE_POINT v ON t AS kind, p",
+    "| COMPLETION answer = prompt WITH {\"inference_id\": \"e\"}", "| FORK (WHERE a) (LIMIT 1)",
+    "| RERANK \"q\" ON text WITH {\"inference_id\": \"r\"}", "| FUSE", "| EVAL m = {\"k\": 1}",
+    "| EVAL p = ?param, q = ?, r = ?1, s = ??field", "| WHERE ?? fld == 1", "| EVAL d = 1 day + 2 hours",
+    "| EVAL x = CASE(a, 1, b, 2, 3)", "| EVAL x = -(-1), y = +2.5e-3, z = .5",
+    "| EVAL `a``b` = 1", "| KEEP @timestamp", "| WHERE NOT (a OR b) AND c",
+]
+EXPRESSION_SNIPPETS = [
+    "x::long", "?p", "?", "??f", "[1, 2, 3]", "[]", "{\"a\": [1, 2]}", "1 day", "3 hours",
+    "count(*)", "count_distinct(x, 100)", "x IN (1, 2)", "x NOT LIKE \"a*\"", "x IS NULL",
+    "a : \"b\"", "\"\"\"raw \" string\"\"\"", "`quoted``name`", "@timestamp", "_id", "null",
+    "true", "-9223372036854775808", "1.5e10", "to_lower(x)::keyword", "(a)", "NOT a", "a.b.c",
+]
 
 
 class Token:
@@ -295,6 +322,27 @@ def splice(rnd, text, corpus):
     return _join(tokens), desc
 
 
+def insert_snippet(rnd, text, _corpus):
+    tokens = tokenize(text)
+    if rnd.random() < 0.5:
+        pipes = [t.start for t in tokens if t.text == "|"] + [len(text)]
+        at = rnd.choice(pipes)
+        snippet = rnd.choice(COMMAND_SNIPPETS)
+        if at < len(text):
+            snippet = snippet + "\n"
+        else:
+            snippet = "\n" + snippet
+        return text[:at] + snippet + text[at:], f"command {snippet.strip()!r}@{at}"
+    words = [i for i, t in enumerate(tokens) if t.kind in ("word", "number", "string", "quoted", "param")]
+    if not words:
+        return None
+    i = rnd.choice(words)
+    snippet = rnd.choice(EXPRESSION_SNIPPETS)
+    desc = f"expression {tokens[i].text[:20]!r}@{tokens[i].start} -> {snippet!r}"
+    tokens[i] = Token("snippet", snippet, 0)
+    return _join(tokens), desc
+
+
 # (operator, weight)
 OPERATORS_TABLE: list[tuple[Callable, int]] = [
     (drop_token, 10),
@@ -312,6 +360,7 @@ OPERATORS_TABLE: list[tuple[Callable, int]] = [
     (change_number, 4),
     (change_string, 5),
     (splice, 5),
+    (insert_snippet, 10),
 ]
 
 
