@@ -14,3 +14,5 @@
 pub mod dataset;
 pub mod engine;
 pub mod rules;
+pub mod run;
+pub mod score;
