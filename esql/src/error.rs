@@ -115,8 +115,8 @@ impl ParseError {
     /// let src = "FROM logs\n| WHERE x ==";
     /// let err = esql::parse(src).unwrap_err();
     /// let shown = err.render(src, "rule.toml");
-    /// assert!(shown.starts_with("rule.toml:2:12: "));
-    /// assert!(shown.ends_with("| WHERE x ==\n           ^\n"));
+    /// assert!(shown.starts_with("rule.toml:2:13: "));
+    /// assert!(shown.ends_with("| WHERE x ==\n            ^\n"));
     /// ```
     pub fn render(&self, source: &str, file_name: &str) -> String {
         let index = LineIndex::new(source);

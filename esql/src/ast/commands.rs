@@ -55,11 +55,11 @@ pub enum ProcessingCommand {
     /// `URI_PARTS`, `REGISTERED_DOMAIN`, `USER_AGENT`, `IP_LOCATION`: `prefix = input [WITH {…}]`
     Extract(ExtractCommand),
     /// `METRICS_INFO`
-    MetricsInfo(Span),
+    MetricsInfo(BareCommand),
     /// `TS_INFO`
-    TsInfo(Span),
+    TsInfo(BareCommand),
     /// `TS_COLLAPSE`
-    TsCollapse(Span),
+    TsCollapse(BareCommand),
     /// `MMR [query] ON field LIMIT n [WITH {…}]`
     Mmr(MmrCommand),
 }
@@ -89,13 +89,21 @@ impl ProcessingCommand {
             ProcessingCommand::Rerank(c) => c.span,
             ProcessingCommand::Fuse(c) => c.span,
             ProcessingCommand::Extract(c) => c.span,
-            ProcessingCommand::MetricsInfo(s)
-            | ProcessingCommand::TsInfo(s)
-            | ProcessingCommand::TsCollapse(s) => *s,
+            ProcessingCommand::MetricsInfo(c)
+            | ProcessingCommand::TsInfo(c)
+            | ProcessingCommand::TsCollapse(c) => c.span,
             ProcessingCommand::Mmr(c) => c.span,
         }
     }
 }
+
+/// A command that is just its keyword (`METRICS_INFO`, `TS_INFO`, `TS_COLLAPSE`).
+#[derive(Debug, Clone)]
+pub struct BareCommand {
+    /// Source span.
+    pub span: Span,
+}
+eq_ignoring_span!(BareCommand {});
 
 /// `name = expr` or a bare `expr` (ROW, EVAL, STATS, BY, RERANK ON).
 #[derive(Debug, Clone)]

@@ -38,9 +38,9 @@ mod operators;
 mod source;
 
 pub use commands::{
-    AggField, ChangePointCommand, CommandOption, CompletionCommand, DissectCommand, DropCommand,
-    EnrichCommand, EnrichPolicy, EnrichWith, EvalCommand, ExtractCommand, ExtractKind, Field,
-    ForkBranch, ForkCommand, FuseCommand, FuseConfig, GrokCommand, InlineStatsCommand,
+    AggField, BareCommand, ChangePointCommand, CommandOption, CompletionCommand, DissectCommand,
+    DropCommand, EnrichCommand, EnrichPolicy, EnrichWith, EvalCommand, ExtractCommand, ExtractKind,
+    Field, ForkBranch, ForkCommand, FuseCommand, FuseConfig, GrokCommand, InlineStatsCommand,
     InlineStatsSpelling, JoinCommand, JoinKind, KeepCommand, LimitCommand, MmrCommand,
     MvExpandCommand, NamedParameters, ProcessingCommand, RenameClause, RenameCommand, RenameStyle,
     RerankCommand, SampleCommand, SetCommand, SetValue, SortCommand, SortKey, StatsCommand,

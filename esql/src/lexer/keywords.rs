@@ -128,6 +128,10 @@ pub(crate) const INFO: &str = "info";
 
 /// The keyword of `table` spelled exactly as `word` (ASCII case-insensitive).
 pub(crate) fn lookup(table: &[(&str, TokenKind)], word: &[u8]) -> Option<TokenKind> {
+    // Every keyword has 2 to 5 letters: most identifiers are rejected here.
+    if !(2..=5).contains(&word.len()) {
+        return None;
+    }
     table
         .iter()
         .find(|(kw, _)| kw.len() == word.len() && kw.as_bytes().eq_ignore_ascii_case(word))

@@ -68,21 +68,30 @@ impl<'a> Scan<'a> {
         Some(i + lit.len())
     }
 
+    /// Advances from `i` while `f` holds; records the first byte that stopped it.
+    #[inline]
+    fn run(&mut self, i: usize, f: impl Fn(u8) -> bool) -> usize {
+        let n = self.b[i.min(self.b.len())..]
+            .iter()
+            .take_while(|&&c| f(c))
+            .count();
+        let j = i + n;
+        if j + 1 > self.reach {
+            self.reach = j + 1;
+        }
+        j
+    }
+
     /// `[ \t\r\n]+`
     pub(crate) fn ws(&mut self, i: usize) -> Option<usize> {
-        let mut j = i;
-        while self.at(j).is_some_and(is_ws) {
-            j += 1;
-        }
+        let j = self.run(i, is_ws);
         (j > i).then_some(j)
     }
 
     /// `'//' ~[\r\n]* '\r'? '\n'?`
     pub(crate) fn line_comment(&mut self, i: usize) -> Option<usize> {
-        let mut j = self.literal(i, b"//")?;
-        while self.at(j).is_some_and(|c| c != b'\r' && c != b'\n') {
-            j += 1;
-        }
+        let j = self.literal(i, b"//")?;
+        let mut j = self.run(j, |c| c != b'\r' && c != b'\n');
         if self.at(j) == Some(b'\r') {
             j += 1;
         }
@@ -175,6 +184,7 @@ impl<'a> Scan<'a> {
     fn regular_string(&mut self, i: usize) -> Option<usize> {
         let mut j = i + 1;
         loop {
+            j = self.run(j, |c| !matches!(c, b'"' | b'\\' | b'\r' | b'\n'));
             match self.at(j)? {
                 b'"' => return Some(j + 1),
                 b'\\' => match self.at(j + 1)? {
@@ -210,10 +220,7 @@ impl<'a> Scan<'a> {
 
     /// `DIGIT+`
     pub(crate) fn integer(&mut self, i: usize) -> Option<usize> {
-        let mut j = i;
-        while self.at(j).is_some_and(is_digit) {
-            j += 1;
-        }
+        let j = self.run(i, is_digit);
         (j > i).then_some(j)
     }
 
@@ -264,10 +271,7 @@ impl<'a> Scan<'a> {
         if !(is_letter(first) || first == b'_' || first == b'@') {
             return None;
         }
-        let mut j = i + 1;
-        while self.at(j).is_some_and(is_id_body) {
-            j += 1;
-        }
+        let j = self.run(i + 1, is_id_body);
         (is_letter(first) || j > i + 1).then_some(j)
     }
 
@@ -361,12 +365,12 @@ impl<'a> Scan<'a> {
     pub(crate) fn unquoted_source(&mut self, i: usize) -> Option<usize> {
         let mut j = i;
         loop {
+            j = self.run(j, |c| !is_source_excluded(c));
             match self.at(j) {
                 Some(b'/') => match self.at(j + 1) {
                     Some(b'*' | b'/') | None => break,
                     Some(_) => j += 2,
                 },
-                Some(c) if !is_source_excluded(c) => j += 1,
                 _ => break,
             }
         }

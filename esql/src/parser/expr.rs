@@ -14,7 +14,7 @@
 //! everything since the start of that boolean expression. `pending` records that start.
 
 use super::precedence::Precedence;
-use super::{PResult, Parser};
+use super::{Ambiguity, PResult, Parser};
 use crate::ast::{
     BinaryOp, DecimalLiteral, Expr, ExprKind, FunctionArgs, FunctionCall, IntegerLiteral, LikeKind,
     Literal, MapEntry, MapExpr, MapValue, NamePart, QualifiedName, Sign, StringLiteral, UnaryOp,
@@ -65,6 +65,38 @@ pub(crate) const VALUE_START: &[K] = &[
     K::UnquotedIdentifier,
     K::QuotedIdentifier,
 ];
+
+/// True for the tokens of [`VALUE_START`] (a `match` is faster than a scan on the hot path).
+#[inline]
+pub(crate) fn is_value_start(k: K) -> bool {
+    matches!(
+        k,
+        K::QuotedString
+            | K::IntegerLiteral
+            | K::DecimalLiteral
+            | K::False
+            | K::First
+            | K::Last
+            | K::Null
+            | K::Param
+            | K::True
+            | K::Plus
+            | K::Minus
+            | K::DoubleParams
+            | K::NamedOrPositionalParam
+            | K::NamedOrPositionalDoubleParams
+            | K::OpeningBracket
+            | K::Lp
+            | K::UnquotedIdentifier
+            | K::QuotedIdentifier
+    )
+}
+
+/// True for the tokens of [`EXPR_START`].
+#[inline]
+pub(crate) fn is_expr_start(k: K) -> bool {
+    k == K::Not || is_value_start(k)
+}
 
 /// Tokens that can start a constant.
 pub(crate) const CONSTANT_START: &[K] = &[
@@ -128,11 +160,10 @@ impl Parser<'_> {
     }
 
     /// Consumes `kind`, or fails (a `no viable alternative` if a prediction is pending).
-    fn expect_in_expr(&mut self, kind: K) -> PResult<Token> {
-        if self.at(kind) {
-            Ok(self.advance())
-        } else {
-            Err(self.pending_or(|p| p.mismatch(&[kind])))
+    fn expect_in_expr(&mut self, kind: K, follow: &[K]) -> PResult<Token> {
+        match self.pending {
+            Some(start) if start < self.mark() && !self.at(kind) => Err(self.no_viable(start)),
+            _ => self.expect_or_missing(kind, follow),
         }
     }
 
@@ -143,7 +174,7 @@ impl Parser<'_> {
 
     /// `booleanExpression` whose infix operators bind tighter than `min`.
     fn parse_boolean(&mut self, min: Precedence) -> PResult<Expr> {
-        if !EXPR_START.contains(&self.peek()) {
+        if !is_expr_start(self.peek()) {
             return Err(self.pending_or(|p| p.mismatch(EXPR_START)));
         }
         self.enter()?;
@@ -275,7 +306,7 @@ impl Parser<'_> {
                         self.span_from(start),
                     ));
                 }
-                if !VALUE_START.contains(&self.peek()) {
+                if !is_value_start(self.peek()) {
                     return Err(self.no_viable(self.pending.unwrap_or(start)));
                 }
                 self.resolve(prev);
@@ -284,7 +315,7 @@ impl Parser<'_> {
                     match self.peek() {
                         K::Comma => {
                             self.advance();
-                            if !VALUE_START.contains(&self.peek()) {
+                            if !is_value_start(self.peek()) {
                                 return Err(self.pending_or(|p| p.mismatch(VALUE_START)));
                             }
                             list.push(self.parse_value_expression()?);
@@ -405,7 +436,7 @@ impl Parser<'_> {
 
     /// `operatorExpression` whose binary operators bind tighter than `min`.
     fn parse_operator(&mut self, min: Precedence) -> PResult<Expr> {
-        if !VALUE_START.contains(&self.peek()) {
+        if !is_value_start(self.peek()) {
             return Err(self.pending_or(|p| p.mismatch(VALUE_START)));
         }
         self.enter()?;
@@ -425,6 +456,15 @@ impl Parser<'_> {
                     },
                     self.span_from(start),
                 )
+            }
+            K::Plus | K::Minus => {
+                let e = self.parse_primary()?;
+                self.ambiguity = Some(Ambiguity {
+                    start,
+                    end: self.mark(),
+                    signed_number: true,
+                });
+                e
             }
             _ => self.parse_primary()?,
         };
@@ -483,6 +523,11 @@ impl Parser<'_> {
             }
             K::Param | K::NamedOrPositionalParam if self.peek_at(1) != K::Dot => {
                 let t = self.advance();
+                self.ambiguity = Some(Ambiguity {
+                    start,
+                    end: start + 1,
+                    signed_number: false,
+                });
                 Expr::spanned(ExprKind::Param(self.param_from(t)), t.span)
             }
             K::UnquotedIdentifier
@@ -509,7 +554,9 @@ impl Parser<'_> {
                         | K::Minus
                 );
                 if !list_start {
-                    return Err(self.dev_bracket_error(false, false));
+                    // Without an enclosing prediction, ANTLR's primary-expression decision is
+                    // left with only the bracketed name and fails its predicate at once.
+                    return Err(self.dev_bracket_error(false, self.pending.is_none()));
                 }
                 self.parse_constant()?
             }
@@ -555,7 +602,7 @@ impl Parser<'_> {
                 options: None,
             }
         } else {
-            if !EXPR_START.contains(&self.peek()) {
+            if !is_expr_start(self.peek()) {
                 return Err(self.pending_or(|p| p.mismatch(EXPR_START)));
             }
             let mut args = vec![self.parse_expr()?];
@@ -572,8 +619,11 @@ impl Parser<'_> {
                             self.advance();
                             break;
                         }
-                        if !EXPR_START.contains(&self.peek()) {
-                            return Err(self.pending_or(|p| p.mismatch(EXPR_START)));
+                        if !is_expr_start(self.peek()) {
+                            // ANTLR decides between another argument and the options map after
+                            // the comma: the failure quotes from the comma.
+                            let comma = self.mark() - 1;
+                            return Err(self.pending_or(|p| p.no_viable(comma)));
                         }
                         args.push(self.parse_expr()?);
                     }
@@ -603,16 +653,20 @@ impl Parser<'_> {
         let start = self.mark();
         self.enter()?;
         if !self.at(K::LeftBraces) {
-            return Err(self.pending_or(|p| p.mismatch(&[K::LeftBraces])));
+            return Err(self.pending_or(|p| {
+                p.clone_expect_missing(K::LeftBraces, &[K::QuotedString, K::RightBraces])
+            }));
         }
         self.advance();
         let mut entries = Vec::new();
         if self.at(K::QuotedString) {
             loop {
                 let entry_start = self.mark();
-                let key_tok = self.expect_in_expr(K::QuotedString)?;
+                let key_tok = self.expect_in_expr(K::QuotedString, &[K::Colon])?;
                 let key = self.string_from(key_tok);
-                self.expect_in_expr(K::Colon)?;
+                let mut follow = CONSTANT_START.to_vec();
+                follow.push(K::LeftBraces);
+                self.expect_in_expr(K::Colon, &follow)?;
                 let value = if self.at(K::LeftBraces) {
                     MapValue::Map(self.parse_map()?)
                 } else if CONSTANT_START.contains(&self.peek()) {
@@ -632,7 +686,11 @@ impl Parser<'_> {
                         self.advance();
                     }
                     K::RightBraces => break,
-                    _ => return Err(self.pending_or(|p| p.mismatch(&[K::Comma, K::RightBraces]))),
+                    _ => {
+                        return Err(self.pending_or(|p| {
+                            p.loop_error(entries.len(), &[K::Comma, K::RightBraces])
+                        }));
+                    }
                 }
             }
         }
@@ -785,14 +843,20 @@ impl Parser<'_> {
                             K::Plus | K::Minus | K::IntegerLiteral | K::DecimalLiteral
                         )
                     {
-                        return Err(self.pending_or(|p| p.no_viable(p.mark())));
+                        return Err(self.pending_or(|p| {
+                            p.mismatch(&[K::IntegerLiteral, K::DecimalLiteral, K::Plus, K::Minus])
+                        }));
                     }
                 }
                 K::ClosingBracket => {
                     self.advance();
                     return Ok(elems);
                 }
-                _ => return Err(self.pending_or(|p| p.mismatch(&[K::Comma, K::ClosingBracket]))),
+                _ => {
+                    return Err(self.pending_or(|p| {
+                        p.loop_error(elems.len(), &[K::Comma, K::ClosingBracket])
+                    }));
+                }
             }
         }
     }

@@ -36,7 +36,58 @@ pub(crate) struct Parser<'a> {
     pub(crate) pending: Option<usize>,
     /// How many FORK branches or subqueries enclose the current command.
     pub(crate) nested: usize,
+    /// The last primary expression ANTLR finds ambiguous (see [`Ambiguity`]).
+    pub(crate) ambiguity: Option<Ambiguity>,
 }
+
+/// A primary expression that two of ANTLR's alternatives both match, so that an illegal token
+/// right after it (`end`) fails in full-context prediction: `no viable alternative` quoting from
+/// `start`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ambiguity {
+    /// The first token of the primary.
+    pub(crate) start: usize,
+    /// The token right after it.
+    pub(crate) end: usize,
+    /// A signed number (`-1`: constant or negation) fails on any illegal token; a parameter
+    /// (`?p`: constant or name) only on tokens that can follow a primary somewhere in the grammar.
+    pub(crate) signed_number: bool,
+}
+
+/// Tokens that follow a `primaryExpression` somewhere in the grammar (ANTLR's global follow set,
+/// which its first prediction stage uses).
+const PRIMARY_FOLLOW: &[TokenKind] = &[
+    TokenKind::Eof,
+    TokenKind::And,
+    TokenKind::Asc,
+    TokenKind::Asterisk,
+    TokenKind::By,
+    TokenKind::Comma,
+    TokenKind::Desc,
+    TokenKind::Eq,
+    TokenKind::Gt,
+    TokenKind::Gte,
+    TokenKind::In,
+    TokenKind::Is,
+    TokenKind::Like,
+    TokenKind::Lt,
+    TokenKind::Lte,
+    TokenKind::Minus,
+    TokenKind::Neq,
+    TokenKind::Not,
+    TokenKind::Nulls,
+    TokenKind::On,
+    TokenKind::Or,
+    TokenKind::Percent,
+    TokenKind::Pipe,
+    TokenKind::Plus,
+    TokenKind::QuotedString,
+    TokenKind::RLike,
+    TokenKind::Rp,
+    TokenKind::Slash,
+    TokenKind::Where,
+    TokenKind::With,
+];
 
 /// Parses a whole query (see [`crate::parse`]).
 pub fn parse_query(src: &str) -> Result<Query, ParseError> {
@@ -49,6 +100,7 @@ pub fn parse_query(src: &str) -> Result<Query, ParseError> {
         lex_error: lexed.error.as_ref(),
         pending: None,
         nested: 0,
+        ambiguity: None,
     };
     let query = p.parse_statements()?;
     // The query is complete: ANTLR still reads the final EOF, which raises a lexer error.
@@ -66,6 +118,10 @@ impl<'a> Parser<'a> {
             settings.push(self.parse_set_command()?);
         }
         let start = self.pos;
+        if !settings.is_empty() && !commands::SOURCE_START.contains(&self.peek()) {
+            // ANTLR syncs at the back edge of the `setCommand*` loop: `extraneous input`.
+            return Err(self.loop_error(2, commands::SOURCE_START));
+        }
         let source = self.parse_source_command()?;
         let mut commands = Vec::new();
         while self.at(TokenKind::Pipe) {
@@ -185,6 +241,25 @@ impl<'a> Parser<'a> {
         Err(self.mismatch(kinds))
     }
 
+    /// The `missing`/`extraneous`/`mismatched` error [`Parser::expect_any`] would give for `kind`.
+    pub(crate) fn clone_expect_missing(&self, kind: TokenKind, follow: &[TokenKind]) -> ParseError {
+        let t = self.tok();
+        if t.kind != TokenKind::Eof && self.peek_at(1) == kind {
+            return self.mismatch(&[kind]);
+        }
+        if follow.contains(&t.kind) {
+            return self.error_at(
+                self.pos,
+                ParseErrorKind::MissingToken {
+                    missing: kind.display().to_owned(),
+                    found: self.display_token(t),
+                },
+                vec![kind.display().to_owned()],
+            );
+        }
+        self.mismatch(&[kind])
+    }
+
     /// The tokens that may follow the last token of a command: `|`, and `<EOF>` at the top level
     /// or `)` inside a subquery or FORK branch.
     pub(crate) fn command_end(&self) -> &'static [TokenKind] {
@@ -193,6 +268,11 @@ impl<'a> Parser<'a> {
         } else {
             &[TokenKind::Pipe, TokenKind::Eof]
         }
+    }
+
+    /// The kind of token `i` (clamped to the final `Eof`).
+    pub(crate) fn toks_kind(&self, i: usize) -> TokenKind {
+        self.toks[i.min(self.toks.len() - 1)].kind
     }
 
     /// The current token index (for spans and "no viable alternative" texts).
@@ -270,10 +350,11 @@ impl<'a> Parser<'a> {
             return self.mismatch(expected);
         }
         let found = self.display_token(self.tok());
-        self.error_at(
+        self.error_at_reading(
             self.pos,
             ParseErrorKind::ExtraneousInput { found },
             expected_names(expected),
+            false,
         )
     }
 
@@ -310,13 +391,37 @@ impl<'a> Parser<'a> {
         kind: ParseErrorKind,
         expected: Vec<String>,
     ) -> ParseError {
+        self.error_at_reading(at, kind, expected, true)
+    }
+
+    /// [`Parser::error_at`]; `deletion_check` says whether ANTLR looked at the token after the
+    /// offending one before reporting (it does not when it syncs at a loop's back edge).
+    fn error_at_reading(
+        &self,
+        at: usize,
+        kind: ParseErrorKind,
+        expected: Vec<String>,
+        deletion_check: bool,
+    ) -> ParseError {
         let last = self.toks.len() - 1;
+        if let Some(a) = self.ambiguity
+            && a.end == at
+            && matches!(
+                kind,
+                ParseErrorKind::MismatchedInput { .. }
+                    | ParseErrorKind::ExtraneousInput { .. }
+                    | ParseErrorKind::MissingToken { .. }
+            )
+            && (a.signed_number || PRIMARY_FOLLOW.contains(&self.toks[at.min(last)].kind))
+        {
+            return self.no_viable_at(a.start, at);
+        }
         if let Some(e) = self.lex_error {
             let reads_ahead = match kind {
                 ParseErrorKind::NoViableAlternative { .. } => true,
                 ParseErrorKind::MismatchedInput { .. }
                 | ParseErrorKind::ExtraneousInput { .. }
-                | ParseErrorKind::MissingToken { .. } => at + 1 >= last,
+                | ParseErrorKind::MissingToken { .. } => deletion_check && at + 1 >= last,
                 _ => false,
             };
             if at >= last || reads_ahead {

@@ -135,6 +135,22 @@ impl Parser<'_> {
         self.parse_field_name_rest(first, start)
     }
 
+    /// Looks ahead over a dotted name (`part (. part)*`) without consuming it: the index of the
+    /// token after it, or of the token where it breaks.
+    pub(crate) fn scan_qualified_name(&self) -> Result<usize, usize> {
+        let mut i = self.mark();
+        loop {
+            if !NAME_START.contains(&self.toks_kind(i)) {
+                return Err(i);
+            }
+            i += 1;
+            if self.toks_kind(i) != K::Dot {
+                return Ok(i);
+            }
+            i += 1;
+        }
+    }
+
     /// A function name: `identifierOrParameter | FIRST | LAST`.
     pub(crate) fn function_name_from(&self, t: Token) -> FunctionName {
         match t.kind {
@@ -233,27 +249,27 @@ impl Parser<'_> {
             }
         };
         let mut i = open + 1;
-        if self.peek_at(i - open) == name_tok {
+        if self.toks_kind(i) == name_tok {
             i += 1;
         }
         for want in [K::ClosingBracket, K::Dot, K::OpeningBracket] {
-            if self.peek_at(i - open) != want {
+            if self.toks_kind(i) != want {
                 return self.no_viable_at(start, i);
             }
             i += 1;
         }
         loop {
-            if !part_ok(self.peek_at(i - open)) {
+            if !part_ok(self.toks_kind(i)) {
                 return self.no_viable_at(start, i);
             }
             i += 1;
-            if self.peek_at(i - open) == K::Dot {
+            if self.toks_kind(i) == K::Dot {
                 i += 1;
             } else {
                 break;
             }
         }
-        if self.peek_at(i - open) != K::ClosingBracket {
+        if self.toks_kind(i) != K::ClosingBracket {
             return self.no_viable_at(start, i);
         }
         self.no_viable_at(open, open)

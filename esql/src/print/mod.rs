@@ -131,8 +131,17 @@ impl Display for ShowCommand {
 
 impl Display for PromqlCommand {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str("PROMQL ")?;
-        separated(f, &self.tokens, " ")
+        f.write_str("PROMQL")?;
+        let mut glued = false;
+        for t in &self.tokens {
+            // A lone `/` is an unterminated `/*`: a space after it would make `/ ` a source token.
+            if !glued {
+                f.write_str(" ")?;
+            }
+            f.write_str(t)?;
+            glued = t == "/";
+        }
+        Ok(())
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::ast::{EnrichCommand, EnrichPolicy, EnrichWith, JoinCommand, JoinKind};
 use crate::lexer::TokenKind as K;
+use crate::parser::expr::EXPR_START;
 use crate::parser::{PResult, Parser};
 
 impl Parser<'_> {
@@ -67,7 +68,7 @@ impl Parser<'_> {
     pub(crate) fn parse_join(&mut self) -> PResult<JoinCommand> {
         let start = self.mark();
         self.advance();
-        self.expect(K::Join)?;
+        self.expect_or_missing(K::Join, &[K::QuotedString, K::UnquotedSource])?;
         if !matches!(self.peek(), K::UnquotedSource | K::QuotedString) {
             return Err(self.mismatch(&[K::QuotedString, K::UnquotedSource]));
         }
@@ -78,7 +79,7 @@ impl Parser<'_> {
             // predicate at the index.
             return Err(self.no_viable_at(target_start, target_start));
         }
-        self.expect(K::On)?;
+        self.expect_or_missing(K::On, EXPR_START)?;
         let mut conditions = vec![self.parse_expr()?];
         while self.eat(K::Comma).is_some() {
             conditions.push(self.parse_expr()?);

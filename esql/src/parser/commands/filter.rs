@@ -140,7 +140,7 @@ impl Parser<'_> {
         };
         let output = if self.eat(K::As).is_some() {
             let type_name = self.parse_command_name()?;
-            self.expect(K::Comma)?;
+            self.expect_or_missing(K::Comma, super::QNAME_START)?;
             let pvalue_name = self.parse_command_name()?;
             Some((type_name, pvalue_name))
         } else {

@@ -17,8 +17,8 @@ mod text;
 
 use super::{PResult, Parser};
 use crate::ast::{
-    AggField, Expr, ExprKind, Field, NamePart, NamedParameters, ProcessingCommand, QualifiedName,
-    SourceCommand,
+    AggField, BareCommand, Expr, ExprKind, Field, NamePart, NamedParameters, ProcessingCommand,
+    QualifiedName, SourceCommand,
 };
 use crate::lexer::TokenKind as K;
 
@@ -124,9 +124,15 @@ impl Parser<'_> {
             K::UriParts | K::RegisteredDomain | K::UserAgent | K::IpLocation => {
                 ProcessingCommand::Extract(self.parse_extract()?)
             }
-            K::MetricsInfo => ProcessingCommand::MetricsInfo(self.advance().span),
-            K::TsInfo => ProcessingCommand::TsInfo(self.advance().span),
-            K::TsCollapse => ProcessingCommand::TsCollapse(self.advance().span),
+            K::MetricsInfo => ProcessingCommand::MetricsInfo(BareCommand {
+                span: self.advance().span,
+            }),
+            K::TsInfo => ProcessingCommand::TsInfo(BareCommand {
+                span: self.advance().span,
+            }),
+            K::TsCollapse => ProcessingCommand::TsCollapse(BareCommand {
+                span: self.advance().span,
+            }),
             K::Mmr => ProcessingCommand::Mmr(self.parse_mmr()?),
             _ => return Err(self.mismatch(PROCESSING_START)),
         })
@@ -196,7 +202,7 @@ impl Parser<'_> {
 
     /// A `primaryExpression` where a command requires one (DISSECT, GROK, COMPLETION, …).
     pub(crate) fn parse_command_primary(&mut self) -> PResult<Expr> {
-        if !super::expr::VALUE_START.contains(&self.peek()) {
+        if !super::expr::is_value_start(self.peek()) {
             return Err(self.pending_or(|p| p.mismatch(super::expr::VALUE_START)));
         }
         self.parse_primary()

@@ -1,13 +1,13 @@
 //! Search and inference commands: `FORK`, `COMPLETION`, `RERANK`, `FUSE` and `MMR`.
 
-use super::{QNAME_START, as_qualified_name};
+use super::QNAME_START;
 use crate::ast::{
     CompletionCommand, Expr, ExprKind, ForkBranch, ForkCommand, FuseCommand, FuseConfig,
     IntegerLiteral, Literal, MmrCommand, RerankCommand, Sign,
 };
 use crate::lexer::TokenKind as K;
 use crate::parser::expr::{CONSTANT_START, VALUE_START};
-use crate::parser::names::is_param;
+use crate::parser::names::{NAME_START, is_param};
 use crate::parser::{PResult, Parser};
 
 impl Parser<'_> {
@@ -20,7 +20,7 @@ impl Parser<'_> {
         follow.extend_from_slice(self.command_end());
         loop {
             let branch_start = self.mark();
-            self.expect(K::Lp)?;
+            self.expect_or_missing(K::Lp, super::PROCESSING_START)?;
             self.enter()?;
             self.nested += 1;
             let mut commands = vec![self.parse_processing_command()?];
@@ -51,16 +51,19 @@ impl Parser<'_> {
         if !VALUE_START.contains(&self.peek()) {
             return Err(self.mismatch(VALUE_START));
         }
-        let prev = self.predict();
-        let first = self.parse_primary()?;
-        self.resolve(prev);
-        let (target, prompt) = match as_qualified_name(&first) {
-            Some(name) if self.at(K::Assign) => {
-                self.advance();
-                (Some(name), self.parse_command_primary()?)
+        // ANTLR reads a leading dotted name before deciding whether it is `target =`.
+        let mut target = None;
+        if NAME_START.contains(&self.peek()) {
+            match self.scan_qualified_name() {
+                Err(fail) => return Err(self.no_viable_at(self.mark(), fail)),
+                Ok(end) if self.toks_kind(end) == K::Assign => {
+                    target = Some(self.parse_qualified_name(true)?);
+                    self.advance();
+                }
+                Ok(_) => {}
             }
-            _ => (None, first),
-        };
+        }
+        let prompt = self.parse_command_primary()?;
         let options = self.parse_named_parameters()?;
         Ok(CompletionCommand {
             target,
@@ -84,7 +87,7 @@ impl Parser<'_> {
         ) || (is_param(k) && matches!(self.peek_at(1), K::Assign | K::Dot));
         let target = if is_target {
             let name = self.parse_qualified_name(true)?;
-            self.expect(K::Assign)?;
+            self.expect_or_missing(K::Assign, CONSTANT_START)?;
             Some(name)
         } else if k == K::OpeningBracket
             && !matches!(
@@ -98,7 +101,7 @@ impl Parser<'_> {
                     | K::Minus
             )
         {
-            return Err(self.dev_bracket_error(false, false));
+            return Err(self.dev_bracket_error(false, true));
         } else if !CONSTANT_START.contains(&k) {
             let mut expected = CONSTANT_START.to_vec();
             expected.extend_from_slice(QNAME_START);
@@ -107,7 +110,7 @@ impl Parser<'_> {
             None
         };
         let query = self.parse_command_constant()?;
-        self.expect(K::On)?;
+        self.expect_or_missing(K::On, crate::parser::expr::EXPR_START)?;
         let on = self.parse_fields()?;
         let options = self.parse_named_parameters()?;
         Ok(RerankCommand {
@@ -133,17 +136,17 @@ impl Parser<'_> {
             let config = match self.peek() {
                 K::Score => {
                     self.advance();
-                    self.expect(K::By)?;
+                    self.expect_or_missing(K::By, QNAME_START)?;
                     FuseConfig::ScoreBy(self.parse_command_name()?)
                 }
                 K::Group => {
                     self.advance();
-                    self.expect(K::By)?;
+                    self.expect_or_missing(K::By, QNAME_START)?;
                     FuseConfig::GroupBy(self.parse_command_name()?)
                 }
                 K::Key => {
                     self.advance();
-                    self.expect(K::By)?;
+                    self.expect_or_missing(K::By, QNAME_START)?;
                     let mut keys = vec![self.parse_command_name()?];
                     while self.eat(K::Comma).is_some() {
                         keys.push(self.parse_command_name()?);
@@ -173,15 +176,19 @@ impl Parser<'_> {
         let query_vector = if self.at(K::On) {
             None
         } else if VALUE_START.contains(&self.peek()) {
-            Some(self.parse_primary()?)
+            let vector = self.parse_primary()?;
+            // `parameter | primaryExpression`: a bare parameter is the first alternative, so
+            // ANTLR's constant-or-name ambiguity does not arise here.
+            self.ambiguity = None;
+            Some(vector)
         } else {
             let mut expected = VALUE_START.to_vec();
             expected.push(K::On);
             return Err(self.mismatch(&expected));
         };
-        self.expect(K::On)?;
+        self.expect_or_missing(K::On, QNAME_START)?;
         let on = self.parse_command_name()?;
-        self.expect(K::MmrLimit)?;
+        self.expect_or_missing(K::MmrLimit, &[K::IntegerLiteral, K::Plus, K::Minus])?;
         let limit_start = self.mark();
         let sign = match self.peek() {
             K::Plus => Some(Sign::Plus),

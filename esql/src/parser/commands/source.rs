@@ -120,7 +120,7 @@ impl Parser<'_> {
             commands.push(self.parse_processing_command()?);
         }
         if !self.at(K::Rp) {
-            return Err(self.mismatch(&[K::Pipe, K::Rp]));
+            return Err(self.loop_error(commands.len() + 1, &[K::Pipe, K::Rp]));
         }
         self.advance();
         self.pending = saved;
@@ -160,7 +160,9 @@ impl Parser<'_> {
         self.advance();
         let t = self.expect_any(&[K::UnquotedIdentifier, K::QuotedIdentifier], &[K::Assign])?;
         let name = self.ident_from(t);
-        self.expect(K::Assign)?;
+        let mut follow = CONSTANT_START.to_vec();
+        follow.push(K::LeftBraces);
+        self.expect_or_missing(K::Assign, &follow)?;
         let value = if self.at(K::LeftBraces) {
             SetValue::Map(self.parse_map()?)
         } else if CONSTANT_START.contains(&self.peek()) {
@@ -170,7 +172,7 @@ impl Parser<'_> {
             expected.push(K::LeftBraces);
             return Err(self.mismatch(&expected));
         };
-        self.expect(K::Semicolon)?;
+        self.expect_or_missing(K::Semicolon, super::SOURCE_START)?;
         Ok(SetCommand {
             name,
             value,

@@ -3,7 +3,6 @@
 
 use crate::ast::{InlineStatsCommand, InlineStatsSpelling, StatsCommand};
 use crate::lexer::TokenKind as K;
-use crate::parser::expr::EXPR_START;
 use crate::parser::{PResult, Parser};
 
 impl Parser<'_> {
@@ -11,7 +10,7 @@ impl Parser<'_> {
     pub(crate) fn parse_stats(&mut self) -> PResult<StatsCommand> {
         let start = self.mark();
         self.advance();
-        let aggregates = if EXPR_START.contains(&self.peek()) {
+        let aggregates = if crate::parser::expr::is_expr_start(self.peek()) {
             self.parse_agg_fields()?
         } else {
             Vec::new()
@@ -32,7 +31,7 @@ impl Parser<'_> {
     pub(crate) fn parse_inline_stats(&mut self) -> PResult<InlineStatsCommand> {
         let start = self.mark();
         let spelling = if self.advance().kind == K::Inline {
-            self.expect(K::InlineStats)?;
+            self.expect_or_missing(K::InlineStats, crate::parser::expr::EXPR_START)?;
             InlineStatsSpelling::TwoWords
         } else {
             InlineStatsSpelling::OneWord

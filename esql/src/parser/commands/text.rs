@@ -20,7 +20,7 @@ impl Parser<'_> {
             loop {
                 let opt_start = self.mark();
                 let name = self.parse_identifier()?;
-                self.expect(K::Assign)?;
+                self.expect_or_missing(K::Assign, crate::parser::expr::CONSTANT_START)?;
                 let value = self.parse_command_constant()?;
                 options.push(CommandOption {
                     name,
@@ -73,7 +73,7 @@ impl Parser<'_> {
             _ => ExtractKind::IpLocation,
         };
         let prefix = self.parse_command_name()?;
-        self.expect(K::Assign)?;
+        self.expect_or_missing(K::Assign, crate::parser::expr::VALUE_START)?;
         let input = self.parse_command_primary()?;
         let options = match kind {
             ExtractKind::UserAgent | ExtractKind::IpLocation => self.parse_named_parameters()?,

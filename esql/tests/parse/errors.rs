@@ -1,0 +1,153 @@
+//! Each kind of syntax error, with the message and position Elastic's ANTLR parser reports
+//! (checked against detection-rules-esql-py 0.1.0, grammar 9.5, release mode).
+
+use esql::ParseErrorKind;
+
+use crate::helpers::error_of;
+
+const EXPR_START: &str = "{QUOTED_STRING, INTEGER_LITERAL, DECIMAL_LITERAL, 'false', 'first', \
+    'last', 'not', 'null', '?', 'true', '+', '-', '??', NAMED_OR_POSITIONAL_PARAM, \
+    NAMED_OR_POSITIONAL_DOUBLE_PARAMS, OPENING_BRACKET, LP, UNQUOTED_IDENTIFIER, QUOTED_IDENTIFIER}";
+
+#[test]
+fn mismatched_input() {
+    assert_eq!(
+        error_of("FROM a | WHERE"),
+        format!("line 1:15: mismatched input '<EOF>' expecting {EXPR_START}")
+    );
+    assert_eq!(
+        error_of("where x"),
+        "line 1:1: mismatched input 'where' expecting {DEV_EXPLAIN, 'row', 'from', 'ts', \
+         DEV_EXTERNAL, 'promql', 'set', 'show'}"
+    );
+    assert_eq!(
+        error_of("from a | where x =~ \"a\""),
+        "line 1:18: mismatched input '=~' expecting <EOF>"
+    );
+    assert_eq!(
+        error_of("from a | where x is"),
+        "line 1:20: mismatched input '<EOF>' expecting {'not', 'null'}"
+    );
+}
+
+#[test]
+fn extraneous_input() {
+    assert_eq!(
+        error_of("from a b"),
+        "line 1:8: extraneous input 'b' expecting <EOF>"
+    );
+    assert_eq!(
+        error_of("from a | eval = 1"),
+        format!("line 1:15: extraneous input '=' expecting {EXPR_START}")
+    );
+    assert_eq!(
+        error_of("from a | where x in (1, 2 3 4)"),
+        "line 1:27: extraneous input '3' expecting {',', ')'}"
+    );
+}
+
+#[test]
+fn missing_token() {
+    assert_eq!(
+        error_of("from a | grok x"),
+        "line 1:16: missing QUOTED_STRING at '<EOF>'"
+    );
+    assert_eq!(error_of("show"), "line 1:5: missing 'info' at '<EOF>'");
+    assert_eq!(
+        error_of("from a | sort x nulls"),
+        "line 1:22: missing {'first', 'last'} at '<EOF>'"
+    );
+}
+
+#[test]
+fn no_viable_alternative() {
+    assert_eq!(
+        error_of("from a | where x =="),
+        "line 1:20: no viable alternative at input 'x =='"
+    );
+    assert_eq!(
+        error_of("from a | where f(x"),
+        "line 1:19: no viable alternative at input 'f(x'"
+    );
+    assert_eq!(
+        error_of("row a = x in (tsField, 1)"),
+        "line 1:15: no viable alternative at input 'x in (tsField,'"
+    );
+    // The development-only `[cluster].[field]` name: ANTLR reads it, then rejects it at `[`.
+    assert_eq!(
+        error_of("row a = [].[x]"),
+        "line 1:9: no viable alternative at input '['"
+    );
+    assert_eq!(
+        error_of("row a = [x]"),
+        "line 1:12: no viable alternative at input '[x]'"
+    );
+}
+
+#[test]
+fn token_recognition_error() {
+    assert_eq!(
+        error_of("row a = 1 ! 2"),
+        "line 1:11: token recognition error at: '! '"
+    );
+    assert_eq!(
+        error_of("row a = \"ab\nc\""),
+        "line 1:9: token recognition error at: '\"ab\\n'"
+    );
+    assert_eq!(
+        error_of("from a | keep `a`b`"),
+        "line 1:19: token recognition error at: '`'"
+    );
+}
+
+#[test]
+fn lexer_errors_win_when_antlr_reads_ahead() {
+    // Reporting "no viable alternative" makes ANTLR's Python runtime lex the whole input first.
+    assert_eq!(
+        error_of("from a | where x == f(y == ) and z == \"open"),
+        "line 1:39: token recognition error at: '\"open'"
+    );
+}
+
+#[test]
+fn positions_are_lines_and_characters() {
+    let err = esql::parse("FROM a\n| WHERE \"é\" == 1 AND ").unwrap_err();
+    assert_eq!((err.line, err.column), (2, 22));
+    assert!(matches!(err.kind, ParseErrorKind::MismatchedInput { .. }));
+    assert_eq!(
+        err.expected.first().map(String::as_str),
+        Some("QUOTED_STRING")
+    );
+}
+
+#[test]
+fn unbalanced_close_is_an_error_not_a_panic() {
+    let err = esql::parse("row a = 1 )").unwrap_err();
+    assert!(
+        matches!(err.kind, ParseErrorKind::UnbalancedClose { .. }),
+        "{err}"
+    );
+    assert_eq!((err.line, err.column), (1, 11));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let src = format!("ROW x = {}1{}", "(".repeat(5000), ")".repeat(5000));
+    let err = esql::parse(&src).unwrap_err();
+    assert!(matches!(err.kind, ParseErrorKind::TooDeep { .. }), "{err}");
+    let src = format!("ROW x = {}1", "-".repeat(100_000));
+    assert!(matches!(
+        esql::parse(&src).unwrap_err().kind,
+        ParseErrorKind::TooDeep { .. }
+    ));
+}
+
+#[test]
+fn render_draws_a_caret() {
+    let src = "FROM logs\n| WHERE x ==";
+    let err = esql::parse(src).unwrap_err();
+    assert_eq!(
+        err.render(src, "rule.toml"),
+        "rule.toml:2:13: no viable alternative at input 'x =='\n| WHERE x ==\n            ^\n"
+    );
+}
