@@ -167,18 +167,28 @@ impl<'a> Grouper<'a> {
         Ok(())
     }
 
-    /// The groups.
+    /// The groups, in ES's output order: with one key, the null group first (ES's block hashes keep ordinal 0 for
+    /// null) and booleans as null, false, true; otherwise order of first appearance
+    /// (spec:keep/projectFromWithStatsAfterLimit expects `null, M, F` for genders seen as M, F, null).
     pub fn into_groups(self) -> Vec<Group> {
-        self.groups
+        let mut groups = self.groups;
+        if self.agg.groups.len() == 1 {
+            let rank = |g: &Group| match g.key.first() {
+                Some(Value::Null) => 0,
+                Some(Value::Boolean(false)) => 1,
+                Some(Value::Boolean(true)) => 2,
+                _ => 3,
+            };
+            groups.sort_by_key(rank);
+        }
+        groups
     }
 
     /// The output rows, one per group.
     pub fn finish(self, ctx: &mut Context) -> Result<Vec<Row>, EvalError> {
         let agg = self.agg;
-        self.groups
-            .iter()
-            .map(|g| group_output(agg, g, ctx))
-            .collect()
+        let groups = self.into_groups();
+        groups.iter().map(|g| group_output(agg, g, ctx)).collect()
     }
 }
 
@@ -227,6 +237,59 @@ mod tests {
         assert_eq!(
             combos[0],
             vec![Value::keyword("blue"), Value::keyword("s"), Value::Null]
+        );
+    }
+
+    /// spec:keep/projectFromWithStatsAfterLimit: with one key the null group comes first, then first
+    /// appearance; spec:stats countAllGrouped: null keys group together.
+    #[test]
+    fn single_key_groups_put_null_first() {
+        use crate::reference::test_utils::{agg, col};
+        use esql::DataType;
+        use esql::functions::AggregateFunction;
+        let aggregation = Aggregation {
+            groups: vec![col(0, "gender", DataType::Keyword)],
+            aggregates: vec![agg(AggregateFunction::Count, vec![], DataType::Long)],
+            outputs: vec![
+                col(1, "c", DataType::Long),
+                col(0, "gender", DataType::Keyword),
+            ],
+        };
+        let rows: Vec<Row> = ["M", "F", "", "M", ""]
+            .iter()
+            .map(|g| {
+                vec![if g.is_empty() {
+                    Value::Null
+                } else {
+                    Value::keyword(*g)
+                }]
+            })
+            .collect();
+        let mut ctx = Context::new(0);
+        let out = stats(&aggregation, rows, &mut ctx).unwrap();
+        assert_eq!(
+            out,
+            vec![
+                vec![Value::Long(2), Value::Null],
+                vec![Value::Long(2), Value::keyword("M")],
+                vec![Value::Long(1), Value::keyword("F")],
+            ]
+        );
+    }
+
+    /// spec:stats/evalMultipleOverridingKeys: a key listed twice does not multiply the groups.
+    #[test]
+    fn repeated_key_expressions_share_values() {
+        let y = Value::Multi(vec![
+            Value::Integer(1),
+            Value::Integer(2),
+            Value::Integer(3),
+        ]);
+        let combos = key_combinations(vec![y.clone(), Value::Integer(1), y], &[0, 1, 0]);
+        assert_eq!(combos.len(), 3);
+        assert_eq!(
+            combos[1],
+            vec![Value::Integer(2), Value::Integer(1), Value::Integer(2)]
         );
     }
 }
