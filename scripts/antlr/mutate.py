@@ -252,9 +252,8 @@ def join_lines(rnd, text, _corpus):
         return re.sub(r"\r?\n", "\r", text), "line breaks -> CR"
     if style == "crlf":
         return re.sub(r"\r?\n", "\r\n", text), "line breaks -> CRLF"
-    breaks = [m.start() for m in re.finditer(r"\r?\n", text)]
-    at = rnd.choice(breaks)
-    end = at + (2 if text[at] == "\r" else 1)
+    breaks = [(m.start(), m.end()) for m in re.finditer(r"\r\n|\n|\r", text)]
+    at, end = rnd.choice(breaks)
     sep = " " if style == "one-space" else ""
     return text[:at] + sep + text[end:], f"join line break@{at}"
 

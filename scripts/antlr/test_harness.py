@@ -82,8 +82,8 @@ class MutateTest(unittest.TestCase):
         self.assertNotEqual(mutant_rng(7, 3).random(), mutant_rng(7, 4).random())
 
     def test_every_operator_runs_on_every_corpus_query(self):
-        for index, (op, _) in enumerate(OPERATORS_TABLE):
-            for text in self.corpus + ["", "x"]:
+        for index, (op, _) in enumerate(OPERATORS_TABLE * 20):
+            for text in self.corpus + ["", "x", "a\rb", "a\r\nb\rc\n"]:
                 result = op(mutant_rng(1, index), text, self.corpus)
                 if result is not None:
                     self.assertIsInstance(result[0], str)
