@@ -46,7 +46,10 @@ pub struct Profile {
 impl Default for Profile {
     fn default() -> Profile {
         Profile {
-            roles: Role::ALL.iter().map(|r| (r.key().to_string(), r.default_weight())).collect(),
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.key().to_string(), r.default_weight()))
+                .collect(),
             activity_scale: 1.0,
             traffic_scale: 1.0,
             merge_fork_exec: 0.6,
@@ -85,13 +88,23 @@ struct RawEvents {
 impl Profile {
     /// Parses and validates a profile file.
     pub fn parse(file: &str, text: &str) -> Result<Profile, SourceError> {
-        let raw: RawProfile = toml::from_str(text).map_err(|e| SourceError::from_toml(file, text, &e))?;
-        let err = |span: std::ops::Range<usize>, msg: String| SourceError::at(file, text, span.start, msg);
+        let raw: RawProfile =
+            toml::from_str(text).map_err(|e| SourceError::from_toml(file, text, &e))?;
+        let err = |span: std::ops::Range<usize>, msg: String| {
+            SourceError::at(file, text, span.start, msg)
+        };
         let mut p = Profile::default();
         for (k, v) in &raw.roles {
             if Role::parse(k.get_ref()).is_none() {
                 let known: Vec<&str> = Role::ALL.iter().map(|r| r.key()).collect();
-                return Err(err(k.span(), format!("unknown role `{}` (known: {})", k.get_ref(), known.join(", "))));
+                return Err(err(
+                    k.span(),
+                    format!(
+                        "unknown role `{}` (known: {})",
+                        k.get_ref(),
+                        known.join(", ")
+                    ),
+                ));
             }
             if *v.get_ref() > 10_000 {
                 return Err(err(v.span(), "a role weight must be at most 10000".into()));
@@ -99,13 +112,22 @@ impl Profile {
             p.roles.insert(k.get_ref().clone(), *v.get_ref());
         }
         if p.roles.values().all(|w| *w == 0) {
-            return Err(err(0..0, "every role weight is 0: the fleet would be empty".into()));
+            return Err(err(
+                0..0,
+                "every role weight is 0: the fleet would be empty".into(),
+            ));
         }
-        let ranged = |v: &Option<Spanned<f64>>, lo: f64, hi: f64, name: &str, default: f64| -> Result<f64, SourceError> {
+        let ranged = |v: &Option<Spanned<f64>>,
+                      lo: f64,
+                      hi: f64,
+                      name: &str,
+                      default: f64|
+         -> Result<f64, SourceError> {
             match v {
-                Some(x) if !(lo..=hi).contains(x.get_ref()) => {
-                    Err(err(x.span(), format!("{name} must be between {lo} and {hi}, not {}", x.get_ref())))
-                }
+                Some(x) if !(lo..=hi).contains(x.get_ref()) => Err(err(
+                    x.span(),
+                    format!("{name} must be between {lo} and {hi}, not {}", x.get_ref()),
+                )),
                 Some(x) => Ok(*x.get_ref()),
                 None => Ok(default),
             }
@@ -115,7 +137,13 @@ impl Profile {
             p.traffic_scale = ranged(&a.traffic, 0.0, 100.0, "activity.traffic", p.traffic_scale)?;
         }
         if let Some(e) = &raw.events {
-            p.merge_fork_exec = ranged(&e.merge_fork_exec, 0.0, 1.0, "events.merge_fork_exec", p.merge_fork_exec)?;
+            p.merge_fork_exec = ranged(
+                &e.merge_fork_exec,
+                0.0,
+                1.0,
+                "events.merge_fork_exec",
+                p.merge_fork_exec,
+            )?;
             p.merge_end = ranged(&e.merge_end, 0.0, 1.0, "events.merge_end", p.merge_end)?;
             if let Some(b) = e.already_running {
                 p.already_running = b;
@@ -126,7 +154,10 @@ impl Profile {
 
     /// Role weights in [`Role::ALL`] order.
     pub fn role_weights(&self) -> Vec<(Role, u32)> {
-        Role::ALL.iter().map(|r| (*r, self.roles.get(r.key()).copied().unwrap_or(0))).collect()
+        Role::ALL
+            .iter()
+            .map(|r| (*r, self.roles.get(r.key()).copied().unwrap_or(0)))
+            .collect()
     }
 }
 
@@ -157,11 +188,21 @@ impl Shard {
 
     /// Parses `i/n` (0-based `i`).
     pub fn parse(text: &str) -> Result<Shard, String> {
-        let (i, n) = text.split_once('/').ok_or_else(|| format!("`{text}` is not a shard (expected i/n, e.g. 0/4)"))?;
-        let index: u32 = i.trim().parse().map_err(|_| format!("`{i}` is not a shard index"))?;
-        let count: u32 = n.trim().parse().map_err(|_| format!("`{n}` is not a shard count"))?;
+        let (i, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("`{text}` is not a shard (expected i/n, e.g. 0/4)"))?;
+        let index: u32 = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{i}` is not a shard index"))?;
+        let count: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{n}` is not a shard count"))?;
         if count == 0 || index >= count {
-            return Err(format!("shard {index}/{count}: the index must be below the count (0-based)"));
+            return Err(format!(
+                "shard {index}/{count}: the index must be below the count (0-based)"
+            ));
         }
         Ok(Shard { index, count })
     }
@@ -267,7 +308,10 @@ impl Builder {
 
     /// From an existing configuration.
     pub fn from_config(config: Config) -> Builder {
-        Builder { config, ..Builder::default() }
+        Builder {
+            config,
+            ..Builder::default()
+        }
     }
 
     /// Sets the master seed.
@@ -333,15 +377,28 @@ impl Builder {
     pub fn build(self) -> Result<crate::World, BuildError> {
         let c = &self.config;
         if c.hosts == 0 || c.hosts > 1_000_000 {
-            return Err(BuildError::Invalid(format!("hosts must be between 1 and 1000000, not {}", c.hosts)));
+            return Err(BuildError::Invalid(format!(
+                "hosts must be between 1 and 1000000, not {}",
+                c.hosts
+            )));
         }
         if c.duration < Span::mins(1) || c.duration > Span::hours(24 * 366) {
-            return Err(BuildError::Invalid(format!("duration must be between 1m and 366d, not {}", c.duration)));
+            return Err(BuildError::Invalid(format!(
+                "duration must be between 1m and 366d, not {}",
+                c.duration
+            )));
         }
         if c.shard.count == 0 || c.shard.index >= c.shard.count {
-            return Err(BuildError::Invalid(format!("shard {}/{} is not valid", c.shard.index, c.shard.count)));
+            return Err(BuildError::Invalid(format!(
+                "shard {}/{} is not valid",
+                c.shard.index, c.shard.count
+            )));
         }
-        let mut all = if self.replace_builtin { Vec::new() } else { crate::scenario::builtin().map_err(LoadError::from)? };
+        let mut all = if self.replace_builtin {
+            Vec::new()
+        } else {
+            crate::scenario::builtin().map_err(LoadError::from)?
+        };
         all.extend(self.extra);
         crate::scenario::check_unique(&all)?;
         let selected = match &c.scenarios {
@@ -354,7 +411,10 @@ impl Builder {
                         Some(s) => out.push(s.clone()),
                         None => {
                             let known: Vec<&str> = all.iter().map(|s| s.id.as_str()).collect();
-                            return Err(BuildError::UnknownScenario { id: id.clone(), known: known.join(", ") });
+                            return Err(BuildError::UnknownScenario {
+                                id: id.clone(),
+                                known: known.join(", "),
+                            });
                         }
                     }
                 }
@@ -371,7 +431,11 @@ mod tests {
 
     #[test]
     fn profile_parses_and_reports_locations() {
-        let p = Profile::parse("p.toml", "[roles]\nbastion = 0\n[events]\nmerge_fork_exec = 0.9\n").unwrap();
+        let p = Profile::parse(
+            "p.toml",
+            "[roles]\nbastion = 0\n[events]\nmerge_fork_exec = 0.9\n",
+        )
+        .unwrap();
         assert_eq!(p.roles["bastion"], 0);
         assert_eq!(p.merge_fork_exec, 0.9);
         assert_eq!(p.roles["web-nginx-php"], Role::WebNginxPhp.default_weight());

@@ -83,12 +83,14 @@ impl CharClass {
 impl SimRng {
     /// A generator seeded from one 64-bit seed.
     pub fn new(seed: u64) -> SimRng {
-        SimRng { inner: ChaCha8Rng::seed_from_u64(mix64(seed)) }
+        SimRng {
+            inner: ChaCha8Rng::seed_from_u64(mix64(seed)),
+        }
     }
 
     /// The generator of the stream named by `path` under the master `seed` (e.g. `[HOST, index]`).
     pub fn derive(seed: u64, path: &[u64]) -> SimRng {
-        let mut h = mix64(seed ^ 0x5EED_0F_DE75_1A);
+        let mut h = mix64(seed ^ 0x5EED_0FDE_751A);
         for &p in path {
             h = mix64(h ^ mix64(p.wrapping_add(0x1234_5678)));
         }
@@ -221,16 +223,18 @@ mod tests {
 
     #[test]
     fn derived_streams_are_reproducible_and_distinct() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = SimRng::derive(7, &[1, 2]);
-            move |_| r.next_u64()
-        })
-        .collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut r = SimRng::derive(7, &[1, 2]);
-            move |_| r.next_u64()
-        })
-        .collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = SimRng::derive(7, &[1, 2]);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = SimRng::derive(7, &[1, 2]);
+                move |_| r.next_u64()
+            })
+            .collect();
         let c = SimRng::derive(7, &[2, 1]).next_u64();
         assert_eq!(a, b);
         assert_ne!(a[0], c);

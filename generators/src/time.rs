@@ -45,7 +45,9 @@ pub enum TimeError {
     #[error("`{0}` is not an RFC 3339 timestamp (expected e.g. 2024-05-06T00:00:00Z)")]
     BadTimestamp(String),
     /// Not a duration.
-    #[error("`{0}` is not a duration (expected a number and a unit: ms, s, m, h, d, e.g. `90s`, `24h`)")]
+    #[error(
+        "`{0}` is not a duration (expected a number and a unit: ms, s, m, h, d, e.g. `90s`, `24h`)"
+    )]
     BadDuration(String),
     /// A range whose bounds are reversed.
     #[error("duration range `{0}` has its upper bound below its lower bound")]
@@ -80,13 +82,13 @@ impl Timestamp {
 
     /// Writes the Elastic Defend form into `buf` and returns it as text (up to 7 fractional digits,
     /// trailing zeros trimmed, `Z`).
-    pub fn format<'b>(self, buf: &'b mut [u8; 32]) -> &'b str {
+    pub fn format(self, buf: &mut [u8; 32]) -> &str {
         let n = self.write_into(buf, 7, true);
         std::str::from_utf8(&buf[..n]).unwrap_or("")
     }
 
     /// Writes `YYYY-MM-DDTHH:MM:SSZ` (seconds precision, as `event.ingested` is written by the pipeline).
-    pub fn format_secs<'b>(self, buf: &'b mut [u8; 32]) -> &'b str {
+    pub fn format_secs(self, buf: &mut [u8; 32]) -> &str {
         let n = self.write_into(buf, 0, true);
         std::str::from_utf8(&buf[..n]).unwrap_or("")
     }
@@ -119,7 +121,7 @@ impl Timestamp {
             let mut frac = nanos / 10u32.pow(9 - digits as u32);
             let mut len = digits;
             if trim {
-                while len > 0 && frac % 10 == 0 {
+                while len > 0 && frac.is_multiple_of(10) {
                     frac /= 10;
                     len -= 1;
                 }
@@ -142,7 +144,11 @@ impl Timestamp {
     pub fn filetime_text(self) -> String {
         let secs = self.0.div_euclid(NANOS_PER_SEC) + FILETIME_UNIX_OFFSET_SECS;
         let nanos = self.0.rem_euclid(NANOS_PER_SEC);
-        if nanos == 0 { format!("{secs}.0") } else { format!("{secs}.{nanos:09}") }
+        if nanos == 0 {
+            format!("{secs}.0")
+        } else {
+            format!("{secs}.{nanos:09}")
+        }
     }
 
     /// Day of week, 0 = Monday … 6 = Sunday, at a UTC offset in minutes.
@@ -207,7 +213,11 @@ fn parse_rfc3339(s: &str) -> Option<Timestamp> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = s.get(r)?;
-        if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().ok() } else { None }
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
     };
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
         return None;
@@ -250,7 +260,9 @@ fn parse_rfc3339(s: &str) -> Option<Timestamp> {
     };
     let days = days_from_civil(y, mo, d);
     let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_secs;
-    Some(Timestamp(secs.checked_mul(NANOS_PER_SEC)?.checked_add(nanos)?))
+    Some(Timestamp(
+        secs.checked_mul(NANOS_PER_SEC)?.checked_add(nanos)?,
+    ))
 }
 
 impl Span {
@@ -289,13 +301,17 @@ impl Span {
         let mut total: i64 = 0;
         let mut rest = s;
         while !rest.is_empty() {
-            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if digits == 0 {
                 return Err(bad());
             }
             let value: i64 = rest[..digits].parse().map_err(|_| bad())?;
             rest = &rest[digits..];
-            let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+            let unit_len = rest
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(rest.len());
             let unit = match &rest[..unit_len] {
                 "ms" => NANOS_PER_MS,
                 "s" => NANOS_PER_SEC,
@@ -305,7 +321,10 @@ impl Span {
                 _ => return Err(bad()),
             };
             rest = &rest[unit_len..];
-            total = value.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(bad)?;
+            total = value
+                .checked_mul(unit)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(bad)?;
         }
         Ok(Span(total))
     }
@@ -314,7 +333,12 @@ impl Span {
 impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
-        for (unit, n) in [("d", NANOS_PER_DAY), ("h", NANOS_PER_HOUR), ("m", NANOS_PER_MIN), ("s", NANOS_PER_SEC)] {
+        for (unit, n) in [
+            ("d", NANOS_PER_DAY),
+            ("h", NANOS_PER_HOUR),
+            ("m", NANOS_PER_MIN),
+            ("s", NANOS_PER_SEC),
+        ] {
             if v != 0 && v % n == 0 {
                 return write!(f, "{}{unit}", v / n);
             }
@@ -351,7 +375,11 @@ impl SpanRange {
 
 impl fmt::Display for SpanRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.lo == self.hi { write!(f, "{}", self.lo) } else { write!(f, "{}..{}", self.lo, self.hi) }
+        if self.lo == self.hi {
+            write!(f, "{}", self.lo)
+        } else {
+            write!(f, "{}..{}", self.lo, self.hi)
+        }
     }
 }
 
@@ -368,7 +396,10 @@ mod tests {
         let t = Timestamp::parse_rfc3339("2024-05-06T00:00:00Z").unwrap();
         assert_eq!(t.to_string(), "2024-05-06T00:00:00Z");
         let mut buf = [0u8; 32];
-        assert_eq!(t.plus(Span::ms(1500)).format_secs(&mut buf), "2024-05-06T00:00:01Z");
+        assert_eq!(
+            t.plus(Span::ms(1500)).format_secs(&mut buf),
+            "2024-05-06T00:00:01Z"
+        );
         let t = Timestamp::parse_rfc3339("2024-05-06T02:00:00+02:00").unwrap();
         assert_eq!(t.to_string(), "2024-05-06T00:00:00Z");
     }
@@ -403,7 +434,10 @@ mod tests {
         assert!(Span::parse("m").is_err());
         let r = SpanRange::parse("2m..30m").unwrap();
         assert_eq!((r.lo, r.hi), (Span::mins(2), Span::mins(30)));
-        assert!(matches!(SpanRange::parse("30m..2m"), Err(TimeError::ReversedRange(_))));
+        assert!(matches!(
+            SpanRange::parse("30m..2m"),
+            Err(TimeError::ReversedRange(_))
+        ));
         assert!(Timestamp::parse_rfc3339("2024-13-01T00:00:00Z").is_err());
         assert!(Timestamp::parse_rfc3339("yesterday").is_err());
         assert_eq!(Span::mins(90).to_string(), "90m");

@@ -63,9 +63,19 @@ impl World {
     pub(crate) fn new(config: Config, scenarios: Vec<Scenario>) -> World {
         let weights: Vec<(Role, u32)> = config.profile.role_weights();
         let mut fleet_rng = SimRng::derive(config.seed, &[FLEET_STREAM]);
-        let covered: Vec<Role> = Role::ALL.iter().copied().filter(|r| weights.iter().any(|(w, n)| w == r && *n > 0)).collect();
+        let covered: Vec<Role> = Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| weights.iter().any(|(w, n)| w == r && *n > 0))
+            .collect();
         let roles: Vec<Role> = (0..config.hosts as usize)
-            .map(|i| if i < covered.len() { covered[i] } else { *fleet_rng.weighted(&weights) })
+            .map(|i| {
+                if i < covered.len() {
+                    covered[i]
+                } else {
+                    *fleet_rng.weighted(&weights)
+                }
+            })
             .collect();
         let names = host_names(&roles);
         let hosts: Vec<Arc<HostSpec>> = roles
@@ -74,7 +84,13 @@ impl World {
             .enumerate()
             .map(|(i, (role, name))| {
                 let mut rng = SimRng::derive(config.seed, &[HOST_STREAM, i as u64]);
-                Arc::new(HostSpec::generate(i as u32, *role, name, config.start, &mut rng))
+                Arc::new(HostSpec::generate(
+                    i as u32,
+                    *role,
+                    name,
+                    config.start,
+                    &mut rng,
+                ))
             })
             .collect();
         let end = config.end();
@@ -126,7 +142,8 @@ impl World {
 
     fn refill(&mut self, i: usize) {
         if let Some(e) = self.sims[i].next_event() {
-            self.heap.push(Reverse((e.timestamp.0, e.host.index, e.sequence, i)));
+            self.heap
+                .push(Reverse((e.timestamp.0, e.host.index, e.sequence, i)));
             self.heads[i] = Some(e);
         }
     }
@@ -163,7 +180,10 @@ impl World {
 
     /// Per-host counters of this shard (suppressed noise, stale operations, failed scenario binds).
     pub fn host_stats(&self) -> BTreeMap<String, HostStats> {
-        self.sims.iter().map(|s| (s.spec.name().to_string(), s.stats.clone())).collect()
+        self.sims
+            .iter()
+            .map(|s| (s.spec.name().to_string(), s.stats.clone()))
+            .collect()
     }
 
     /// The next event with its data stream.
@@ -180,9 +200,17 @@ impl Iterator for World {
         let e = self.heads[i].take()?;
         self.refill(i);
         self.counts.total += 1;
-        *self.counts.by_data_stream.entry(e.data_stream().name().to_string()).or_insert(0) += 1;
+        *self
+            .counts
+            .by_data_stream
+            .entry(e.data_stream().name().to_string())
+            .or_insert(0) += 1;
         if let Some(l) = &e.label {
-            *self.counts.by_scenario.entry(l.scenario.to_string()).or_insert(0) += 1;
+            *self
+                .counts
+                .by_scenario
+                .entry(l.scenario.to_string())
+                .or_insert(0) += 1;
         }
         Some(e)
     }

@@ -26,7 +26,11 @@ fn leaf(v: &Value) -> Option<Flat> {
     match v {
         Value::String(s) => Some(Flat::Str(s.clone())),
         Value::Bool(b) => Some(Flat::Bool(*b)),
-        Value::Number(n) => n.as_i64().map(Flat::Int).or_else(|| n.as_u64().map(|u| Flat::Int(u as i64))).or_else(|| n.as_f64().map(Flat::Float)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(Flat::Int)
+            .or_else(|| n.as_u64().map(|u| Flat::Int(u as i64)))
+            .or_else(|| n.as_f64().map(Flat::Float)),
         _ => None,
     }
 }
@@ -55,7 +59,11 @@ fn walk(prefix: &str, v: &Value, out: &mut BTreeMap<String, Flat>, in_array: boo
     match v {
         Value::Object(m) => {
             for (k, child) in m {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 walk(&key, child, out, in_array);
             }
         }
@@ -109,6 +117,9 @@ mod tests {
         assert!(!f.contains_key("labels.scenario"));
         let with = flatten_event(&maximal(DataStream::File), true);
         assert_eq!(with["labels.scenario"], Flat::Str("sample".into()));
-        assert_eq!(with["file.Ext.original.path"], Flat::Str("/tmp/report.tmp".into()));
+        assert_eq!(
+            with["file.Ext.original.path"],
+            Flat::Str("/tmp/report.tmp".into())
+        );
     }
 }

@@ -18,7 +18,12 @@ pub(crate) struct LineWriter {
 impl LineWriter {
     /// A writer of plain NDJSON (`bulk_index` None) or `_bulk` lines for that index.
     pub(crate) fn new(file: HashingFile, bulk_index: Option<&'static str>) -> LineWriter {
-        LineWriter { file, buf: Vec::with_capacity(16 * 1024), bulk_index, events: 0 }
+        LineWriter {
+            file,
+            buf: Vec::with_capacity(16 * 1024),
+            bulk_index,
+            events: 0,
+        }
     }
 
     /// Writes `e` (with its label under `labels.*` when `inline_labels`).
@@ -62,14 +67,24 @@ struct LabelLine<'a> {
 
 impl LabelWriter {
     pub(crate) fn new(file: HashingFile) -> LabelWriter {
-        LabelWriter { file, buf: Vec::with_capacity(256), labels: 0 }
+        LabelWriter {
+            file,
+            buf: Vec::with_capacity(256),
+            labels: 0,
+        }
     }
 
     /// Writes the label of `e`, if it has one.
     pub(crate) fn write(&mut self, e: &Event) -> io::Result<()> {
         let Some(l) = &e.label else { return Ok(()) };
         self.buf.clear();
-        let line = LabelLine { id: e.id.as_str(), scenario: &l.scenario, instance: l.instance, technique: &l.technique, step: l.step };
+        let line = LabelLine {
+            id: e.id.as_str(),
+            scenario: &l.scenario,
+            instance: l.instance,
+            technique: &l.technique,
+            step: l.step,
+        };
         serde_json::to_writer(&mut self.buf, &line).map_err(io::Error::other)?;
         self.buf.push(b'\n');
         self.labels += 1;

@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use arrow_array::builder::{ArrayBuilder, BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{
+    ArrayBuilder, BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use generators::{DataStream, Event};
@@ -127,7 +129,10 @@ fn kind_of(v: &Flat) -> Kind {
 /// The fixed (column name, kind) list of a data stream.
 fn schema_of(stream: DataStream, inline_labels: bool) -> Vec<(String, Kind)> {
     let sample = generators::event::sample::maximal(stream);
-    let mut cols: Vec<(String, Kind)> = flatten_event(&sample, inline_labels).iter().map(|(k, v)| (k.clone(), kind_of(v))).collect();
+    let mut cols: Vec<(String, Kind)> = flatten_event(&sample, inline_labels)
+        .iter()
+        .map(|(k, v)| (k.clone(), kind_of(v)))
+        .collect();
     // Numbers that can be fractional in real data.
     for c in cols.iter_mut() {
         if c.0 == "file.Ext.entropy" {
@@ -150,7 +155,11 @@ pub(crate) struct ParquetStreamWriter {
 }
 
 impl ParquetStreamWriter {
-    pub(crate) fn new(file: HashingFile, stream: DataStream, inline_labels: bool) -> Result<ParquetStreamWriter, String> {
+    pub(crate) fn new(
+        file: HashingFile,
+        stream: DataStream,
+        inline_labels: bool,
+    ) -> Result<ParquetStreamWriter, String> {
         let cols = schema_of(stream, inline_labels);
         let fields: Vec<Field> = cols
             .iter()
@@ -160,18 +169,28 @@ impl ParquetStreamWriter {
                     Kind::Int => DataType::Int64,
                     Kind::Float => DataType::Float64,
                     Kind::Bool => DataType::Boolean,
-                    Kind::StrList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+                    Kind::StrList => {
+                        DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
+                    }
                 };
                 Field::new(name, dt, true)
             })
             .collect();
         let schema = Arc::new(Schema::new(fields));
-        let props = WriterProperties::builder().set_compression(Compression::SNAPPY).set_created_by("detsim".into()).build();
-        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| e.to_string())?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_created_by("detsim".into())
+            .build();
+        let writer =
+            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| e.to_string())?;
         Ok(ParquetStreamWriter {
             stream,
             inline_labels,
-            index: cols.iter().enumerate().map(|(i, (n, _))| (n.clone(), i)).collect(),
+            index: cols
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (n.clone(), i))
+                .collect(),
             columns: cols.iter().map(|(_, k)| Column::new(*k)).collect(),
             schema,
             writer: Some(writer),
@@ -184,12 +203,17 @@ impl ParquetStreamWriter {
         let flat = flatten_event(e, self.inline_labels);
         for k in flat.keys() {
             if !self.index.contains_key(k) {
-                return Err(format!("event {}: field `{k}` is not in the {} Parquet schema", e.id, self.stream));
+                return Err(format!(
+                    "event {}: field `{k}` is not in the {} Parquet schema",
+                    e.id, self.stream
+                ));
             }
         }
         for (name, &i) in &self.index {
             match flat.get(name) {
-                Some(v) => self.columns[i].push(v).map_err(|m| format!("event {}: field `{name}`: {m}", e.id))?,
+                Some(v) => self.columns[i]
+                    .push(v)
+                    .map_err(|m| format!("event {}: field `{name}`: {m}", e.id))?,
                 None => self.columns[i].push_null(),
             }
         }

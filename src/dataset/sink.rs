@@ -17,7 +17,12 @@ pub(crate) struct HashingFile {
 impl HashingFile {
     /// Creates (truncates) `path`.
     pub(crate) fn create(path: &Path) -> io::Result<HashingFile> {
-        Ok(HashingFile { path: path.to_path_buf(), out: BufWriter::with_capacity(1 << 20, File::create(path)?), hasher: Sha256::new(), bytes: 0 })
+        Ok(HashingFile {
+            path: path.to_path_buf(),
+            out: BufWriter::with_capacity(1 << 20, File::create(path)?),
+            hasher: Sha256::new(),
+            bytes: 0,
+        })
     }
 
     /// The file's path.

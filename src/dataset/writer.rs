@@ -85,7 +85,10 @@ pub struct DatasetWriter {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> DatasetError + '_ {
-    move |source| DatasetError::Io { path: path.to_path_buf(), source }
+    move |source| DatasetError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 impl DatasetWriter {
@@ -100,8 +103,12 @@ impl DatasetWriter {
                 Format::Ndjson => StreamSink::Lines(LineWriter::new(file, None)),
                 Format::Bulk => StreamSink::Lines(LineWriter::new(file, Some(ds.name()))),
                 Format::Parquet => {
-                    let w = ParquetStreamWriter::new(file, ds, options.inline_labels)
-                        .map_err(|message| DatasetError::Encode { path: path.clone(), message })?;
+                    let w = ParquetStreamWriter::new(file, ds, options.inline_labels).map_err(
+                        |message| DatasetError::Encode {
+                            path: path.clone(),
+                            message,
+                        },
+                    )?;
                     StreamSink::Parquet(Box::new(w), path)
                 }
             };
@@ -109,7 +116,12 @@ impl DatasetWriter {
         }
         let lpath = dir.join("labels.ndjson");
         let labels = LabelWriter::new(HashingFile::create(&lpath).map_err(io_err(&lpath))?);
-        Ok(DatasetWriter { dir: dir.to_path_buf(), options, sinks, labels })
+        Ok(DatasetWriter {
+            dir: dir.to_path_buf(),
+            options,
+            sinks,
+            labels,
+        })
     }
 
     /// Writes one event (and its label).
@@ -121,8 +133,16 @@ impl DatasetWriter {
                 continue;
             }
             match sink {
-                StreamSink::Lines(w) => w.write(e, inline).map_err(|source| DatasetError::Io { path: w.file.path().to_path_buf(), source })?,
-                StreamSink::Parquet(w, path) => w.write(e).map_err(|message| DatasetError::Encode { path: path.clone(), message })?,
+                StreamSink::Lines(w) => w.write(e, inline).map_err(|source| DatasetError::Io {
+                    path: w.file.path().to_path_buf(),
+                    source,
+                })?,
+                StreamSink::Parquet(w, path) => {
+                    w.write(e).map_err(|message| DatasetError::Encode {
+                        path: path.clone(),
+                        message,
+                    })?
+                }
             }
         }
         let lp = self.labels.file.path().to_path_buf();
@@ -137,7 +157,11 @@ impl DatasetWriter {
                 StreamSink::Lines(w) => (w.file, w.events),
                 StreamSink::Parquet(w, path) => {
                     let n = w.events;
-                    (w.finish().map_err(|message| DatasetError::Encode { path, message })?, n)
+                    (
+                        w.finish()
+                            .map_err(|message| DatasetError::Encode { path, message })?,
+                        n,
+                    )
                 }
             };
             files.push(close(file, records)?);
@@ -167,7 +191,10 @@ impl DatasetWriter {
             host_stats: world.host_stats(),
         };
         let path = self.dir.join("manifest.json");
-        let mut text = serde_json::to_vec_pretty(&manifest).map_err(|e| DatasetError::Encode { path: path.clone(), message: e.to_string() })?;
+        let mut text = serde_json::to_vec_pretty(&manifest).map_err(|e| DatasetError::Encode {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
         text.push(b'\n');
         let mut f = std::fs::File::create(&path).map_err(io_err(&path))?;
         f.write_all(&text).map_err(io_err(&path))?;
@@ -177,9 +204,17 @@ impl DatasetWriter {
 
 fn close(file: HashingFile, records: u64) -> Result<FileEntry, DatasetError> {
     let path = file.path().to_path_buf();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (bytes, sha256) = file.finish().map_err(io_err(&path))?;
-    Ok(FileEntry { path: name, bytes, sha256, records })
+    Ok(FileEntry {
+        path: name,
+        bytes,
+        sha256,
+        records,
+    })
 }
 
 /// Drains `world` into `dir`; `progress(events, current @timestamp)` is called every 16384 events.
@@ -194,7 +229,7 @@ pub fn write_world(
     for e in world.by_ref() {
         w.write(&e)?;
         n += 1;
-        if n % 16_384 == 0 {
+        if n.is_multiple_of(16_384) {
             progress(n, e.timestamp);
         }
     }

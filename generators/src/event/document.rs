@@ -54,10 +54,15 @@ impl ProcessActions {
 
     /// The action names in agent order.
     pub fn names(self) -> impl Iterator<Item = &'static str> + Clone {
-        [(Self::ALREADY_RUNNING, "already_running"), (Self::FORK, "fork"), (Self::EXEC, "exec"), (Self::END, "end")]
-            .into_iter()
-            .filter(move |(a, _)| self.contains(*a))
-            .map(|(_, n)| n)
+        [
+            (Self::ALREADY_RUNNING, "already_running"),
+            (Self::FORK, "fork"),
+            (Self::EXEC, "exec"),
+            (Self::END, "end"),
+        ]
+        .into_iter()
+        .filter(move |(a, _)| self.contains(*a))
+        .map(|(_, n)| n)
     }
 
     /// The distinct `event.type` values in order.
@@ -199,7 +204,13 @@ impl Event {
         if let Body::File(f) = &self.body {
             m.serialize_entry("file", &FileBlock(&f.file))?;
         }
-        m.serialize_entry("group", &IdentityBlock { effective: &p.group, real: &p.real_group })?;
+        m.serialize_entry(
+            "group",
+            &IdentityBlock {
+                effective: &p.group,
+                real: &p.real_group,
+            },
+        )?;
         m.serialize_entry("host", &HostBlock(&self.host))?;
         if let Some(label) = label {
             m.serialize_entry("labels", label)?;
@@ -222,7 +233,13 @@ impl Event {
             )?,
             Body::File(f) => m.serialize_entry("process", &SlimProcess(&f.process))?,
         }
-        m.serialize_entry("user", &IdentityBlock { effective: &p.user, real: &p.real_user })?;
+        m.serialize_entry(
+            "user",
+            &IdentityBlock {
+                effective: &p.user,
+                real: &p.real_user,
+            },
+        )?;
         Ok(())
     }
 }
@@ -318,7 +335,9 @@ impl Serialize for EventBlock<'_> {
         m.serialize_entry("sequence", &e.sequence)?;
         match &e.body {
             Body::Process(b) => m.serialize_entry("type", &Many(b.actions.types()))?,
-            Body::File(f) => m.serialize_entry("type", &Many(std::iter::once(f.action.event_type())))?,
+            Body::File(f) => {
+                m.serialize_entry("type", &Many(std::iter::once(f.action.event_type())))?
+            }
         }
         m.end()
     }
@@ -441,7 +460,10 @@ mod tests {
 
     #[test]
     fn paths_split_like_elastic() {
-        assert_eq!(split_path("/var/www/html/a.php"), ("/var/www/html", "a.php"));
+        assert_eq!(
+            split_path("/var/www/html/a.php"),
+            ("/var/www/html", "a.php")
+        );
         assert_eq!(split_path("/a"), ("/", "a"));
         assert_eq!(extension("a.tar.gz"), Some("gz"));
         assert_eq!(extension(".bashrc"), None);

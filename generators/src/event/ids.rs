@@ -8,13 +8,15 @@
 //! `+` padding). Here the first 12 characters identify the host (its index in the fleet, then host-specific
 //! random characters) and the last 12 encode the host's `event.sequence`, so ids are unique by construction.
 
+use std::sync::Arc;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::time::Timestamp;
 
 /// `process.entity_id` for an image of `pid` started at `start` on the agent `agent_id`.
-pub fn entity_id(agent_id: &str, pid: u32, start: Timestamp) -> String {
+pub fn entity_id(agent_id: &str, pid: u32, start: Timestamp) -> Arc<str> {
     // Written without `format!`: this runs for every fork and exec.
     let mut raw = [0u8; 160];
     let mut n = 0;
@@ -28,7 +30,8 @@ pub fn entity_id(agent_id: &str, pid: u32, start: Timestamp) -> String {
     let mut digits = [0u8; 20];
     put(decimal(u64::from(pid), &mut digits));
     put(b"-");
-    let secs = start.0.div_euclid(crate::time::NANOS_PER_SEC) + crate::time::FILETIME_UNIX_OFFSET_SECS;
+    let secs =
+        start.0.div_euclid(crate::time::NANOS_PER_SEC) + crate::time::FILETIME_UNIX_OFFSET_SECS;
     let nanos = start.0.rem_euclid(crate::time::NANOS_PER_SEC) as u64;
     put(decimal(secs.max(0) as u64, &mut digits));
     if nanos == 0 {
@@ -43,7 +46,13 @@ pub fn entity_id(agent_id: &str, pid: u32, start: Timestamp) -> String {
         }
         put(&frac);
     }
-    STANDARD.encode(&raw[..n])
+    let mut out = [0u8; 216];
+    match STANDARD.encode_slice(&raw[..n], &mut out) {
+        Ok(len) => std::str::from_utf8(&out[..len])
+            .map(Arc::from)
+            .unwrap_or_else(|_| Arc::from("")),
+        Err(_) => Arc::from(STANDARD.encode(&raw[..n]).as_str()),
+    }
 }
 
 /// Writes `v` in decimal at the end of `buf` and returns the digits.
@@ -126,7 +135,7 @@ mod tests {
     fn entity_id_matches_rfc_real_event() {
         let t = Timestamp::parse_rfc3339("2022-02-16T23:49:50.5022851Z").unwrap();
         assert_eq!(
-            entity_id("01010101-0101-0101-0101-010101010101", 12641, t),
+            &*entity_id("01010101-0101-0101-0101-010101010101", 12641, t),
             "MDEwMTAxMDEtMDEwMS0wMTAxLTAxMDEtMDEwMTAxMDEwMTAxLTEyNjQxLTEzMjg5NTI4OTkwLjUwMjI4NTEwMA=="
         );
     }

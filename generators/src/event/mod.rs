@@ -10,11 +10,14 @@ mod ids;
 mod process;
 pub mod sample;
 
-pub use document::{Body, Event, FileAction, FileBody, FileInfo, Label, LabelledEvent, ProcessActions, ProcessBody};
+pub use document::{
+    Body, Event, FileAction, FileBody, FileInfo, Label, LabelledEvent, ProcessActions, ProcessBody,
+};
 pub use host::{HostInfo, OsInfo};
 pub use ids::{EventId, entity_id};
 pub use process::{
-    Account, Ancestry, EntryMeta, MAX_ANCESTRY, FullProcess, Hashes, LeaderBlock, LeaderKind, ParentBlock, Proc, SlimProcess,
+    Account, Ancestry, EntryMeta, FullProcess, Hashes, LeaderBlock, LeaderKind, MAX_ANCESTRY,
+    ParentBlock, Proc, SlimProcess,
 };
 
 /// The data streams generated events go to.

@@ -31,7 +31,10 @@ pub struct Account {
 impl Account {
     /// A new account.
     pub fn new(id: u32, name: &str) -> Arc<Account> {
-        Arc::new(Account { id: id.to_string().into(), name: name.into() })
+        Arc::new(Account {
+            id: id.to_string().into(),
+            name: name.into(),
+        })
     }
 }
 
@@ -80,7 +83,10 @@ pub const MAX_ANCESTRY: usize = 32;
 impl Ancestry {
     /// A list with `entity_id` in front of `rest`.
     pub fn push(entity_id: &Arc<str>, rest: &Option<Arc<Ancestry>>) -> Option<Arc<Ancestry>> {
-        Some(Arc::new(Ancestry { entity_id: entity_id.clone(), rest: rest.clone() }))
+        Some(Arc::new(Ancestry {
+            entity_id: entity_id.clone(),
+            rest: rest.clone(),
+        }))
     }
 
     /// The entity ids, nearest first, at most [`MAX_ANCESTRY`].
@@ -214,7 +220,14 @@ impl Serialize for EntityRef<'_> {
         if self.parent_ref
             && let Some(parent) = &self.p.parent
         {
-            m.serialize_entry("parent", &EntityRef { p: parent, with_pid_start: self.with_pid_start, parent_ref: false })?;
+            m.serialize_entry(
+                "parent",
+                &EntityRef {
+                    p: parent,
+                    with_pid_start: self.with_pid_start,
+                    parent_ref: false,
+                },
+            )?;
         }
         m.end()
     }
@@ -250,7 +263,14 @@ impl Serialize for ParentBlock<'_> {
         let mut m = s.serialize_map(None)?;
         common_fields(&mut m, p)?;
         m.serialize_entry("command_line", &*p.command_line)?;
-        m.serialize_entry("group_leader", &EntityRef { p: p.group_leader(), with_pid_start: true, parent_ref: false })?;
+        m.serialize_entry(
+            "group_leader",
+            &EntityRef {
+                p: p.group_leader(),
+                with_pid_start: true,
+                parent_ref: false,
+            },
+        )?;
         if let Some(h) = &p.hash {
             m.serialize_entry("hash", &**h)?;
         }
@@ -290,13 +310,27 @@ impl Serialize for LeaderBlock<'_> {
                 m.serialize_entry("entry_meta", &EntryMetaBlock(meta))?;
             }
             if let Some(parent) = &p.parent {
-                m.serialize_entry("parent", &EntityRef { p: parent, with_pid_start: true, parent_ref: false })?;
+                m.serialize_entry(
+                    "parent",
+                    &EntityRef {
+                        p: parent,
+                        with_pid_start: true,
+                        parent_ref: false,
+                    },
+                )?;
             }
         }
         if self.kind == LeaderKind::Session
             && let Some(parent) = &p.parent
         {
-            m.serialize_entry("parent", &EntityRef { p: parent, with_pid_start: true, parent_ref: false })?;
+            m.serialize_entry(
+                "parent",
+                &EntityRef {
+                    p: parent,
+                    with_pid_start: true,
+                    parent_ref: false,
+                },
+            )?;
         }
         m.serialize_entry("same_as_process", &self.same_as_process)?;
         m.end()
@@ -401,11 +435,32 @@ impl Serialize for FullProcess<'_> {
             m.serialize_entry("exit_code", &code)?;
         }
         let gl = p.group_leader();
-        m.serialize_entry("group_leader", &LeaderBlock { leader: gl, kind: LeaderKind::Group, same_as_process: std::ptr::eq(gl, p) })?;
+        m.serialize_entry(
+            "group_leader",
+            &LeaderBlock {
+                leader: gl,
+                kind: LeaderKind::Group,
+                same_as_process: std::ptr::eq(gl, p),
+            },
+        )?;
         let sl = p.session_leader();
-        m.serialize_entry("session_leader", &LeaderBlock { leader: sl, kind: LeaderKind::Session, same_as_process: std::ptr::eq(sl, p) })?;
+        m.serialize_entry(
+            "session_leader",
+            &LeaderBlock {
+                leader: sl,
+                kind: LeaderKind::Session,
+                same_as_process: std::ptr::eq(sl, p),
+            },
+        )?;
         let el = p.entry_leader();
-        m.serialize_entry("entry_leader", &LeaderBlock { leader: el, kind: LeaderKind::Entry, same_as_process: std::ptr::eq(el, p) })?;
+        m.serialize_entry(
+            "entry_leader",
+            &LeaderBlock {
+                leader: el,
+                kind: LeaderKind::Entry,
+                same_as_process: std::ptr::eq(el, p),
+            },
+        )?;
         if let Some(h) = &p.hash {
             m.serialize_entry("hash", &**h)?;
         }
@@ -434,15 +489,43 @@ impl Serialize for SlimProcess<'_> {
         m.serialize_entry("Ext", &Ext(&p.ancestry))?;
         m.serialize_entry("command_line", &*p.command_line)?;
         m.serialize_entry("entity_id", &*p.entity_id)?;
-        m.serialize_entry("entry_leader", &EntityRef { p: p.entry_leader(), with_pid_start: false, parent_ref: true })?;
+        m.serialize_entry(
+            "entry_leader",
+            &EntityRef {
+                p: p.entry_leader(),
+                with_pid_start: false,
+                parent_ref: true,
+            },
+        )?;
         m.serialize_entry("executable", &*p.executable)?;
-        m.serialize_entry("group_leader", &EntityRef { p: p.group_leader(), with_pid_start: false, parent_ref: false })?;
+        m.serialize_entry(
+            "group_leader",
+            &EntityRef {
+                p: p.group_leader(),
+                with_pid_start: false,
+                parent_ref: false,
+            },
+        )?;
         m.serialize_entry("name", &*p.name)?;
         if let Some(parent) = &p.parent {
-            m.serialize_entry("parent", &EntityRef { p: parent, with_pid_start: false, parent_ref: false })?;
+            m.serialize_entry(
+                "parent",
+                &EntityRef {
+                    p: parent,
+                    with_pid_start: false,
+                    parent_ref: false,
+                },
+            )?;
         }
         m.serialize_entry("pid", &p.pid)?;
-        m.serialize_entry("session_leader", &EntityRef { p: p.session_leader(), with_pid_start: false, parent_ref: false })?;
+        m.serialize_entry(
+            "session_leader",
+            &EntityRef {
+                p: p.session_leader(),
+                with_pid_start: false,
+                parent_ref: false,
+            },
+        )?;
         m.end()
     }
 }

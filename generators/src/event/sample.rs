@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::{
-    Account, Ancestry, Body, DataStream, EntryMeta, Event, EventId, FileAction, FileBody, FileInfo, Hashes, HostInfo, Label,
-    OsInfo, Proc, ProcessActions, ProcessBody,
+    Account, Ancestry, Body, DataStream, EntryMeta, Event, EventId, FileAction, FileBody, FileInfo,
+    Hashes, HostInfo, Label, OsInfo, Proc, ProcessActions, ProcessBody,
 };
 use crate::time::{Span, Timestamp};
 
@@ -34,13 +34,21 @@ fn host() -> Arc<HostInfo> {
     })
 }
 
-fn proc(pid: u32, start: Timestamp, exe: &str, parent: Option<Arc<Proc>>, previous: Option<Arc<Proc>>) -> Arc<Proc> {
+fn proc(
+    pid: u32,
+    start: Timestamp,
+    exe: &str,
+    parent: Option<Arc<Proc>>,
+    previous: Option<Arc<Proc>>,
+) -> Arc<Proc> {
     let root = Account::new(0, "root");
     let user = Account::new(1000, "vagrant");
-    let anc = parent.as_ref().map(|p| (p.entity_id.clone(), p.ancestry.clone()));
+    let anc = parent
+        .as_ref()
+        .map(|p| (p.entity_id.clone(), p.ancestry.clone()));
     Arc::new(Proc {
         pid,
-        entity_id: super::entity_id("01010101-0101-0101-0101-010101010101", pid, start).into(),
+        entity_id: super::entity_id("01010101-0101-0101-0101-010101010101", pid, start),
         start,
         executable: s(exe),
         name: s(exe.rsplit('/').next().unwrap_or(exe)),
@@ -53,13 +61,20 @@ fn proc(pid: u32, start: Timestamp, exe: &str, parent: Option<Arc<Proc>>, previo
         real_group: if pid == 1 { root } else { user },
         tty: Some((136, 1)),
         interactive: true,
-        hash: Some(Arc::new(Hashes { md5: s(&"a".repeat(32)), sha1: s(&"b".repeat(40)), sha256: s(&"c".repeat(64)) })),
+        hash: Some(Arc::new(Hashes {
+            md5: s(&"a".repeat(32)),
+            sha1: s(&"b".repeat(40)),
+            sha256: s(&"c".repeat(64)),
+        })),
         capabilities: crate::sim::procs::ROOT_CAPS,
         parent,
         group_leader: None,
         session_leader: None,
         entry_leader: None,
-        entry_meta: Some(Arc::new(EntryMeta { kind: "sshd", source_ip: Some(s("10.0.2.2")) })),
+        entry_meta: Some(Arc::new(EntryMeta {
+            kind: "sshd",
+            source_ip: Some(s("10.0.2.2")),
+        })),
         ancestry: anc.and_then(|(id, rest)| Ancestry::push(&id, &rest)),
         previous,
     })
@@ -67,9 +82,28 @@ fn proc(pid: u32, start: Timestamp, exe: &str, parent: Option<Arc<Proc>>, previo
 
 fn chain(t: Timestamp) -> Arc<Proc> {
     let init = proc(1, t, "/usr/lib/systemd/systemd", None, None);
-    let shell = proc(12627, t.plus(Span::secs(5)), "/usr/bin/bash", Some(init), None);
-    let forked = proc(12641, t.plus(Span::secs(6)), "/usr/bin/bash", Some(shell.clone()), None);
-    let mut img = (*proc(12641, t.plus(Span::secs(7)), "/usr/bin/ls", Some(shell.clone()), Some(forked))).clone();
+    let shell = proc(
+        12627,
+        t.plus(Span::secs(5)),
+        "/usr/bin/bash",
+        Some(init),
+        None,
+    );
+    let forked = proc(
+        12641,
+        t.plus(Span::secs(6)),
+        "/usr/bin/bash",
+        Some(shell.clone()),
+        None,
+    );
+    let mut img = (*proc(
+        12641,
+        t.plus(Span::secs(7)),
+        "/usr/bin/ls",
+        Some(shell.clone()),
+        Some(forked),
+    ))
+    .clone();
     img.group_leader = Some(shell.clone());
     img.session_leader = Some(shell.clone());
     img.entry_leader = Some(shell);
@@ -83,7 +117,9 @@ pub fn maximal(stream: DataStream) -> Event {
     let p = chain(t);
     let body = match stream {
         DataStream::Process => Body::Process(ProcessBody {
-            actions: ProcessActions::FORK.with(ProcessActions::EXEC).with(ProcessActions::END),
+            actions: ProcessActions::FORK
+                .with(ProcessActions::EXEC)
+                .with(ProcessActions::END),
             process: p,
             end: Some((t.plus(Span::ms(20)), 0)),
         }),
@@ -106,6 +142,11 @@ pub fn maximal(stream: DataStream) -> Event {
         id: EventId::new(&EventId::host_prefix(0, 1), 7424),
         host: host(),
         body,
-        label: Some(Arc::new(Label { scenario: s("sample"), instance: 0, technique: s("T1059.004"), step: 0 })),
+        label: Some(Arc::new(Label {
+            scenario: s("sample"),
+            instance: 0,
+            technique: s("T1059.004"),
+            step: 0,
+        })),
     }
 }

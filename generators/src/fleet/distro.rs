@@ -138,7 +138,11 @@ impl Distro {
             Family::RedHat => rng.range(90, 430),
         };
         let build = rng.range(20, 140);
-        format!("{} #{build}{}", self.kernel.replace("{}", &patch.to_string()), self.kernel_build)
+        format!(
+            "{} #{build}{}",
+            self.kernel.replace("{}", &patch.to_string()),
+            self.kernel_build
+        )
     }
 
     /// `/bin/sh` as reported.

@@ -12,9 +12,13 @@ use crate::rng::{CharClass, SimRng};
 use crate::time::{Span, Timestamp};
 
 /// Administrators known fleet-wide (same uid everywhere, provisioned by configuration management).
-pub const ADMINS: &[&str] = &["alice", "bob", "carol", "dmitri", "erin", "farah", "gwen", "hiro"];
+pub const ADMINS: &[&str] = &[
+    "alice", "bob", "carol", "dmitri", "erin", "farah", "gwen", "hiro",
+];
 /// Developers (workstation owners, CI committers).
-pub const DEVELOPERS: &[&str] = &["jlee", "mgarcia", "spatel", "tnguyen", "kwong", "rsmith", "oadeyemi", "lmuller"];
+pub const DEVELOPERS: &[&str] = &[
+    "jlee", "mgarcia", "spatel", "tnguyen", "kwong", "rsmith", "oadeyemi", "lmuller",
+];
 
 /// A host's users and groups by name: name → (user, primary group).
 #[derive(Debug, Clone, Default)]
@@ -24,7 +28,10 @@ pub struct Accounts {
 
 impl Accounts {
     fn add(&mut self, name: &str, uid: u32, gid: u32, group: &str) {
-        self.by_name.insert(name.to_string(), (Account::new(uid, name), Account::new(gid, group)));
+        self.by_name.insert(
+            name.to_string(),
+            (Account::new(uid, name), Account::new(gid, group)),
+        );
     }
 
     /// The user and primary group of `name`, if the host has that account.
@@ -34,7 +41,10 @@ impl Accounts {
 
     /// root.
     pub fn root(&self) -> (Arc<Account>, Arc<Account>) {
-        self.by_name.get("root").cloned().unwrap_or_else(|| (Account::new(0, "root"), Account::new(0, "root")))
+        self.by_name
+            .get("root")
+            .cloned()
+            .unwrap_or_else(|| (Account::new(0, "root"), Account::new(0, "root")))
     }
 
     /// The account, or root when the host lacks it.
@@ -80,7 +90,10 @@ pub struct HostSpec {
 
 fn mac(rng: &mut SimRng) -> String {
     let b: Vec<u64> = (0..5).map(|_| rng.below(256)).collect();
-    format!("02:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3], b[4])
+    format!(
+        "02:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+        b[0], b[1], b[2], b[3], b[4]
+    )
 }
 
 /// Backup scripts: some shared by many hosts (pushed by configuration management), some one-offs.
@@ -94,7 +107,13 @@ const BACKUP_SCRIPTS: &[(&str, u32)] = &[
 
 impl HostSpec {
     /// Creates host `index` with `role`, drawing everything else from `rng`.
-    pub fn generate(index: u32, role: Role, name: String, start: Timestamp, rng: &mut SimRng) -> HostSpec {
+    pub fn generate(
+        index: u32,
+        role: Role,
+        name: String,
+        start: Timestamp,
+        rng: &mut SimRng,
+    ) -> HostSpec {
         let distro = role.pick_distro(rng);
         let agent_id = rng.uuid();
         let machine_id = rng.string(CharClass::Hex, 32);
@@ -123,7 +142,8 @@ impl HostSpec {
             platform: distro.platform.into(),
             version: version.into(),
         };
-        let agent_version = *rng.weighted(&[("8.16.1", 3), ("8.17.2", 5), ("8.18.0", 4), ("8.19.3", 2)]);
+        let agent_version =
+            *rng.weighted(&[("8.16.1", 3), ("8.17.2", 5), ("8.18.0", 4), ("8.19.3", 2)]);
         let info = HostInfo {
             index,
             agent_id: agent_id.into(),
@@ -182,7 +202,8 @@ impl HostSpec {
             }
         }
         admins.sort_unstable();
-        let owner = (role == Role::DevWorkstation).then(|| DEVELOPERS[index as usize % DEVELOPERS.len()]);
+        let owner =
+            (role == Role::DevWorkstation).then(|| DEVELOPERS[index as usize % DEVELOPERS.len()]);
         let backup_script = match role {
             Role::DevWorkstation | Role::CiRunner => None,
             _ if rng.chance(0.7) => Some(Arc::<str>::from(*rng.weighted(BACKUP_SCRIPTS))),
@@ -190,17 +211,33 @@ impl HostSpec {
             _ => None,
         };
         let webroot: Arc<str> = match role {
-            Role::WebNginxPhp | Role::WebApachePhp | Role::WebHttpdPhp => {
-                (*rng.pick(&["/var/www/html", "/var/www/wordpress", "/srv/www/shop", "/var/www/portal"])).into()
-            }
+            Role::WebNginxPhp | Role::WebApachePhp | Role::WebHttpdPhp => (*rng.pick(&[
+                "/var/www/html",
+                "/var/www/wordpress",
+                "/srv/www/shop",
+                "/var/www/portal",
+            ]))
+            .into(),
             Role::WebTomcat => "/opt/tomcat/webapps".into(),
             Role::WebGunicorn | Role::WebUwsgi => "/srv/app".into(),
             Role::WebCaddy => "/srv/www".into(),
             _ => "/var/www/html".into(),
         };
-        let uptime = Span::from_secs_f64(rng.lognormal(14.0, 1.2).min(200.0 * 86_400.0).max(3600.0));
-        let tz_offset_min = *rng.weighted(&[(0, 4), (60, 3), (120, 2), (-300, 3), (-420, 1), (330, 1), (540, 1)]);
-        let ingest_lag = if rng.chance(0.05) { rng.range(120, 900) as f64 } else { rng.lognormal(1.0, 0.6) };
+        let uptime = Span::from_secs_f64(rng.lognormal(14.0, 1.2).clamp(3600.0, 200.0 * 86_400.0));
+        let tz_offset_min = *rng.weighted(&[
+            (0, 4),
+            (60, 3),
+            (120, 2),
+            (-300, 3),
+            (-420, 1),
+            (330, 1),
+            (540, 1),
+        ]);
+        let ingest_lag = if rng.chance(0.05) {
+            rng.range(120, 900) as f64
+        } else {
+            rng.lognormal(1.0, 0.6)
+        };
         HostSpec {
             info: Arc::new(info),
             role,

@@ -163,7 +163,8 @@ impl Role {
                 (w > 0).then_some((d, w))
             })
             .collect();
-        *rng.weighted(&allowed)
+        let chosen: &&'static Distro = rng.weighted(&allowed);
+        chosen
     }
 }
 
@@ -182,8 +183,14 @@ mod tests {
         assert!(!Role::Database.has_tag("web"));
         let mut rng = SimRng::new(9);
         for _ in 0..50 {
-            assert_eq!(Role::WebHttpdPhp.pick_distro(&mut rng).family, Family::RedHat);
-            assert_eq!(Role::WebApachePhp.pick_distro(&mut rng).family, Family::Debian);
+            assert_eq!(
+                Role::WebHttpdPhp.pick_distro(&mut rng).family,
+                Family::RedHat
+            );
+            assert_eq!(
+                Role::WebApachePhp.pick_distro(&mut rng).family,
+                Family::Debian
+            );
         }
     }
 }

@@ -51,7 +51,12 @@ impl SourceError {
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        SourceError { file: file.to_string(), line, column, message: message.into() }
+        SourceError {
+            file: file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 
     /// Converts a TOML decoding error.
@@ -283,7 +288,8 @@ fn merge_name(m: Merge) -> &'static str {
 fn is_technique(t: &str) -> bool {
     let b = t.as_bytes();
     let base = b.len() >= 5 && b[0] == b'T' && b[1..5].iter().all(u8::is_ascii_digit);
-    base && (b.len() == 5 || (b.len() == 9 && b[5] == b'.' && b[6..].iter().all(u8::is_ascii_digit)))
+    base && (b.len() == 5
+        || (b.len() == 9 && b[5] == b'.' && b[6..].iter().all(u8::is_ascii_digit)))
 }
 
 struct Ctx<'a> {
@@ -292,7 +298,11 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err<T>(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Result<T, SourceError> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        msg: impl Into<String>,
+    ) -> Result<T, SourceError> {
         Err(SourceError::at(self.file, self.text, span.start, msg))
     }
 
@@ -308,49 +318,95 @@ impl Ctx<'_> {
 impl Scenario {
     /// Parses and validates a scenario file (`file` names it in errors).
     pub fn parse(file: &str, text: &str) -> Result<Scenario, SourceError> {
-        let raw: RawScenario = toml::from_str(text).map_err(|e| SourceError::from_toml(file, text, &e))?;
+        let raw: RawScenario =
+            toml::from_str(text).map_err(|e| SourceError::from_toml(file, text, &e))?;
         let cx = Ctx { file, text };
         let id = raw.id.get_ref().clone();
-        if id.is_empty() || !id.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
-            return cx.err(raw.id.span(), format!("id `{id}` must be non-empty lower-case letters, digits and dashes"));
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        {
+            return cx.err(
+                raw.id.span(),
+                format!("id `{id}` must be non-empty lower-case letters, digits and dashes"),
+            );
         }
         if raw.techniques.get_ref().is_empty() {
-            return cx.err(raw.techniques.span(), "techniques must list at least one MITRE ATT&CK id");
+            return cx.err(
+                raw.techniques.span(),
+                "techniques must list at least one MITRE ATT&CK id",
+            );
         }
         if let Some(bad) = raw.techniques.get_ref().iter().find(|t| !is_technique(t)) {
-            return cx.err(raw.techniques.span(), format!("`{bad}` is not a MITRE ATT&CK technique id (T1234 or T1234.001)"));
+            return cx.err(
+                raw.techniques.span(),
+                format!("`{bad}` is not a MITRE ATT&CK technique id (T1234 or T1234.001)"),
+            );
         }
         let expect = match (raw.expect.get_ref().as_str(), &raw.reason) {
             ("detect", None) => Expect::Detect,
-            ("detect", Some(_)) => return cx.err(raw.expect.span(), "`reason` is only for expect = \"miss\""),
+            ("detect", Some(_)) => {
+                return cx.err(raw.expect.span(), "`reason` is only for expect = \"miss\"");
+            }
             ("miss", Some(r)) if !r.trim().is_empty() => Expect::Miss { reason: r.clone() },
-            ("miss", _) => return cx.err(raw.expect.span(), "expect = \"miss\" needs a non-empty `reason`"),
-            (other, _) => return cx.err(raw.expect.span(), format!("expect must be \"detect\" or \"miss\", not `{other}`")),
+            ("miss", _) => {
+                return cx.err(
+                    raw.expect.span(),
+                    "expect = \"miss\" needs a non-empty `reason`",
+                );
+            }
+            (other, _) => {
+                return cx.err(
+                    raw.expect.span(),
+                    format!("expect must be \"detect\" or \"miss\", not `{other}`"),
+                );
+            }
         };
         let instances = match &raw.instances {
-            Some(n) if *n.get_ref() == 0 || *n.get_ref() > 1000 => return cx.err(n.span(), "instances must be between 1 and 1000"),
+            Some(n) if *n.get_ref() == 0 || *n.get_ref() > 1000 => {
+                return cx.err(n.span(), "instances must be between 1 and 1000");
+            }
             Some(n) => *n.get_ref(),
             None => 1,
         };
         let role = raw.hosts.role.get_ref().clone();
         if !Role::all_tags().contains(&role.as_str()) {
-            return cx.err(raw.hosts.role.span(), format!("unknown host role `{role}` (known: {})", Role::all_tags().join(", ")));
+            return cx.err(
+                raw.hosts.role.span(),
+                format!(
+                    "unknown host role `{role}` (known: {})",
+                    Role::all_tags().join(", ")
+                ),
+            );
         }
         let count = match &raw.hosts.count {
-            Some(c) if *c.get_ref() == 0 || *c.get_ref() > 500 => return cx.err(c.span(), "hosts.count must be between 1 and 500"),
+            Some(c) if *c.get_ref() == 0 || *c.get_ref() > 500 => {
+                return cx.err(c.span(), "hosts.count must be between 1 and 500");
+            }
             Some(c) => *c.get_ref(),
             None => 1,
         };
         let spread = match &raw.hosts.spread {
             Some(s) => cx.span_range(s, "hosts.spread")?,
-            None => SpanRange::parse("0s").unwrap_or(SpanRange { lo: Default::default(), hi: Default::default() }),
+            None => SpanRange::parse("0s").unwrap_or(SpanRange {
+                lo: Default::default(),
+                hi: Default::default(),
+            }),
         };
-        let at = raw.at.as_ref().map(|a| cx.span_range(a, "at")).transpose()?;
+        let at = raw
+            .at
+            .as_ref()
+            .map(|a| cx.span_range(a, "at"))
+            .transpose()?;
         let var_names: Vec<String> = raw.vars.keys().cloned().collect();
         let mut vars = BTreeMap::new();
         for (name, value) in &raw.vars {
             if crate::scenario::template::HOST_VARS.contains(&name.as_str()) {
-                return cx.err(value.span(), format!("variable `{name}` shadows a host variable"));
+                return cx.err(
+                    value.span(),
+                    format!("variable `{name}` shadows a host variable"),
+                );
             }
             // Variables may use host variables and random parts, not other variables.
             vars.insert(name.clone(), cx.template(value, &[])?);
@@ -365,46 +421,90 @@ impl Scenario {
             let s = spanned.get_ref();
             let after = match &s.after {
                 Some(a) => cx.span_range(a, "after")?,
-                None => SpanRange::parse(DEFAULT_AFTER).map_err(|e| SourceError::at(file, text, span.start, e.to_string()))?,
+                None => SpanRange::parse(DEFAULT_AFTER)
+                    .map_err(|e| SourceError::at(file, text, span.start, e.to_string()))?,
             };
             let technique = match &s.technique {
-                Some(t) if !is_technique(t.get_ref()) => return cx.err(t.span(), format!("`{}` is not a MITRE ATT&CK technique id", t.get_ref())),
+                Some(t) if !is_technique(t.get_ref()) => {
+                    return cx.err(
+                        t.span(),
+                        format!("`{}` is not a MITRE ATT&CK technique id", t.get_ref()),
+                    );
+                }
                 Some(t) => Some(t.get_ref().clone()),
                 None => None,
             };
             let need_by = |cx: &Ctx, aliases: &[String]| -> Result<String, SourceError> {
-                let Some(by) = &s.by else { return cx.err(span.clone(), "this step needs `by` (the alias of the acting process)") };
+                let Some(by) = &s.by else {
+                    return cx.err(
+                        span.clone(),
+                        "this step needs `by` (the alias of the acting process)",
+                    );
+                };
                 if !aliases.contains(by.get_ref()) {
-                    return cx.err(by.span(), format!("`by = \"{}\"` names no earlier alias (known: {})", by.get_ref(), aliases.join(", ")));
+                    return cx.err(
+                        by.span(),
+                        format!(
+                            "`by = \"{}\"` names no earlier alias (known: {})",
+                            by.get_ref(),
+                            aliases.join(", ")
+                        ),
+                    );
                 }
                 Ok(by.get_ref().clone())
             };
             let kind = match (&s.select, &s.action) {
-                (Some(_), Some(a)) => return cx.err(a.span(), "a step has either `select` or `action`, not both"),
-                (None, None) => return cx.err(span, "a step needs `select` (bind a process) or `action`"),
+                (Some(_), Some(a)) => {
+                    return cx.err(a.span(), "a step has either `select` or `action`, not both");
+                }
+                (None, None) => {
+                    return cx.err(span, "a step needs `select` (bind a process) or `action`");
+                }
                 (Some(sel), None) => {
-                    let Some(alias) = &s.alias else { return cx.err(sel.span(), "a `select` step needs `as = \"alias\"`") };
+                    let Some(alias) = &s.alias else {
+                        return cx.err(sel.span(), "a `select` step needs `as = \"alias\"`");
+                    };
                     let r = sel.get_ref();
                     if r.name.is_none() && r.executable.is_none() && r.user.is_none() {
-                        return cx.err(sel.span(), "select needs at least one of name, executable, user");
+                        return cx.err(
+                            sel.span(),
+                            "select needs at least one of name, executable, user",
+                        );
                     }
                     StepKind::Select {
                         alias: alias.get_ref().clone(),
-                        selector: Selector { name: r.name.clone(), executable: r.executable.clone(), user: r.user.clone() },
+                        selector: Selector {
+                            name: r.name.clone(),
+                            executable: r.executable.clone(),
+                            user: r.user.clone(),
+                        },
                     }
                 }
                 (None, Some(action)) => match action.get_ref().as_str() {
                     "exec" => {
                         let by = need_by(&cx, &aliases)?;
-                        let Some(exe) = &s.executable else { return cx.err(action.span(), "an exec step needs `executable`") };
+                        let Some(exe) = &s.executable else {
+                            return cx.err(action.span(), "an exec step needs `executable`");
+                        };
                         let executable = cx.template(exe, &var_names)?;
                         if !exe.get_ref().starts_with('/') && !exe.get_ref().starts_with('{') {
                             return cx.err(exe.span(), "executable must be an absolute path");
                         }
                         let args = match &s.args {
-                            Some(a) if a.is_empty() => return cx.err(action.span(), "args must not be empty (argv[0] first)"),
-                            Some(a) => a.iter().map(|x| cx.template(x, &var_names)).collect::<Result<Vec<_>, _>>()?,
-                            None => return cx.err(action.span(), "an exec step needs `args` (argv, argv[0] first)"),
+                            Some(a) if a.is_empty() => {
+                                return cx
+                                    .err(action.span(), "args must not be empty (argv[0] first)");
+                            }
+                            Some(a) => a
+                                .iter()
+                                .map(|x| cx.template(x, &var_names))
+                                .collect::<Result<Vec<_>, _>>()?,
+                            None => {
+                                return cx.err(
+                                    action.span(),
+                                    "an exec step needs `args` (argv, argv[0] first)",
+                                );
+                            }
                         };
                         let merge = match s.merge.as_ref().map(|m| m.get_ref().as_str()) {
                             None | Some("profile") => Merge::Profile,
@@ -418,21 +518,30 @@ impl Scenario {
                         };
                         let lifetime = match &s.lifetime {
                             Some(l) => cx.span_range(l, "lifetime")?,
-                            None => SpanRange::parse(if merge == Merge::ForkExecEnd { "100ms..800ms" } else { DEFAULT_LIFETIME })
-                                .map_err(|e| SourceError::at(file, text, span.start, e.to_string()))?,
+                            None => SpanRange::parse(if merge == Merge::ForkExecEnd {
+                                "100ms..800ms"
+                            } else {
+                                DEFAULT_LIFETIME
+                            })
+                            .map_err(|e| SourceError::at(file, text, span.start, e.to_string()))?,
                         };
                         if merge == Merge::ForkExecEnd && lifetime.hi.0 >= 1_000_000_000 {
                             let sp = s.lifetime.as_ref().map_or(span.clone(), |l| l.span());
-                            return cx.err(sp, "merge = \"fork-exec-end\" needs a lifetime under 1s");
+                            return cx
+                                .err(sp, "merge = \"fork-exec-end\" needs a lifetime under 1s");
                         }
                         let repeat = match &s.repeat {
-                            Some(r) if *r.get_ref() == 0 || *r.get_ref() > 100 => return cx.err(r.span(), "repeat must be between 1 and 100"),
+                            Some(r) if *r.get_ref() == 0 || *r.get_ref() > 100 => {
+                                return cx.err(r.span(), "repeat must be between 1 and 100");
+                            }
                             Some(r) => *r.get_ref(),
                             None => 1,
                         };
                         let interval = match &s.interval {
                             Some(i) => cx.span_range(i, "interval")?,
-                            None => SpanRange::parse(DEFAULT_INTERVAL).map_err(|e| SourceError::at(file, text, span.start, e.to_string()))?,
+                            None => SpanRange::parse(DEFAULT_INTERVAL).map_err(|e| {
+                                SourceError::at(file, text, span.start, e.to_string())
+                            })?,
                         };
                         let alias = s.alias.as_ref().map(|a| a.get_ref().clone());
                         if alias.is_some() && repeat > 1 {
@@ -444,7 +553,11 @@ impl Scenario {
                             executable,
                             args,
                             user: s.user.as_ref().map(|u| u.get_ref().clone()),
-                            cwd: s.cwd.as_ref().map(|c| cx.template(c, &var_names)).transpose()?,
+                            cwd: s
+                                .cwd
+                                .as_ref()
+                                .map(|c| cx.template(c, &var_names))
+                                .transpose()?,
                             lifetime,
                             merge,
                             repeat,
@@ -453,22 +566,35 @@ impl Scenario {
                     }
                     op @ ("file.create" | "file.rename" | "file.delete") => {
                         let by = need_by(&cx, &aliases)?;
-                        let Some(path) = &s.path else { return cx.err(action.span(), format!("a {op} step needs `path`")) };
+                        let Some(path) = &s.path else {
+                            return cx.err(action.span(), format!("a {op} step needs `path`"));
+                        };
                         let op = match op {
                             "file.create" => FileOp::Create,
                             "file.rename" => FileOp::Rename,
                             _ => FileOp::Delete,
                         };
-                        let to = s.to.as_ref().map(|t| cx.template(t, &var_names)).transpose()?;
+                        let to =
+                            s.to.as_ref()
+                                .map(|t| cx.template(t, &var_names))
+                                .transpose()?;
                         if op == FileOp::Rename && to.is_none() {
                             return cx.err(action.span(), "a file.rename step needs `to`");
                         }
                         if op != FileOp::Rename && to.is_some() {
                             return cx.err(action.span(), "`to` is only for file.rename");
                         }
-                        StepKind::File { by, op, path: cx.template(path, &var_names)?, to, size: s.size }
+                        StepKind::File {
+                            by,
+                            op,
+                            path: cx.template(path, &var_names)?,
+                            to,
+                            size: s.size,
+                        }
                     }
-                    "exit" => StepKind::Exit { by: need_by(&cx, &aliases)? },
+                    "exit" => StepKind::Exit {
+                        by: need_by(&cx, &aliases)?,
+                    },
                     other => {
                         return cx.err(action.span(), format!("unknown action `{other}` (exec, file.create, file.rename, file.delete, exit)"));
                     }
@@ -476,14 +602,21 @@ impl Scenario {
             };
             if let Some(alias) = &s.alias {
                 if aliases.contains(alias.get_ref()) {
-                    return cx.err(alias.span(), format!("alias `{}` is already defined", alias.get_ref()));
+                    return cx.err(
+                        alias.span(),
+                        format!("alias `{}` is already defined", alias.get_ref()),
+                    );
                 }
                 if !matches!(kind, StepKind::Select { .. } | StepKind::Exec { .. }) {
                     return cx.err(alias.span(), "only select and exec steps define an alias");
                 }
                 aliases.push(alias.get_ref().clone());
             }
-            steps.push(Step { kind, after, technique });
+            steps.push(Step {
+                kind,
+                after,
+                technique,
+            });
         }
         Ok(Scenario {
             id,
@@ -492,7 +625,11 @@ impl Scenario {
             rules: raw.rules,
             expect,
             instances,
-            hosts: HostRequirement { role, count, spread },
+            hosts: HostRequirement {
+                role,
+                count,
+                spread,
+            },
             at,
             vars,
             steps,
@@ -517,10 +654,25 @@ impl Scenario {
                         r.alias = Some(sp(alias));
                         r.select = Some(Spanned::new(
                             0..0,
-                            RawSelect { name: selector.name.clone(), executable: selector.executable.clone(), user: selector.user.clone() },
+                            RawSelect {
+                                name: selector.name.clone(),
+                                executable: selector.executable.clone(),
+                                user: selector.user.clone(),
+                            },
                         ));
                     }
-                    StepKind::Exec { by, alias, executable, args, user, cwd, lifetime, merge, repeat, interval } => {
+                    StepKind::Exec {
+                        by,
+                        alias,
+                        executable,
+                        args,
+                        user,
+                        cwd,
+                        lifetime,
+                        merge,
+                        repeat,
+                        interval,
+                    } => {
                         r.action = Some(sp("exec"));
                         r.by = Some(sp(by));
                         r.alias = alias.as_deref().map(sp);
@@ -533,7 +685,13 @@ impl Scenario {
                         r.repeat = Some(Spanned::new(0..0, *repeat));
                         r.interval = Some(sp(&interval.to_string()));
                     }
-                    StepKind::File { by, op, path, to, size } => {
+                    StepKind::File {
+                        by,
+                        op,
+                        path,
+                        to,
+                        size,
+                    } => {
                         r.action = Some(sp(match op {
                             FileOp::Create => "file.create",
                             FileOp::Rename => "file.rename",
@@ -572,7 +730,11 @@ impl Scenario {
                 spread: Some(sp(&self.hosts.spread.to_string())),
             },
             at: self.at.map(|a| sp(&a.to_string())),
-            vars: self.vars.iter().map(|(k, v)| (k.clone(), sp(&v.source))).collect(),
+            vars: self
+                .vars
+                .iter()
+                .map(|(k, v)| (k.clone(), sp(&v.source)))
+                .collect(),
             steps,
         };
         toml::to_string(&raw).unwrap_or_default()
@@ -621,7 +783,12 @@ after = "1m..2m"
         assert_eq!(e.line, 7);
         assert!(e.message.contains("mainframe"));
         let bad = OK.replace("expect = \"detect\"", "expect = \"miss\"");
-        assert!(Scenario::parse("t.toml", &bad).unwrap_err().message.contains("reason"));
+        assert!(
+            Scenario::parse("t.toml", &bad)
+                .unwrap_err()
+                .message
+                .contains("reason")
+        );
         let bad = OK.replace("after = \"1m..2m\"", "after = \"soon\"");
         let e = Scenario::parse("t.toml", &bad).unwrap_err();
         assert_eq!(e.line, 17);
@@ -629,7 +796,12 @@ after = "1m..2m"
         let e = Scenario::parse("t.toml", &bad).unwrap_err();
         assert!(e.message.contains("pathh"), "{e}");
         let bad = OK.replace("{random:lower:4}", "{oops}");
-        assert!(Scenario::parse("t.toml", &bad).unwrap_err().message.contains("oops"));
+        assert!(
+            Scenario::parse("t.toml", &bad)
+                .unwrap_err()
+                .message
+                .contains("oops")
+        );
         let bad = OK.replace("T1505.003", "persistence");
         assert!(Scenario::parse("t.toml", &bad).is_err());
     }

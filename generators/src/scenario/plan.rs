@@ -15,9 +15,9 @@ use super::file::{Expect, FileOp, Scenario, StepKind};
 use crate::event::Label;
 use crate::fleet::HostSpec;
 use crate::rng::{SimRng, hash_str};
+use crate::sim::procs::ExecSpec;
 use crate::sim::reservations::Reservations;
 use crate::sim::script::{Script, ScriptBuilder, Slot};
-use crate::sim::procs::ExecSpec;
 use crate::time::{Span, Timestamp};
 
 /// How long before and after a detect scenario's exec its pair is kept free of background noise (the
@@ -86,7 +86,13 @@ fn has_glob(s: &str) -> bool {
 }
 
 /// Plans every instance of `scenarios` on `hosts` within `start..end`.
-pub fn plan(scenarios: &[Scenario], hosts: &[Arc<HostSpec>], seed: u64, start: Timestamp, end: Timestamp) -> Plan {
+pub fn plan(
+    scenarios: &[Scenario],
+    hosts: &[Arc<HostSpec>],
+    seed: u64,
+    start: Timestamp,
+    end: Timestamp,
+) -> Plan {
     let mut out = Plan::default();
     for sc in scenarios {
         for k in 0..sc.instances {
@@ -103,8 +109,9 @@ pub fn plan(scenarios: &[Scenario], hosts: &[Arc<HostSpec>], seed: u64, start: T
                 start: None,
                 skipped: None,
             };
-            let mut candidates: Vec<usize> =
-                (0..hosts.len()).filter(|&i| hosts[i].role.has_tag(&sc.hosts.role)).collect();
+            let mut candidates: Vec<usize> = (0..hosts.len())
+                .filter(|&i| hosts[i].role.has_tag(&sc.hosts.role))
+                .collect();
             if candidates.len() < sc.hosts.count as usize {
                 record.skipped = Some(format!(
                     "needs {} host(s) with role `{}`, the fleet has {}",
@@ -142,11 +149,18 @@ pub fn plan(scenarios: &[Scenario], hosts: &[Arc<HostSpec>], seed: u64, start: T
             record.start = Some(base.to_string());
             for (n, &hi_idx) in chosen.iter().enumerate() {
                 let host = &hosts[hi_idx];
-                let offset = if n == 0 { Span(0) } else { sc.hosts.spread.draw(&mut spread_rng) };
+                let offset = if n == 0 {
+                    Span(0)
+                } else {
+                    sc.hosts.spread.draw(&mut spread_rng)
+                };
                 let t0 = base.plus(offset);
                 let mut r = replay.clone();
                 let script = compile(sc, k, host, &mut r, t0, &mut out.reservations);
-                out.scripts.entry(host.info.index).or_default().push((t0, script));
+                out.scripts
+                    .entry(host.info.index)
+                    .or_default()
+                    .push((t0, script));
                 record.hosts.push(host.name().to_string());
             }
             out.instances.push(record);
@@ -156,7 +170,14 @@ pub fn plan(scenarios: &[Scenario], hosts: &[Arc<HostSpec>], seed: u64, start: T
 }
 
 /// Compiles one instance on one host.
-fn compile(sc: &Scenario, instance: u32, host: &HostSpec, rng: &mut SimRng, t0: Timestamp, res: &mut Reservations) -> Script {
+fn compile(
+    sc: &Scenario,
+    instance: u32,
+    host: &HostSpec,
+    rng: &mut SimRng,
+    t0: Timestamp,
+    res: &mut Reservations,
+) -> Script {
     let mut ctx = host_vars(host);
     for (name, t) in &sc.vars {
         let v = t.render(rng, &ctx);
@@ -170,8 +191,17 @@ fn compile(sc: &Scenario, instance: u32, host: &HostSpec, rng: &mut SimRng, t0: 
     let scenario_id: Arc<str> = sc.id.as_str().into();
     for (i, step) in sc.steps.iter().enumerate() {
         b.wait(step.after.draw(rng));
-        let technique = step.technique.clone().or_else(|| sc.techniques.first().cloned()).unwrap_or_default();
-        let label = Arc::new(Label { scenario: scenario_id.clone(), instance, technique: technique.into(), step: i as u32 });
+        let technique = step
+            .technique
+            .clone()
+            .or_else(|| sc.techniques.first().cloned())
+            .unwrap_or_default();
+        let label = Arc::new(Label {
+            scenario: scenario_id.clone(),
+            instance,
+            technique: technique.into(),
+            step: i as u32,
+        });
         b.label(Some(label.clone()));
         match &step.kind {
             StepKind::Select { alias, selector } => {
@@ -179,8 +209,21 @@ fn compile(sc: &Scenario, instance: u32, host: &HostSpec, rng: &mut SimRng, t0: 
                 let exe = selector.executable.clone().filter(|e| !has_glob(e));
                 slots.insert(alias.clone(), (slot, exe));
             }
-            StepKind::Exec { by, alias, executable, args, user, cwd, lifetime, merge, repeat, interval } => {
-                let Some((parent, parent_exe)) = slots.get(by).cloned() else { continue };
+            StepKind::Exec {
+                by,
+                alias,
+                executable,
+                args,
+                user,
+                cwd,
+                lifetime,
+                merge,
+                repeat,
+                interval,
+            } => {
+                let Some((parent, parent_exe)) = slots.get(by).cloned() else {
+                    continue;
+                };
                 for r in 0..*repeat {
                     if r > 0 {
                         b.wait(interval.draw(rng));
@@ -207,8 +250,16 @@ fn compile(sc: &Scenario, instance: u32, host: &HostSpec, rng: &mut SimRng, t0: 
                     }
                 }
             }
-            StepKind::File { by, op, path, to, size } => {
-                let Some((slot, _)) = slots.get(by).cloned() else { continue };
+            StepKind::File {
+                by,
+                op,
+                path,
+                to,
+                size,
+            } => {
+                let Some((slot, _)) = slots.get(by).cloned() else {
+                    continue;
+                };
                 let p = path.render(rng, &ctx);
                 let sz = size.unwrap_or_else(|| rng.range(200, 60_000));
                 match op {
@@ -222,7 +273,9 @@ fn compile(sc: &Scenario, instance: u32, host: &HostSpec, rng: &mut SimRng, t0: 
                 last_use.insert(slot, b.now());
             }
             StepKind::Exit { by } => {
-                let Some((slot, _)) = slots.get(by).cloned() else { continue };
+                let Some((slot, _)) = slots.get(by).cloned() else {
+                    continue;
+                };
                 b.exit(slot, 0);
                 exited.push(slot);
             }
@@ -233,7 +286,9 @@ fn compile(sc: &Scenario, instance: u32, host: &HostSpec, rng: &mut SimRng, t0: 
     let mut exits: Vec<(Slot, Span, Arc<Label>)> = pending_exit
         .into_iter()
         .map(|(slot, at, label)| {
-            let used = last_use.get(&slot).map_or(Span(0), |u| Span(u.0 + 1_000_000_000));
+            let used = last_use
+                .get(&slot)
+                .map_or(Span(0), |u| Span(u.0 + 1_000_000_000));
             (slot, at.max(used), label)
         })
         .collect();

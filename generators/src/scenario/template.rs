@@ -35,7 +35,16 @@ pub struct Template {
 }
 
 /// The host variables every template may use.
-pub const HOST_VARS: &[&str] = &["webroot", "hostname", "web_user", "sh", "php_sessions", "home", "address", "crontab_dir"];
+pub const HOST_VARS: &[&str] = &[
+    "webroot",
+    "hostname",
+    "web_user",
+    "sh",
+    "php_sessions",
+    "home",
+    "address",
+    "crontab_dir",
+];
 
 impl Template {
     /// Parses `text`; `vars` are the names a `{name}` may refer to besides [`HOST_VARS`].
@@ -46,7 +55,9 @@ impl Template {
         while let Some(open) = rest.find('{') {
             lit.push_str(&rest[..open]);
             let after = &rest[open + 1..];
-            let close = after.find('}').ok_or_else(|| format!("unclosed `{{` in template `{text}`"))?;
+            let close = after
+                .find('}')
+                .ok_or_else(|| format!("unclosed `{{` in template `{text}`"))?;
             let inner = &after[..close];
             if !lit.is_empty() {
                 pieces.push(Piece::Text(std::mem::take(&mut lit)));
@@ -61,7 +72,10 @@ impl Template {
         if !lit.is_empty() {
             pieces.push(Piece::Text(lit));
         }
-        Ok(Template { source: text.to_string(), pieces })
+        Ok(Template {
+            source: text.to_string(),
+            pieces,
+        })
     }
 
     fn parse_piece(inner: &str, vars: &[String]) -> Result<Piece, String> {
@@ -70,14 +84,19 @@ impl Template {
             ["random", class, len] => {
                 let class = CharClass::parse(class)
                     .ok_or_else(|| format!("unknown character class `{class}` (use lower, upper, lowerdigits, alnum, hex, digits)"))?;
-                let len: usize = len.parse().map_err(|_| format!("`{len}` is not a length in `{{{inner}}}`"))?;
+                let len: usize = len
+                    .parse()
+                    .map_err(|_| format!("`{len}` is not a length in `{{{inner}}}`"))?;
                 if !(1..=64).contains(&len) {
                     return Err(format!("random length {len} must be between 1 and 64"));
                 }
                 Ok(Piece::Random(class, len))
             }
             ["choice", rest @ ..] if !rest.is_empty() => {
-                let all = inner["choice:".len()..].split('|').map(String::from).collect::<Vec<_>>();
+                let all = inner["choice:".len()..]
+                    .split('|')
+                    .map(String::from)
+                    .collect::<Vec<_>>();
                 if all.iter().any(String::is_empty) {
                     return Err(format!("empty alternative in `{{{inner}}}`"));
                 }
@@ -85,7 +104,9 @@ impl Template {
             }
             ["ip", "public"] => Ok(Piece::Ip(true)),
             ["ip", "internal"] => Ok(Piece::Ip(false)),
-            [name] if HOST_VARS.contains(name) || vars.iter().any(|v| v == name) => Ok(Piece::Var(name.to_string())),
+            [name] if HOST_VARS.contains(name) || vars.iter().any(|v| v == name) => {
+                Ok(Piece::Var(name.to_string()))
+            }
             _ => Err(format!(
                 "unknown placeholder `{{{inner}}}` (use {{random:CLASS:N}}, {{choice:a|b}}, {{ip:public}}, {{ip:internal}}, a [vars] name, or one of {})",
                 HOST_VARS.join(", ")
@@ -106,9 +127,19 @@ impl Template {
                 }
                 Piece::Ip(true) => {
                     let first = *rng.pick(&[45u64, 79, 91, 103, 146, 185, 193, 212]);
-                    out.push_str(&format!("{first}.{}.{}.{}", rng.range(1, 254), rng.range(1, 254), rng.range(1, 254)));
+                    out.push_str(&format!(
+                        "{first}.{}.{}.{}",
+                        rng.range(1, 254),
+                        rng.range(1, 254),
+                        rng.range(1, 254)
+                    ));
                 }
-                Piece::Ip(false) => out.push_str(&format!("10.{}.{}.{}", rng.range(0, 20), rng.range(0, 31), rng.range(10, 250))),
+                Piece::Ip(false) => out.push_str(&format!(
+                    "10.{}.{}.{}",
+                    rng.range(0, 20),
+                    rng.range(0, 31),
+                    rng.range(10, 250)
+                )),
                 Piece::Var(name) => out.push_str(vars.get(name).map(String::as_str).unwrap_or("")),
             }
         }
@@ -127,12 +158,19 @@ mod tests {
         let mut ctx = BTreeMap::new();
         ctx.insert("webroot".to_string(), "/var/www/html".to_string());
         let s = t.render(&mut SimRng::new(1), &ctx);
-        assert!(s.starts_with("/var/www/html/up/") && s.ends_with(".php"), "{s}");
+        assert!(
+            s.starts_with("/var/www/html/up/") && s.ends_with(".php"),
+            "{s}"
+        );
         assert_eq!(s.len(), "/var/www/html/up/".len() + 12);
         let same = t.render(&mut SimRng::new(1), &ctx);
         assert_eq!(s, same);
         assert!(Template::parse("{drop}", &vars).is_ok());
-        assert!(Template::parse("{nope}", &vars).unwrap_err().contains("unknown placeholder"));
+        assert!(
+            Template::parse("{nope}", &vars)
+                .unwrap_err()
+                .contains("unknown placeholder")
+        );
         assert!(Template::parse("{random:klingon:3}", &vars).is_err());
         assert!(Template::parse("{random:lower:0}", &vars).is_err());
         assert!(Template::parse("a{b", &vars).is_err());

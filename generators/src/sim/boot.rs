@@ -55,7 +55,9 @@ impl HostSim {
     }
 
     fn service(&mut self, parent: u32, t: Timestamp, spec: ExecSpec) -> u32 {
-        self.table.start_existing(Some(parent), None, t, &spec.daemon().cwd("/")).pid
+        self.table
+            .start_existing(Some(parent), None, t, &spec.daemon().cwd("/"))
+            .pid
     }
 
     fn workers(&mut self, master: u32, n: usize, user: &str, t: Timestamp) -> Vec<u32> {
@@ -81,44 +83,128 @@ impl HostSim {
         let at = |s: f64| boot.plus(Span::from_secs_f64(s));
         let init_args: &[&str] = match d.family {
             Family::Debian => &["/sbin/init"],
-            Family::RedHat => &["/usr/lib/systemd/systemd", "--switched-root", "--system", "--deserialize", "31"],
+            Family::RedHat => &[
+                "/usr/lib/systemd/systemd",
+                "--switched-root",
+                "--system",
+                "--deserialize",
+                "31",
+            ],
         };
-        self.table.start_existing(None, Some(1), at(0.4), &ExecSpec::new("/usr/lib/systemd/systemd", init_args).cwd("/"));
-        self.service(1, at(1.1), ExecSpec::new("/usr/lib/systemd/systemd-journald", &["/usr/lib/systemd/systemd-journald"]));
-        self.service(1, at(1.3), ExecSpec::new("/usr/lib/systemd/systemd-udevd", &["/usr/lib/systemd/systemd-udevd"]));
+        self.table.start_existing(
+            None,
+            Some(1),
+            at(0.4),
+            &ExecSpec::new("/usr/lib/systemd/systemd", init_args).cwd("/"),
+        );
+        self.service(
+            1,
+            at(1.1),
+            ExecSpec::new(
+                "/usr/lib/systemd/systemd-journald",
+                &["/usr/lib/systemd/systemd-journald"],
+            ),
+        );
+        self.service(
+            1,
+            at(1.3),
+            ExecSpec::new(
+                "/usr/lib/systemd/systemd-udevd",
+                &["/usr/lib/systemd/systemd-udevd"],
+            ),
+        );
         let dbus = ExecSpec::new(
             "/usr/bin/dbus-daemon",
-            &["@dbus-daemon", "--system", "--address=systemd:", "--nofork", "--nopidfile", "--systemd-activation", "--syslog-only"],
+            &[
+                "@dbus-daemon",
+                "--system",
+                "--address=systemd:",
+                "--nofork",
+                "--nopidfile",
+                "--systemd-activation",
+                "--syslog-only",
+            ],
         );
         let dbus = self.as_user(dbus, "messagebus");
         self.service(1, at(2.2), dbus);
-        self.service(1, at(2.3), ExecSpec::new("/usr/lib/systemd/systemd-logind", &["/usr/lib/systemd/systemd-logind"]));
-        self.service(1, at(2.5), ExecSpec::new("/usr/sbin/rsyslogd", &["/usr/sbin/rsyslogd", "-n", "-iNONE"]));
+        self.service(
+            1,
+            at(2.3),
+            ExecSpec::new(
+                "/usr/lib/systemd/systemd-logind",
+                &["/usr/lib/systemd/systemd-logind"],
+            ),
+        );
+        self.service(
+            1,
+            at(2.5),
+            ExecSpec::new(
+                "/usr/sbin/rsyslogd",
+                &["/usr/sbin/rsyslogd", "-n", "-iNONE"],
+            ),
+        );
         let cron = match d.family {
             Family::Debian => ExecSpec::new(d.cron(), &["/usr/sbin/cron", "-f", "-P"]),
             Family::RedHat => ExecSpec::new(d.cron(), &["/usr/sbin/crond", "-n"]),
         };
         self.state.cron = self.service(1, at(2.6), cron);
-        self.state.sshd = self.service(1, at(2.8), ExecSpec::new("/usr/sbin/sshd", &["/usr/sbin/sshd", "-D"]));
-        let agent = self.service(1, at(3.5), ExecSpec::new("/opt/Elastic/Agent/elastic-agent", &["elastic-agent"]));
-        let endpoint_start = boot.plus(Span((uptime as f64 * self.rng.unit() * 0.5) as i64)).max(at(9.0));
-        self.service(agent, endpoint_start, ExecSpec::new("/opt/Elastic/Endpoint/elastic-endpoint", &["/opt/Elastic/Endpoint/elastic-endpoint", "run"]));
+        self.state.sshd = self.service(
+            1,
+            at(2.8),
+            ExecSpec::new("/usr/sbin/sshd", &["/usr/sbin/sshd", "-D"]),
+        );
+        let agent = self.service(
+            1,
+            at(3.5),
+            ExecSpec::new("/opt/Elastic/Agent/elastic-agent", &["elastic-agent"]),
+        );
+        let endpoint_start = boot
+            .plus(Span((uptime as f64 * self.rng.unit() * 0.5) as i64))
+            .max(at(9.0));
+        self.service(
+            agent,
+            endpoint_start,
+            ExecSpec::new(
+                "/opt/Elastic/Endpoint/elastic-endpoint",
+                &["/opt/Elastic/Endpoint/elastic-endpoint", "run"],
+            ),
+        );
         let telegraf = self.as_user(
-            ExecSpec::new("/usr/bin/telegraf", &["/usr/bin/telegraf", "-config", "/etc/telegraf/telegraf.conf", "-config-directory", "/etc/telegraf/telegraf.d"]),
+            ExecSpec::new(
+                "/usr/bin/telegraf",
+                &[
+                    "/usr/bin/telegraf",
+                    "-config",
+                    "/etc/telegraf/telegraf.conf",
+                    "-config-directory",
+                    "/etc/telegraf/telegraf.d",
+                ],
+            ),
             "telegraf",
         );
         self.state.monitor = self.service(1, at(4.0), telegraf);
 
         // Role services: started at boot, or restarted at some point since (deploys, upgrades).
         let restarted = |rng: &mut crate::rng::SimRng| -> Timestamp {
-            if rng.chance(0.5) { at(5.0 + rng.unit() * 5.0) } else { boot.plus(Span((uptime as f64 * (0.2 + 0.79 * rng.unit())) as i64)) }
+            if rng.chance(0.5) {
+                at(5.0 + rng.unit() * 5.0)
+            } else {
+                boot.plus(Span((uptime as f64 * (0.2 + 0.79 * rng.unit())) as i64))
+            }
         };
         let role_t = restarted(&mut self.rng);
         let web_user = spec.web_user();
         let nworkers = 2 + self.rng.below(6) as usize;
         match spec.role {
             Role::WebNginxPhp | Role::WebGunicorn | Role::WebUwsgi => {
-                let master = self.service(1, role_t, ExecSpec::new("/usr/sbin/nginx", &["/usr/sbin/nginx", "-g", "daemon on; master_process on;"]));
+                let master = self.service(
+                    1,
+                    role_t,
+                    ExecSpec::new(
+                        "/usr/sbin/nginx",
+                        &["/usr/sbin/nginx", "-g", "daemon on; master_process on;"],
+                    ),
+                );
                 self.state.web_master = Some(master);
                 let nginx_user = d.nginx_user().0;
                 let n = 2 + self.rng.below(3) as usize;
@@ -126,17 +212,46 @@ impl HostSim {
                 let app_t = restarted(&mut self.rng);
                 let (app, user) = match spec.role {
                     Role::WebNginxPhp => (
-                        ExecSpec::with_args(&d.php_fpm(), vec![d.php_fpm(), "--nodaemonize".into(), "--fpm-config".into(), d.php_fpm_conf()]),
+                        ExecSpec::with_args(
+                            &d.php_fpm(),
+                            vec![
+                                d.php_fpm(),
+                                "--nodaemonize".into(),
+                                "--fpm-config".into(),
+                                d.php_fpm_conf(),
+                            ],
+                        ),
                         "root",
                     ),
                     Role::WebGunicorn => (
-                        ExecSpec::new("/srv/app/venv/bin/gunicorn", &["/srv/app/venv/bin/python3", "/srv/app/venv/bin/gunicorn", "--workers", "4", "--bind", "unix:/run/gunicorn.sock", "shop.wsgi:application"]).cwd("/srv/app"),
+                        ExecSpec::new(
+                            "/srv/app/venv/bin/gunicorn",
+                            &[
+                                "/srv/app/venv/bin/python3",
+                                "/srv/app/venv/bin/gunicorn",
+                                "--workers",
+                                "4",
+                                "--bind",
+                                "unix:/run/gunicorn.sock",
+                                "shop.wsgi:application",
+                            ],
+                        )
+                        .cwd("/srv/app"),
                         "app",
                     ),
-                    _ => (ExecSpec::new("/usr/bin/uwsgi", &["/usr/bin/uwsgi", "--ini", "/etc/uwsgi/apps-enabled/app.ini"]), web_user),
+                    _ => (
+                        ExecSpec::new(
+                            "/usr/bin/uwsgi",
+                            &["/usr/bin/uwsgi", "--ini", "/etc/uwsgi/apps-enabled/app.ini"],
+                        ),
+                        web_user,
+                    ),
                 };
                 let app = self.as_user(app, user);
-                let m = self.table.start_existing(Some(1), None, app_t, &app.daemon()).pid;
+                let m = self
+                    .table
+                    .start_existing(Some(1), None, app_t, &app.daemon())
+                    .pid;
                 self.state.app_master = Some(m);
                 self.state.workers = self.workers(m, nworkers, web_user, app_t);
             }
@@ -153,7 +268,15 @@ impl HostSim {
                 } else {
                     self.workers(master, 3, web_user, role_t);
                     let app_t = restarted(&mut self.rng);
-                    let fpm = ExecSpec::with_args(&d.php_fpm(), vec![d.php_fpm(), "--nodaemonize".into(), "--fpm-config".into(), d.php_fpm_conf()]);
+                    let fpm = ExecSpec::with_args(
+                        &d.php_fpm(),
+                        vec![
+                            d.php_fpm(),
+                            "--nodaemonize".into(),
+                            "--fpm-config".into(),
+                            d.php_fpm_conf(),
+                        ],
+                    );
                     let m = self.service(1, app_t, fpm);
                     self.state.app_master = Some(m);
                     self.state.workers = self.workers(m, nworkers, web_user, app_t);
@@ -166,29 +289,78 @@ impl HostSim {
                 };
                 let spec_j = ExecSpec::new(
                     java,
-                    &[java, "-Djava.util.logging.config.file=/opt/tomcat/conf/logging.properties", "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager", "-Xms512m", "-Xmx2048m", "-classpath", "/opt/tomcat/bin/bootstrap.jar:/opt/tomcat/bin/tomcat-juli.jar", "-Dcatalina.base=/opt/tomcat", "-Dcatalina.home=/opt/tomcat", "-Djava.io.tmpdir=/opt/tomcat/temp", "org.apache.catalina.startup.Bootstrap", "start"],
+                    &[
+                        java,
+                        "-Djava.util.logging.config.file=/opt/tomcat/conf/logging.properties",
+                        "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                        "-Xms512m",
+                        "-Xmx2048m",
+                        "-classpath",
+                        "/opt/tomcat/bin/bootstrap.jar:/opt/tomcat/bin/tomcat-juli.jar",
+                        "-Dcatalina.base=/opt/tomcat",
+                        "-Dcatalina.home=/opt/tomcat",
+                        "-Djava.io.tmpdir=/opt/tomcat/temp",
+                        "org.apache.catalina.startup.Bootstrap",
+                        "start",
+                    ],
                 );
                 let j = self.as_user(spec_j, "tomcat").cwd("/opt/tomcat");
-                let pid = self.table.start_existing(Some(1), None, role_t, &j.daemon()).pid;
+                let pid = self
+                    .table
+                    .start_existing(Some(1), None, role_t, &j.daemon())
+                    .pid;
                 self.state.web_master = Some(pid);
                 self.state.workers = vec![pid];
             }
             Role::WebCaddy => {
-                let c = self.as_user(ExecSpec::new("/usr/bin/caddy", &["/usr/bin/caddy", "run", "--environ", "--config", "/etc/caddy/Caddyfile"]), "caddy");
+                let c = self.as_user(
+                    ExecSpec::new(
+                        "/usr/bin/caddy",
+                        &[
+                            "/usr/bin/caddy",
+                            "run",
+                            "--environ",
+                            "--config",
+                            "/etc/caddy/Caddyfile",
+                        ],
+                    ),
+                    "caddy",
+                );
                 let pid = self.service(1, role_t, c);
                 self.state.web_master = Some(pid);
                 self.state.workers = vec![pid];
             }
             Role::WebTraefik => {
-                let c = self.as_user(ExecSpec::new("/usr/local/bin/traefik", &["/usr/local/bin/traefik", "--configFile=/etc/traefik/traefik.yml"]), "traefik");
+                let c = self.as_user(
+                    ExecSpec::new(
+                        "/usr/local/bin/traefik",
+                        &[
+                            "/usr/local/bin/traefik",
+                            "--configFile=/etc/traefik/traefik.yml",
+                        ],
+                    ),
+                    "traefik",
+                );
                 let pid = self.service(1, role_t, c);
                 self.state.web_master = Some(pid);
                 self.state.workers = vec![pid];
             }
             Role::Database => {
                 let pg = match d.family {
-                    Family::Debian => ExecSpec::new("/usr/lib/postgresql/16/bin/postgres", &["/usr/lib/postgresql/16/bin/postgres", "-D", "/var/lib/postgresql/16/main", "-c", "config_file=/etc/postgresql/16/main/postgresql.conf"]),
-                    Family::RedHat => ExecSpec::new("/usr/bin/postgres", &["/usr/bin/postgres", "-D", "/var/lib/pgsql/data"]),
+                    Family::Debian => ExecSpec::new(
+                        "/usr/lib/postgresql/16/bin/postgres",
+                        &[
+                            "/usr/lib/postgresql/16/bin/postgres",
+                            "-D",
+                            "/var/lib/postgresql/16/main",
+                            "-c",
+                            "config_file=/etc/postgresql/16/main/postgresql.conf",
+                        ],
+                    ),
+                    Family::RedHat => ExecSpec::new(
+                        "/usr/bin/postgres",
+                        &["/usr/bin/postgres", "-D", "/var/lib/pgsql/data"],
+                    ),
                 };
                 let pg = self.as_user(pg, "postgres");
                 let pm = self.service(1, role_t, pg);
@@ -198,20 +370,64 @@ impl HostSim {
                 }
             }
             Role::CiRunner => {
-                self.service(1, role_t, ExecSpec::new("/usr/bin/containerd", &["/usr/bin/containerd"]));
-                self.service(1, role_t.plus(Span::secs(1)), ExecSpec::new("/usr/bin/dockerd", &["/usr/bin/dockerd", "-H", "fd://", "--containerd=/run/containerd/containerd.sock"]));
+                self.service(
+                    1,
+                    role_t,
+                    ExecSpec::new("/usr/bin/containerd", &["/usr/bin/containerd"]),
+                );
+                self.service(
+                    1,
+                    role_t.plus(Span::secs(1)),
+                    ExecSpec::new(
+                        "/usr/bin/dockerd",
+                        &[
+                            "/usr/bin/dockerd",
+                            "-H",
+                            "fd://",
+                            "--containerd=/run/containerd/containerd.sock",
+                        ],
+                    ),
+                );
                 let r = ExecSpec::new(
                     "/usr/bin/gitlab-runner",
-                    &["/usr/bin/gitlab-runner", "run", "--working-directory", "/home/gitlab-runner", "--config", "/etc/gitlab-runner/config.toml", "--service", "gitlab-runner", "--user", "gitlab-runner"],
+                    &[
+                        "/usr/bin/gitlab-runner",
+                        "run",
+                        "--working-directory",
+                        "/home/gitlab-runner",
+                        "--config",
+                        "/etc/gitlab-runner/config.toml",
+                        "--service",
+                        "gitlab-runner",
+                        "--user",
+                        "gitlab-runner",
+                    ],
                 );
                 self.state.runner = Some(self.service(1, role_t.plus(Span::secs(2)), r));
             }
             Role::DevWorkstation => {
                 let owner = spec.owner.unwrap_or("jlee");
-                let user_sd = self.as_user(ExecSpec::new("/usr/lib/systemd/systemd", &["/usr/lib/systemd/systemd", "--user"]), owner);
+                let user_sd = self.as_user(
+                    ExecSpec::new(
+                        "/usr/lib/systemd/systemd",
+                        &["/usr/lib/systemd/systemd", "--user"],
+                    ),
+                    owner,
+                );
                 let sd = self.service(1, role_t, user_sd);
-                let tmux = self.as_user(ExecSpec::new("/usr/bin/tmux", &["tmux", "new-session", "-d", "-s", "work"]), owner);
-                let t = self.table.start_existing(Some(sd), None, role_t.plus(Span::secs(30)), &tmux.daemon().cwd(&format!("/home/{owner}")));
+                let tmux = self.as_user(
+                    ExecSpec::new(
+                        "/usr/bin/tmux",
+                        &["tmux", "new-session", "-d", "-s", "work"],
+                    ),
+                    owner,
+                );
+                let t = self.table.start_existing(
+                    Some(sd),
+                    None,
+                    role_t.plus(Span::secs(30)),
+                    &tmux.daemon().cwd(&format!("/home/{owner}")),
+                );
                 self.state.tmux = Some(t.pid);
             }
             Role::Bastion => {}
@@ -236,7 +452,11 @@ impl HostSim {
         }
         for (i, pid) in order.into_iter().enumerate() {
             if let Some(p) = self.table.image(pid) {
-                let body = ProcessBody { actions: ProcessActions::ALREADY_RUNNING, process: p, end: None };
+                let body = ProcessBody {
+                    actions: ProcessActions::ALREADY_RUNNING,
+                    process: p,
+                    end: None,
+                };
                 self.emit(start.plus(Span(i as i64 * 1000)), Body::Process(body), None);
             }
         }
@@ -259,7 +479,10 @@ impl HostSim {
             list.push(Activity::WorkerRecycle);
             list.push(Activity::WebAppExec);
         }
-        if matches!(role, Role::WebNginxPhp | Role::WebApachePhp | Role::WebHttpdPhp) {
+        if matches!(
+            role,
+            Role::WebNginxPhp | Role::WebApachePhp | Role::WebHttpdPhp
+        ) {
             list.push(Activity::SessionClean);
         }
         match role {

@@ -41,6 +41,9 @@ pub struct SimParams {
     pub reservations: Arc<Reservations>,
 }
 
+/// A buffered event: its body and label, keyed by (time, emission order).
+type Pending = (Body, Option<Arc<Label>>);
+
 /// Counters a host reports (nothing is dropped silently).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct HostStats {
@@ -88,7 +91,7 @@ pub struct HostSim {
     tasks: Vec<Option<Task>>,
     free: Vec<usize>,
     qseq: u64,
-    pending: BTreeMap<(i64, u64), (Body, Option<Arc<Label>>)>,
+    pending: BTreeMap<(i64, u64), Pending>,
     pseq: u64,
     seq: u64,
     prefix: [u8; 12],
@@ -99,7 +102,12 @@ pub struct HostSim {
 
 impl HostSim {
     /// A host simulation with an empty table (the boot module fills it).
-    pub(crate) fn empty(spec: Arc<HostSpec>, params: Arc<SimParams>, rng: SimRng, first_pid: u32) -> HostSim {
+    pub(crate) fn empty(
+        spec: Arc<HostSpec>,
+        params: Arc<SimParams>,
+        rng: SimRng,
+        first_pid: u32,
+    ) -> HostSim {
         let mut rng = rng;
         let lag_rng = rng.fork();
         let table = ProcTable::new(spec.info.agent_id.clone(), spec.distro.key, first_pid);
@@ -186,7 +194,8 @@ impl HostSim {
         self.seq += 1;
         let lag = self.spec.ingest_lag * self.lag_rng.lognormal(0.0, 0.5) + 0.2;
         let raw = ts.0 + (lag * NANOS_PER_SEC as f64) as i64;
-        let ingested = Timestamp((raw + NANOS_PER_SEC - 1).div_euclid(NANOS_PER_SEC) * NANOS_PER_SEC);
+        let ingested =
+            Timestamp((raw + NANOS_PER_SEC - 1).div_euclid(NANOS_PER_SEC) * NANOS_PER_SEC);
         Event {
             timestamp: ts,
             ingested,
@@ -208,9 +217,24 @@ impl HostSim {
         self.pending.insert((t.tick().0, self.pseq), (body, label));
     }
 
-    fn emit_process(&mut self, t: Timestamp, actions: ProcessActions, pid: u32, end: Option<(Timestamp, i32)>, label: Option<Arc<Label>>) {
+    fn emit_process(
+        &mut self,
+        t: Timestamp,
+        actions: ProcessActions,
+        pid: u32,
+        end: Option<(Timestamp, i32)>,
+        label: Option<Arc<Label>>,
+    ) {
         if let Some(p) = self.table.image(pid) {
-            self.emit(t, Body::Process(ProcessBody { actions, process: p, end }), label);
+            self.emit(
+                t,
+                Body::Process(ProcessBody {
+                    actions,
+                    process: p,
+                    end,
+                }),
+                label,
+            );
         }
     }
 
@@ -253,7 +277,11 @@ impl HostSim {
         let op = &ops[run.next];
         let label = op.label.clone();
         match &op.kind {
-            &OpKind::Fork { slot, parent, exec_follows } => {
+            &OpKind::Fork {
+                slot,
+                parent,
+                exec_follows,
+            } => {
                 let Some(ppid) = run.pids[parent].filter(|p| self.table.get(*p).is_some()) else {
                     self.stats.stale_ops += 1;
                     return;
@@ -267,7 +295,9 @@ impl HostSim {
                     self.stats.suppressed_noise += 1;
                     return;
                 }
-                let Some(child) = self.table.fork(ppid, t) else { return };
+                let Some(child) = self.table.fork(ppid, t) else {
+                    return;
+                };
                 run.pids[slot] = Some(child.pid);
                 let merge = exec_follows && {
                     let policy = ops[run.next + 1..].iter().find_map(|o| match &o.kind {
@@ -285,7 +315,12 @@ impl HostSim {
                     self.emit_process(t, ProcessActions::FORK, child.pid, None, label);
                 }
             }
-            OpKind::Exec { slot, spec, short, merge } => {
+            OpKind::Exec {
+                slot,
+                spec,
+                short,
+                merge,
+            } => {
                 let (slot, short, merge) = (*slot, *short, *merge);
                 let Some(pid) = run.pids[slot].filter(|p| self.table.get(*p).is_some()) else {
                     return;
@@ -311,7 +346,14 @@ impl HostSim {
                     self.emit_process(t, ProcessActions::EXEC, pid, None, label);
                 }
             }
-            OpKind::File { slot, action, path, from, size, entropy } => {
+            OpKind::File {
+                slot,
+                action,
+                path,
+                from,
+                size,
+                entropy,
+            } => {
                 let (slot, action, size, entropy) = (*slot, *action, *size, *entropy);
                 let Some(img) = run.pids[slot].and_then(|p| self.table.image(p)) else {
                     if run.pids[slot].is_some() {
@@ -320,8 +362,22 @@ impl HostSim {
                     return;
                 };
                 let header = entropy.map(|_| Arc::<str>::from(header_for(path)));
-                let file = FileInfo { path: path.clone(), size, entropy, header_bytes: header, original_path: from.clone() };
-                self.emit(t, Body::File(FileBody { action, process: img, file: Arc::new(file) }), label);
+                let file = FileInfo {
+                    path: path.clone(),
+                    size,
+                    entropy,
+                    header_bytes: header,
+                    original_path: from.clone(),
+                };
+                self.emit(
+                    t,
+                    Body::File(FileBody {
+                        action,
+                        process: img,
+                        file: Arc::new(file),
+                    }),
+                    label,
+                );
             }
             &OpKind::Exit { slot, code } => {
                 let Some(pid) = run.pids[slot] else { return };
@@ -334,7 +390,11 @@ impl HostSim {
                     Some(d) => (d.actions.with(ProcessActions::END), d.label.or(label)),
                     None => (ProcessActions::END, label),
                 };
-                let body = ProcessBody { actions, process: entry.proc, end: Some((t, code)) };
+                let body = ProcessBody {
+                    actions,
+                    process: entry.proc,
+                    end: Some((t, code)),
+                };
                 self.emit(t, Body::Process(body), label);
             }
             OpKind::Select { slot, selector } => {
@@ -370,7 +430,11 @@ impl HostSim {
         } else {
             0.04
         };
-        if t.weekday(self.spec.tz_offset_min) >= 5 { base * 0.15 } else { base }
+        if t.weekday(self.spec.tz_offset_min) >= 5 {
+            base * 0.15
+        } else {
+            base
+        }
     }
 
     /// Diurnal × weekly shape of web traffic at `t` (0.15..=1).
@@ -378,7 +442,11 @@ impl HostSim {
         let h = t.hour_of_day(self.spec.tz_offset_min);
         let phase = ((h - 15.0) / 24.0 * std::f64::consts::TAU).cos();
         let v = 0.55 + 0.45 * phase;
-        let w = if t.weekday(self.spec.tz_offset_min) >= 5 { 0.8 } else { 1.0 };
+        let w = if t.weekday(self.spec.tz_offset_min) >= 5 {
+            0.8
+        } else {
+            1.0
+        };
         (v * w).clamp(0.15, 1.0)
     }
 

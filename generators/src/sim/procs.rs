@@ -18,13 +18,47 @@ pub const PID_MAX: u32 = 4_194_304;
 
 /// Capabilities of a process running with euid 0.
 pub const ROOT_CAPS: &[&str] = &[
-    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
-    "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
 ];
 
 /// How an exec sets the terminal.
@@ -168,7 +202,13 @@ fn basename(path: &str) -> &str {
 impl ProcTable {
     /// An empty table; pids start at `first_pid`.
     pub fn new(agent_id: Arc<str>, distro_key: &'static str, first_pid: u32) -> ProcTable {
-        ProcTable { entries: BTreeMap::new(), next_pid: first_pid.clamp(300, PID_MAX - 1), agent_id, distro_key, exe_info: BTreeMap::new() }
+        ProcTable {
+            entries: BTreeMap::new(),
+            next_pid: first_pid.clamp(300, PID_MAX - 1),
+            agent_id,
+            distro_key,
+            exe_info: BTreeMap::new(),
+        }
     }
 
     /// The live process `pid`.
@@ -205,7 +245,11 @@ impl ProcTable {
     pub fn alloc_pid(&mut self) -> u32 {
         loop {
             let pid = self.next_pid;
-            self.next_pid = if self.next_pid + 1 >= PID_MAX { 300 } else { self.next_pid + 1 };
+            self.next_pid = if self.next_pid + 1 >= PID_MAX {
+                300
+            } else {
+                self.next_pid + 1
+            };
             if !self.entries.contains_key(&pid) {
                 return pid;
             }
@@ -228,7 +272,6 @@ impl ProcTable {
         info
     }
 
-
     fn insert(&mut self, proc: Arc<Proc>) {
         if let Some(parent) = &proc.parent
             && let Some(pe) = self.entries.get_mut(&parent.pid)
@@ -240,13 +283,27 @@ impl ProcTable {
         match self.entries.get_mut(&pid) {
             Some(e) => e.proc = proc,
             None => {
-                self.entries.insert(pid, Entry { proc, children: Vec::new(), pinned: 0, deferred: None });
+                self.entries.insert(
+                    pid,
+                    Entry {
+                        proc,
+                        children: Vec::new(),
+                        pinned: 0,
+                        deferred: None,
+                    },
+                );
             }
         }
     }
 
     /// Creates an already-running exec image (initial tree) under `parent`.
-    pub fn start_existing(&mut self, parent: Option<u32>, pid: Option<u32>, start: Timestamp, spec: &ExecSpec) -> Arc<Proc> {
+    pub fn start_existing(
+        &mut self,
+        parent: Option<u32>,
+        pid: Option<u32>,
+        start: Timestamp,
+        spec: &ExecSpec,
+    ) -> Arc<Proc> {
         let pid = pid.unwrap_or_else(|| self.alloc_pid());
         let parent_img = parent.and_then(|p| self.image(p));
         let proc = self.build_exec(pid, start, spec, parent_img.as_ref(), None);
@@ -258,8 +315,15 @@ impl ProcTable {
         slot.clone().unwrap_or_else(|| p.clone())
     }
 
-    fn build_exec(&mut self, pid: u32, t: Timestamp, spec: &ExecSpec, parent: Option<&Arc<Proc>>, previous: Option<&Arc<Proc>>) -> Arc<Proc> {
-        let entity: Arc<str> = entity_id(&self.agent_id, pid, t).into();
+    fn build_exec(
+        &mut self,
+        pid: u32,
+        t: Timestamp,
+        spec: &ExecSpec,
+        parent: Option<&Arc<Proc>>,
+        previous: Option<&Arc<Proc>>,
+    ) -> Arc<Proc> {
+        let entity: Arc<str> = entity_id(&self.agent_id, pid, t);
         let base = previous.or(parent);
         let (user, group) = match (&spec.user, base) {
             (Some(u), _) => u.clone(),
@@ -275,23 +339,38 @@ impl ProcTable {
             TtyMode::Detach => None,
             TtyMode::Pts(minor) => Some((136, minor)),
         };
-        let cwd = spec.cwd.clone().or_else(|| base.map(|b| b.working_directory.clone())).unwrap_or_else(|| "/".into());
+        let cwd = spec
+            .cwd
+            .clone()
+            .or_else(|| base.map(|b| b.working_directory.clone()))
+            .unwrap_or_else(|| "/".into());
         let ancestry = match (previous, parent) {
             (Some(prev), _) => Ancestry::push(&prev.entity_id, &prev.ancestry),
             (None, Some(par)) => Ancestry::push(&par.entity_id, &par.ancestry),
             (None, None) => None,
         };
         let (mut group_leader, mut session_leader, mut entry_leader, mut entry_meta) = match base {
-            Some(b) if previous.is_some() => {
-                (b.group_leader.clone(), b.session_leader.clone(), b.entry_leader.clone(), b.entry_meta.clone())
-            }
+            Some(b) if previous.is_some() => (
+                b.group_leader.clone(),
+                b.session_leader.clone(),
+                b.entry_leader.clone(),
+                b.entry_meta.clone(),
+            ),
             Some(b) => (
                 Some(Self::leader_of(b, &b.group_leader)),
                 Some(Self::leader_of(b, &b.session_leader)),
                 Some(Self::leader_of(b, &b.entry_leader)),
                 None,
             ),
-            None => (None, None, None, Some(Arc::new(EntryMeta { kind: "init", source_ip: None }))),
+            None => (
+                None,
+                None,
+                None,
+                Some(Arc::new(EntryMeta {
+                    kind: "init",
+                    source_ip: None,
+                })),
+            ),
         };
         if spec.new_group {
             group_leader = None;
@@ -324,7 +403,11 @@ impl ProcTable {
             args: spec.args.clone(),
             command_line,
             working_directory: cwd,
-            capabilities: if user.id.as_ref() == "0" { ROOT_CAPS } else { &[] },
+            capabilities: if user.id.as_ref() == "0" {
+                ROOT_CAPS
+            } else {
+                &[]
+            },
             user,
             group,
             real_user,
@@ -348,7 +431,7 @@ impl ProcTable {
         let pid = self.alloc_pid();
         let mut child = (*par).clone();
         child.pid = pid;
-        child.entity_id = entity_id(&self.agent_id, pid, t).into();
+        child.entity_id = entity_id(&self.agent_id, pid, t);
         child.start = t;
         child.parent = Some(par.clone());
         child.group_leader = Some(Self::leader_of(&par, &par.group_leader));
@@ -379,7 +462,11 @@ impl ProcTable {
             img.group = acct.1.clone();
             img.real_user = acct.0.clone();
             img.real_group = acct.1.clone();
-            img.capabilities = if acct.0.id.as_ref() == "0" { ROOT_CAPS } else { &[] };
+            img.capabilities = if acct.0.id.as_ref() == "0" {
+                ROOT_CAPS
+            } else {
+                &[]
+            };
             e.proc = Arc::new(img);
         }
     }
@@ -421,12 +508,23 @@ mod tests {
     #[test]
     fn fork_exec_exit_keep_the_tree_consistent() {
         let mut t = table();
-        let init = t.start_existing(None, Some(1), Timestamp(0), &ExecSpec::new("/usr/lib/systemd/systemd", &["/sbin/init"]));
+        let init = t.start_existing(
+            None,
+            Some(1),
+            Timestamp(0),
+            &ExecSpec::new("/usr/lib/systemd/systemd", &["/sbin/init"]),
+        );
         assert_eq!(init.pid, 1);
         let sh = t.fork(1, Timestamp(10)).unwrap();
         assert_eq!(sh.parent.as_ref().unwrap().pid, 1);
         assert_eq!(Ancestry::iter(&sh.ancestry).next(), Some(&*init.entity_id));
-        let img = t.exec(sh.pid, Timestamp(20), &ExecSpec::new("/usr/bin/bash", &["bash"]).job()).unwrap();
+        let img = t
+            .exec(
+                sh.pid,
+                Timestamp(20),
+                &ExecSpec::new("/usr/bin/bash", &["bash"]).job(),
+            )
+            .unwrap();
         assert_eq!(img.pid, sh.pid);
         assert_ne!(img.entity_id, sh.entity_id);
         assert_eq!(img.previous.as_ref().unwrap().entity_id, sh.entity_id);

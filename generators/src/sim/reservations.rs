@@ -35,17 +35,28 @@ impl Reservations {
     }
 
     /// Reserves `(executable, parent_executable)` over `from..to`.
-    pub fn reserve(&mut self, executable: &str, parent_executable: &str, from: Timestamp, to: Timestamp) {
+    pub fn reserve(
+        &mut self,
+        executable: &str,
+        parent_executable: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) {
         self.by_executable
             .entry(executable.into())
             .or_default()
-            .push(Reservation { parent_executable: parent_executable.into(), from, to });
+            .push(Reservation {
+                parent_executable: parent_executable.into(),
+                from,
+                to,
+            });
     }
 
     /// Whether background activity must not exec `executable` under `parent_executable` at `t`.
     pub fn masks(&self, executable: &str, parent_executable: &str, t: Timestamp) -> bool {
         self.by_executable.get(executable).is_some_and(|list| {
-            list.iter().any(|r| &*r.parent_executable == parent_executable && r.from <= t && t <= r.to)
+            list.iter()
+                .any(|r| &*r.parent_executable == parent_executable && r.from <= t && t <= r.to)
         })
     }
 
@@ -67,7 +78,12 @@ mod tests {
     #[test]
     fn masks_only_the_reserved_pair_in_range() {
         let mut r = Reservations::new();
-        r.reserve("/usr/bin/scp", "/usr/bin/bash", Timestamp(100), Timestamp(200));
+        r.reserve(
+            "/usr/bin/scp",
+            "/usr/bin/bash",
+            Timestamp(100),
+            Timestamp(200),
+        );
         assert!(r.masks("/usr/bin/scp", "/usr/bin/bash", Timestamp(150)));
         assert!(!r.masks("/usr/bin/scp", "/usr/bin/bash", Timestamp(250)));
         assert!(!r.masks("/usr/bin/scp", "/usr/bin/zsh", Timestamp(150)));

@@ -98,11 +98,17 @@ impl Selector {
     /// Whether `p` matches every given criterion.
     pub fn matches(&self, p: &Proc) -> bool {
         self.name.as_deref().is_none_or(|g| glob_match(g, &p.name))
-            && self.executable.as_deref().is_none_or(|g| glob_match(g, &p.executable))
-            && self.user.as_deref().is_none_or(|u| match u.strip_prefix('!') {
-                Some(not) => not != &*p.user.name,
-                None => u == &*p.user.name,
-            })
+            && self
+                .executable
+                .as_deref()
+                .is_none_or(|g| glob_match(g, &p.executable))
+            && self
+                .user
+                .as_deref()
+                .is_none_or(|u| match u.strip_prefix('!') {
+                    Some(not) => not != &*p.user.name,
+                    None => u == &*p.user.name,
+                })
     }
 }
 
@@ -213,20 +219,33 @@ impl ScriptBuilder {
     }
 
     fn push(&mut self, kind: OpKind) {
-        self.ops.push(Op { at: self.cursor, kind, label: self.label.clone() });
+        self.ops.push(Op {
+            at: self.cursor,
+            kind,
+            label: self.label.clone(),
+        });
     }
 
     /// Forks `parent` (no exec).
     pub fn fork(&mut self, parent: Slot) -> Slot {
         let slot = self.new_slot(Some(parent));
-        self.push(OpKind::Fork { slot, parent, exec_follows: false });
+        self.push(OpKind::Fork {
+            slot,
+            parent,
+            exec_follows: false,
+        });
         self.wait(Span(120_000));
         slot
     }
 
     /// Execs in an existing slot.
     pub fn exec(&mut self, slot: Slot, spec: ExecSpec) {
-        self.push(OpKind::Exec { slot, spec: Box::new(spec), short: false, merge: Merge::Profile });
+        self.push(OpKind::Exec {
+            slot,
+            spec: Box::new(spec),
+            short: false,
+            merge: Merge::Profile,
+        });
         self.wait(Span(200_000));
     }
 
@@ -238,21 +257,49 @@ impl ScriptBuilder {
     /// Fork + exec with an explicit aggregation policy.
     pub fn spawn_with(&mut self, parent: Slot, spec: ExecSpec, merge: Merge) -> Slot {
         let slot = self.new_slot(Some(parent));
-        self.push(OpKind::Fork { slot, parent, exec_follows: true });
+        self.push(OpKind::Fork {
+            slot,
+            parent,
+            exec_follows: true,
+        });
         self.wait(FORK_EXEC_GAP);
-        self.push(OpKind::Exec { slot, spec: Box::new(spec), short: false, merge });
+        self.push(OpKind::Exec {
+            slot,
+            spec: Box::new(spec),
+            short: false,
+            merge,
+        });
         self.wait(Span(150_000));
         slot
     }
 
     /// A file creation by `slot`.
-    pub fn create(&mut self, slot: Slot, path: impl Into<Arc<str>>, size: u64, entropy: Option<f64>) {
-        self.push(OpKind::File { slot, action: FileAction::Creation, path: path.into(), from: None, size: Some(size), entropy });
+    pub fn create(
+        &mut self,
+        slot: Slot,
+        path: impl Into<Arc<str>>,
+        size: u64,
+        entropy: Option<f64>,
+    ) {
+        self.push(OpKind::File {
+            slot,
+            action: FileAction::Creation,
+            path: path.into(),
+            from: None,
+            size: Some(size),
+            entropy,
+        });
         self.wait(Span(50_000));
     }
 
     /// A rename by `slot`.
-    pub fn rename(&mut self, slot: Slot, from: impl Into<Arc<str>>, to: impl Into<Arc<str>>, size: u64) {
+    pub fn rename(
+        &mut self,
+        slot: Slot,
+        from: impl Into<Arc<str>>,
+        to: impl Into<Arc<str>>,
+        size: u64,
+    ) {
         self.push(OpKind::File {
             slot,
             action: FileAction::Rename,
@@ -266,7 +313,14 @@ impl ScriptBuilder {
 
     /// A deletion by `slot`.
     pub fn delete(&mut self, slot: Slot, path: impl Into<Arc<str>>) {
-        self.push(OpKind::File { slot, action: FileAction::Deletion, path: path.into(), from: None, size: None, entropy: None });
+        self.push(OpKind::File {
+            slot,
+            action: FileAction::Deletion,
+            path: path.into(),
+            from: None,
+            size: None,
+            entropy: None,
+        });
         self.wait(Span(30_000));
     }
 
@@ -293,7 +347,9 @@ impl ScriptBuilder {
         }
         // Children were created after their parents: walk backwards and push parents' exits later.
         for s in (0..n).rev() {
-            let (Some(p), Some(ci)) = (self.parent_of[s], exit_idx[s]) else { continue };
+            let (Some(p), Some(ci)) = (self.parent_of[s], exit_idx[s]) else {
+                continue;
+            };
             if let Some(pi) = exit_idx[p] {
                 let child_end = self.ops[ci].at;
                 if self.ops[pi].at.0 <= child_end.0 {
@@ -322,7 +378,12 @@ impl ScriptBuilder {
             }
         }
         self.ops.sort_by_key(|op| op.at);
-        Script { ops: self.ops, bound: self.bound, slots: n, attack: false }
+        Script {
+            ops: self.ops,
+            bound: self.bound,
+            slots: n,
+            attack: false,
+        }
     }
 }
 
@@ -348,7 +409,10 @@ mod tests {
         };
         assert!(exit_at(sh).unwrap() > exit_at(ls).unwrap());
         assert!(script.ops.windows(2).all(|w| w[0].at <= w[1].at));
-        let short_ls = script.ops.iter().any(|o| matches!(o.kind, OpKind::Exec { slot, short: true, .. } if slot == ls));
+        let short_ls = script
+            .ops
+            .iter()
+            .any(|o| matches!(o.kind, OpKind::Exec { slot, short: true, .. } if slot == ls));
         assert!(short_ls);
         assert_eq!(script.bound, vec![(root, 42)]);
     }

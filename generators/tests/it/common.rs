@@ -4,7 +4,14 @@ use generators::time::{Span, Timestamp};
 use generators::{Builder, Event, Profile, ScenarioSelection, Shard};
 
 /// A small world: `hosts` hosts for `minutes` minutes.
-pub fn world(seed: u64, hosts: u32, minutes: i64, scenarios: ScenarioSelection, shard: Shard, profile: Profile) -> Vec<Event> {
+pub fn world(
+    seed: u64,
+    hosts: u32,
+    minutes: i64,
+    scenarios: ScenarioSelection,
+    shard: Shard,
+    profile: Profile,
+) -> Vec<Event> {
     Builder::new()
         .seed(seed)
         .hosts(hosts)

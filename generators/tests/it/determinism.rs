@@ -8,11 +8,32 @@ use crate::common::{ndjson, world};
 
 #[test]
 fn same_seed_gives_identical_bytes() {
-    let a = ndjson(&world(11, 6, 90, ScenarioSelection::All, Shard::WHOLE, Profile::default()));
-    let b = ndjson(&world(11, 6, 90, ScenarioSelection::All, Shard::WHOLE, Profile::default()));
+    let a = ndjson(&world(
+        11,
+        6,
+        90,
+        ScenarioSelection::All,
+        Shard::WHOLE,
+        Profile::default(),
+    ));
+    let b = ndjson(&world(
+        11,
+        6,
+        90,
+        ScenarioSelection::All,
+        Shard::WHOLE,
+        Profile::default(),
+    ));
     assert!(a.len() > 100_000, "seed 11: only {} bytes", a.len());
     assert!(a == b, "seed 11: two runs differ");
-    let c = ndjson(&world(12, 6, 90, ScenarioSelection::All, Shard::WHOLE, Profile::default()));
+    let c = ndjson(&world(
+        12,
+        6,
+        90,
+        ScenarioSelection::All,
+        Shard::WHOLE,
+        Profile::default(),
+    ));
     assert!(a != c, "seeds 11 and 12 gave the same bytes");
 }
 
@@ -20,29 +41,75 @@ fn same_seed_gives_identical_bytes() {
 fn same_bytes_whatever_the_thread() {
     // Generation draws only from per-host streams: a world built and drained on another thread
     // produces the same bytes.
-    let here = ndjson(&world(5, 5, 60, ScenarioSelection::All, Shard::WHOLE, Profile::default()));
-    let there = std::thread::spawn(|| ndjson(&world(5, 5, 60, ScenarioSelection::All, Shard::WHOLE, Profile::default())))
-        .join()
-        .unwrap();
+    let here = ndjson(&world(
+        5,
+        5,
+        60,
+        ScenarioSelection::All,
+        Shard::WHOLE,
+        Profile::default(),
+    ));
+    let there = std::thread::spawn(|| {
+        ndjson(&world(
+            5,
+            5,
+            60,
+            ScenarioSelection::All,
+            Shard::WHOLE,
+            Profile::default(),
+        ))
+    })
+    .join()
+    .unwrap();
     assert!(here == there, "seed 5: output depends on the thread");
 }
 
 #[test]
 fn shards_are_disjoint_and_union_to_the_whole() {
     let seed = 21;
-    let whole = world(seed, 7, 60, ScenarioSelection::All, Shard::WHOLE, Profile::default());
+    let whole = world(
+        seed,
+        7,
+        60,
+        ScenarioSelection::All,
+        Shard::WHOLE,
+        Profile::default(),
+    );
     let mut parts = Vec::new();
     let mut ids = BTreeSet::new();
     for i in 0..3 {
-        let part = world(seed, 7, 60, ScenarioSelection::All, Shard { index: i, count: 3 }, Profile::default());
+        let part = world(
+            seed,
+            7,
+            60,
+            ScenarioSelection::All,
+            Shard { index: i, count: 3 },
+            Profile::default(),
+        );
         assert!(!part.is_empty(), "seed {seed}: shard {i}/3 is empty");
         for e in &part {
-            assert!(ids.insert(e.id), "seed {seed}: event {} in two shards", e.id);
-            assert_eq!(e.host.index % 3, i, "seed {seed}: host {} in shard {i}", e.host.index);
+            assert!(
+                ids.insert(e.id),
+                "seed {seed}: event {} in two shards",
+                e.id
+            );
+            assert_eq!(
+                e.host.index % 3,
+                i,
+                "seed {seed}: host {} in shard {i}",
+                e.host.index
+            );
         }
         parts.extend(part);
     }
-    assert_eq!(parts.len(), whole.len(), "seed {seed}: shard sizes do not add up");
+    assert_eq!(
+        parts.len(),
+        whole.len(),
+        "seed {seed}: shard sizes do not add up"
+    );
     parts.sort_by_key(|e| (e.timestamp, e.host.index, e.sequence));
-    assert!(ndjson(&parts) == ndjson(&whole), "seed {seed}: merged shards differ from the whole");
+    assert!(
+        ndjson(&parts) == ndjson(&whole),
+        "seed {seed}: merged shards differ from the whole"
+    );
 }

@@ -88,25 +88,39 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 fn source_error(err: &mut dyn Write, e: &SourceError, text: Option<&str>) -> anyhow::Error {
     let _ = writeln!(err, "error: {e}");
     if let Some(text) = text {
-        let pos = esql::Position { line: e.line as u32, column: e.column as u32 };
+        let pos = esql::Position {
+            line: e.line as u32,
+            column: e.column as u32,
+        };
         let _ = write_snippet(err, text, pos);
     }
     anyhow!("invalid input file {}", e.file)
 }
 
 /// Runs `detsim generate`.
-pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+pub fn run(
+    args: GenerateArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
     let profile = match &args.profile {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading profile {}", path.display()))?;
-            Profile::parse(&path.display().to_string(), &text).map_err(|e| source_error(err, &e, Some(&text)))?
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading profile {}", path.display()))?;
+            Profile::parse(&path.display().to_string(), &text)
+                .map_err(|e| source_error(err, &e, Some(&text)))?
         }
         None => Profile::default(),
     };
     let selection = match args.scenarios.trim() {
         "all" => ScenarioSelection::All,
         "none" => ScenarioSelection::None,
-        list => ScenarioSelection::Ids(list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()),
+        list => ScenarioSelection::Ids(
+            list.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        ),
     };
     let mut builder = Builder::new()
         .seed(args.seed)
@@ -132,8 +146,13 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
     let bar = if args.no_progress {
         indicatif::ProgressBar::hidden()
     } else {
-        let b = indicatif::ProgressBar::with_draw_target(Some(total_secs), indicatif::ProgressDrawTarget::stderr());
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {percent}% of simulated time, {msg}") {
+        let b = indicatif::ProgressBar::with_draw_target(
+            Some(total_secs),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {percent}% of simulated time, {msg}",
+        ) {
             b.set_style(style.progress_chars("=> "));
         }
         b
@@ -143,24 +162,54 @@ pub fn run(args: GenerateArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyh
         FormatArg::Bulk => Format::Bulk,
         FormatArg::Parquet => Format::Parquet,
     };
-    let options = WriteOptions { format, inline_labels: args.inline_labels };
+    let options = WriteOptions {
+        format,
+        inline_labels: args.inline_labels,
+    };
     let mut progress = |n: u64, t: Timestamp| {
         bar.set_position(((t.0 - start.0).max(0) / 1_000_000_000) as u64);
         bar.set_message(format!("{n} events"));
     };
     let manifest = write_world(world, &args.out, options, &mut progress)?;
     bar.finish_and_clear();
-    writeln!(out, "wrote {} events, {} labels to {}", manifest.counts.total, manifest.labels, args.out.display())?;
+    writeln!(
+        out,
+        "wrote {} events, {} labels to {}",
+        manifest.counts.total,
+        manifest.labels,
+        args.out.display()
+    )?;
     for f in &manifest.files {
-        writeln!(out, "  {:<48} {:>10} records {:>14} bytes", f.path, f.records, f.bytes)?;
+        writeln!(
+            out,
+            "  {:<48} {:>10} records {:>14} bytes",
+            f.path, f.records, f.bytes
+        )?;
     }
-    let skipped: Vec<_> = manifest.instances.iter().filter(|i| i.skipped.is_some()).collect();
+    let skipped: Vec<_> = manifest
+        .instances
+        .iter()
+        .filter(|i| i.skipped.is_some())
+        .collect();
     for i in &skipped {
-        writeln!(err, "note: scenario {} instance {} skipped: {}", i.scenario, i.instance, i.skipped.as_deref().unwrap_or(""))?;
+        writeln!(
+            err,
+            "note: scenario {} instance {} skipped: {}",
+            i.scenario,
+            i.instance,
+            i.skipped.as_deref().unwrap_or("")
+        )?;
     }
-    let failures: u64 = manifest.host_stats.values().map(|s| s.scenario_failures).sum();
+    let failures: u64 = manifest
+        .host_stats
+        .values()
+        .map(|s| s.scenario_failures)
+        .sum();
     if failures > 0 {
-        writeln!(err, "note: {failures} scenario instance(s) found no process to bind on their host (see manifest.json host_stats)")?;
+        writeln!(
+            err,
+            "note: {failures} scenario instance(s) found no process to bind on their host (see manifest.json host_stats)"
+        )?;
     }
     Ok(ExitStatus::Success)
 }
@@ -178,7 +227,18 @@ mod tests {
 
     #[test]
     fn flags_parse_and_bad_values_are_rejected() {
-        let w = Wrap::try_parse_from(["x", "--out", "d", "--duration", "90m", "--shard", "1/4", "--format", "parquet"]).unwrap();
+        let w = Wrap::try_parse_from([
+            "x",
+            "--out",
+            "d",
+            "--duration",
+            "90m",
+            "--shard",
+            "1/4",
+            "--format",
+            "parquet",
+        ])
+        .unwrap();
         assert_eq!(w.args.duration, Span::mins(90));
         assert_eq!(w.args.shard, Some(Shard { index: 1, count: 4 }));
         assert_eq!(w.args.format, FormatArg::Parquet);

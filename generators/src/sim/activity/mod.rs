@@ -72,11 +72,23 @@ impl HostSim {
 
     /// `/bin/sh -c <cmd>` under `parent`.
     pub(crate) fn sh_c(&self, b: &mut ScriptBuilder, parent: Slot, cmd: &str) -> Slot {
-        b.spawn(parent, ExecSpec::with_args(self.spec.distro.sh(), vec!["/bin/sh".into(), "-c".into(), cmd.into()]))
+        b.spawn(
+            parent,
+            ExecSpec::with_args(
+                self.spec.distro.sh(),
+                vec!["/bin/sh".into(), "-c".into(), cmd.into()],
+            ),
+        )
     }
 
     /// A short command under `parent` that runs for `ms` milliseconds and exits 0.
-    pub(crate) fn quick(&self, b: &mut ScriptBuilder, parent: Slot, spec: ExecSpec, ms: i64) -> Slot {
+    pub(crate) fn quick(
+        &self,
+        b: &mut ScriptBuilder,
+        parent: Slot,
+        spec: ExecSpec,
+        ms: i64,
+    ) -> Slot {
         let s = b.spawn(parent, spec);
         b.run_for(s, crate::time::Span::ms(ms));
         s

@@ -11,7 +11,13 @@ use crate::time::{Span, Timestamp};
 
 impl HostSim {
     fn pick_worker(&mut self) -> Option<u32> {
-        let live: Vec<u32> = self.state.workers.iter().copied().filter(|p| self.table.get(*p).is_some()).collect();
+        let live: Vec<u32> = self
+            .state
+            .workers
+            .iter()
+            .copied()
+            .filter(|p| self.table.get(*p).is_some())
+            .collect();
         (!live.is_empty()).then(|| *self.rng.pick(&live))
     }
 
@@ -22,7 +28,9 @@ impl HostSim {
         if !self.rng.chance(self.traffic_shape(t)) {
             return Some(next);
         }
-        let Some(worker) = self.pick_worker() else { return Some(next) };
+        let Some(worker) = self.pick_worker() else {
+            return Some(next);
+        };
         let mut b = ScriptBuilder::new();
         let w = b.bind(worker);
         let root = self.spec.webroot.clone();
@@ -30,8 +38,12 @@ impl HostSim {
             Role::WebNginxPhp | Role::WebApachePhp | Role::WebHttpdPhp => {
                 let roll = self.rng.unit();
                 if roll < 0.7 {
-                    let path: std::sync::Arc<str> =
-                        format!("{}/sess_{}", self.spec.distro.php_sessions(), self.rng.string(CharClass::LowerDigits, 26)).into();
+                    let path: std::sync::Arc<str> = format!(
+                        "{}/sess_{}",
+                        self.spec.distro.php_sessions(),
+                        self.rng.string(CharClass::LowerDigits, 26)
+                    )
+                    .into();
                     b.create(w, path.clone(), self.rng.range(0, 400), None);
                     self.state.sessions.push_back((t, path));
                     if self.state.sessions.len() > 5000 {
@@ -40,20 +52,43 @@ impl HostSim {
                 } else if roll < 0.85 {
                     let tmp = format!("/tmp/php{}", self.rng.string(CharClass::Alnum, 6));
                     let (y, m, _) = t.ymd();
-                    let name = format!("{}.{}", self.rng.string(CharClass::LowerDigits, 10), self.rng.pick(&["jpg", "png", "pdf"]));
+                    let name = format!(
+                        "{}.{}",
+                        self.rng.string(CharClass::LowerDigits, 10),
+                        self.rng.pick(&["jpg", "png", "pdf"])
+                    );
                     let size = self.rng.range(20_000, 5_000_000);
                     b.create(w, tmp.clone(), size, Some(7.9));
                     b.wait(Span::ms(3));
-                    b.rename(w, tmp, format!("{root}/wp-content/uploads/{y}/{m:02}/{name}"), size);
-                } else if let Some(nw) = self.state.nginx_workers.first().copied().filter(|p| self.table.get(*p).is_some()) {
+                    b.rename(
+                        w,
+                        tmp,
+                        format!("{root}/wp-content/uploads/{y}/{m:02}/{name}"),
+                        size,
+                    );
+                } else if let Some(nw) = self
+                    .state
+                    .nginx_workers
+                    .first()
+                    .copied()
+                    .filter(|p| self.table.get(*p).is_some())
+                {
                     let n = b.bind(nw);
                     self.state.body_seq += 1;
                     let path = format!("/var/lib/nginx/body/{:010}", self.state.body_seq);
-                    b.create(n, path.clone(), self.rng.range(70_000, 9_000_000), Some(7.5));
+                    b.create(
+                        n,
+                        path.clone(),
+                        self.rng.range(70_000, 9_000_000),
+                        Some(7.5),
+                    );
                     b.wait(Span::ms(self.life_ms(300.0)));
                     b.delete(n, path);
                 } else {
-                    let path = format!("{root}/wp-content/cache/page_{}.html", self.rng.string(CharClass::Hex, 32));
+                    let path = format!(
+                        "{root}/wp-content/cache/page_{}.html",
+                        self.rng.string(CharClass::Hex, 32)
+                    );
                     b.create(w, path, self.rng.range(5_000, 90_000), Some(5.1));
                 }
             }
@@ -67,21 +102,41 @@ impl HostSim {
                 if self.rng.chance(0.05) {
                     let page = *self.rng.pick(&["index", "login", "cart", "search"]);
                     let base = "/opt/tomcat/work/Catalina/localhost/ROOT/org/apache/jsp";
-                    b.create(w, format!("{base}/{page}_jsp.java"), self.rng.range(3_000, 30_000), Some(4.8));
-                    b.create(w, format!("{base}/{page}_jsp.class"), self.rng.range(3_000, 30_000), Some(5.9));
+                    b.create(
+                        w,
+                        format!("{base}/{page}_jsp.java"),
+                        self.rng.range(3_000, 30_000),
+                        Some(4.8),
+                    );
+                    b.create(
+                        w,
+                        format!("{base}/{page}_jsp.class"),
+                        self.rng.range(3_000, 30_000),
+                        Some(5.9),
+                    );
                 } else {
-                    let path = format!("/opt/tomcat/temp/upload_{}_{:08}.tmp", self.rng.string(CharClass::Hex, 8), self.rng.below(99_999_999));
+                    let path = format!(
+                        "/opt/tomcat/temp/upload_{}_{:08}.tmp",
+                        self.rng.string(CharClass::Hex, 8),
+                        self.rng.below(99_999_999)
+                    );
                     b.create(w, path.clone(), self.rng.range(1_000, 900_000), Some(7.2));
                     b.delete(w, path);
                 }
             }
             Role::WebCaddy => {
-                let path = format!("/var/lib/caddy/.local/share/caddy/locks/issue_cert_{}.lock", self.rng.string(CharClass::LowerDigits, 10));
+                let path = format!(
+                    "/var/lib/caddy/.local/share/caddy/locks/issue_cert_{}.lock",
+                    self.rng.string(CharClass::LowerDigits, 10)
+                );
                 b.create(w, path.clone(), 64, None);
                 b.delete(w, path);
             }
             _ => {
-                let path = format!("/etc/traefik/acme.json.{}", self.rng.string(CharClass::Digits, 9));
+                let path = format!(
+                    "/etc/traefik/acme.json.{}",
+                    self.rng.string(CharClass::Digits, 9)
+                );
                 b.create(w, path.clone(), self.rng.range(4_000, 30_000), Some(5.6));
                 b.rename(w, path, "/etc/traefik/acme.json", 9_000);
             }
@@ -93,19 +148,29 @@ impl HostSim {
     /// Replaces a worker (php-fpm `pm.max_requests`, apache `MaxConnectionsPerChild`, gunicorn
     /// `max_requests`). New gunicorn workers create and unlink their `wgunicorn-*` heartbeat file.
     pub(crate) fn worker_recycle(&mut self, t: Timestamp) -> Option<Timestamp> {
-        let next = self.next_arrival(t, 0.6 * self.spec.traffic.max(0.5) * self.params.traffic_scale);
-        let Some(master) = self.state.app_master.or(if self.spec.role == Role::WebApachePhp { self.state.web_master } else { None }) else {
-            return None;
-        };
-        if self.table.get(master).is_none() {
-            return None;
-        }
+        let next = self.next_arrival(
+            t,
+            0.6 * self.spec.traffic.max(0.5) * self.params.traffic_scale,
+        );
+        let master = self
+            .state
+            .app_master
+            .or(if self.spec.role == Role::WebApachePhp {
+                self.state.web_master
+            } else {
+                None
+            })?;
+        self.table.get(master)?;
         let candidates: Vec<u32> = self
             .state
             .workers
             .iter()
             .copied()
-            .filter(|p| self.table.get(*p).is_some_and(|e| e.pinned == 0 && e.children.is_empty()))
+            .filter(|p| {
+                self.table
+                    .get(*p)
+                    .is_some_and(|e| e.pinned == 0 && e.children.is_empty())
+            })
             .collect();
         if candidates.is_empty() {
             return Some(next);
@@ -113,10 +178,20 @@ impl HostSim {
         let old = *self.rng.pick(&candidates);
         // The new worker gets its pid when the fork is played; remember it through the table afterwards.
         let acct = self.spec.accounts.or_root(self.spec.web_user());
-        let Some(new) = self.table.fork(master, t) else { return Some(next) };
+        let Some(new) = self.table.fork(master, t) else {
+            return Some(next);
+        };
         self.table.set_user(new.pid, &acct);
         if let Some(img) = self.table.image(new.pid) {
-            self.emit(t, crate::event::Body::Process(crate::event::ProcessBody { actions: crate::event::ProcessActions::FORK, process: img, end: None }), None);
+            self.emit(
+                t,
+                crate::event::Body::Process(crate::event::ProcessBody {
+                    actions: crate::event::ProcessActions::FORK,
+                    process: img,
+                    end: None,
+                }),
+                None,
+            );
         }
         self.state.workers.retain(|p| *p != old);
         self.state.workers.push(new.pid);
@@ -124,7 +199,10 @@ impl HostSim {
         let w_new = b.bind(new.pid);
         let w_old = b.bind(old);
         if self.spec.role == Role::WebGunicorn {
-            let hb = format!("/tmp/wgunicorn-{}", self.rng.string(CharClass::LowerDigits, 8));
+            let hb = format!(
+                "/tmp/wgunicorn-{}",
+                self.rng.string(CharClass::LowerDigits, 8)
+            );
             b.create(w_new, hb.clone(), 0, None);
             b.delete(w_new, hb);
         }
@@ -140,29 +218,51 @@ impl HostSim {
         if !self.rng.chance(self.traffic_shape(t)) {
             return Some(next);
         }
-        let Some(worker) = self.pick_worker() else { return Some(next) };
+        let Some(worker) = self.pick_worker() else {
+            return Some(next);
+        };
         let mut b = ScriptBuilder::new();
         let w = b.bind(worker);
         match self.spec.role {
             Role::WebNginxPhp | Role::WebApachePhp | Role::WebHttpdPhp => {
                 if self.rng.chance(0.5) {
                     let sh = self.sh_c(&mut b, w, "/usr/sbin/sendmail -t -i");
-                    let sm = b.spawn(sh, ExecSpec::new("/usr/sbin/sendmail", &["/usr/sbin/sendmail", "-t", "-i"]));
+                    let sm = b.spawn(
+                        sh,
+                        ExecSpec::new("/usr/sbin/sendmail", &["/usr/sbin/sendmail", "-t", "-i"]),
+                    );
                     b.run_for(sm, Span::ms(self.life_ms(120.0)));
                     b.run_for(sh, Span::ms(1));
                 } else {
                     let img = format!("/tmp/php{}", self.rng.string(CharClass::Alnum, 6));
                     let cmd = format!("convert {img} -resize 300x300 {img}_thumb.jpg");
                     let sh = self.sh_c(&mut b, w, &cmd);
-                    let c = b.spawn(sh, ExecSpec::with_args("/usr/bin/convert", cmd.split(' ').map(String::from).collect()));
-                    b.create(c, format!("{img}_thumb.jpg"), self.rng.range(5_000, 60_000), Some(7.9));
+                    let c = b.spawn(
+                        sh,
+                        ExecSpec::with_args(
+                            "/usr/bin/convert",
+                            cmd.split(' ').map(String::from).collect(),
+                        ),
+                    );
+                    b.create(
+                        c,
+                        format!("{img}_thumb.jpg"),
+                        self.rng.range(5_000, 60_000),
+                        Some(7.9),
+                    );
                     b.run_for(c, Span::ms(self.life_ms(250.0)));
                     b.run_for(sh, Span::ms(1));
                 }
             }
             Role::WebGunicorn | Role::WebUwsgi => {
                 let pdf = format!("/tmp/invoice-{}.pdf", self.rng.range(10_000, 99_999));
-                let c = b.spawn(w, ExecSpec::with_args("/usr/bin/wkhtmltopdf", vec!["wkhtmltopdf".into(), "-q".into(), "-".into(), pdf.clone()]));
+                let c = b.spawn(
+                    w,
+                    ExecSpec::with_args(
+                        "/usr/bin/wkhtmltopdf",
+                        vec!["wkhtmltopdf".into(), "-q".into(), "-".into(), pdf.clone()],
+                    ),
+                );
                 b.create(c, pdf, self.rng.range(20_000, 300_000), Some(7.8));
                 b.run_for(c, Span::ms(self.life_ms(900.0)));
             }
@@ -187,9 +287,37 @@ impl HostSim {
         }
         let mut b = ScriptBuilder::new();
         let init = b.bind(1);
-        let sc = b.spawn(init, ExecSpec::new("/usr/lib/php/sessionclean", &["/bin/sh", "/usr/lib/php/sessionclean"]).daemon());
+        let sc = b.spawn(
+            init,
+            ExecSpec::new(
+                "/usr/lib/php/sessionclean",
+                &["/bin/sh", "/usr/lib/php/sessionclean"],
+            )
+            .daemon(),
+        );
         let dir = self.spec.distro.php_sessions();
-        let find = b.spawn(sc, ExecSpec::with_args("/usr/bin/find", vec!["find".into(), "-O3".into(), dir.into(), "-ignore_readdir_race".into(), "-depth".into(), "-mindepth".into(), "1".into(), "-name".into(), "sess_*".into(), "-type".into(), "f".into(), "-cmin".into(), "+24".into(), "-delete".into()]));
+        let find = b.spawn(
+            sc,
+            ExecSpec::with_args(
+                "/usr/bin/find",
+                vec![
+                    "find".into(),
+                    "-O3".into(),
+                    dir.into(),
+                    "-ignore_readdir_race".into(),
+                    "-depth".into(),
+                    "-mindepth".into(),
+                    "1".into(),
+                    "-name".into(),
+                    "sess_*".into(),
+                    "-type".into(),
+                    "f".into(),
+                    "-cmin".into(),
+                    "+24".into(),
+                    "-delete".into(),
+                ],
+            ),
+        );
         for p in old {
             b.delete(find, p);
         }
@@ -202,7 +330,7 @@ impl HostSim {
     /// PostgreSQL: a backend forked per connection; WAL segments created and recycled.
     pub(crate) fn postgres(&mut self, t: Timestamp) -> Option<Timestamp> {
         let next = self.next_arrival(t, 120.0 * self.spec.traffic * self.params.traffic_scale);
-        let Some(pm) = self.state.postmaster else { return None };
+        let pm = self.state.postmaster?;
         let mut b = ScriptBuilder::new();
         let p = b.bind(pm);
         let backend = b.fork(p);
@@ -213,8 +341,16 @@ impl HostSim {
                 crate::fleet::Family::Debian => "/var/lib/postgresql/16/main/pg_wal",
                 crate::fleet::Family::RedHat => "/var/lib/pgsql/data/pg_wal",
             };
-            let seg = format!("{dir}/0000000100000{:03X}000000{:02X}", self.state.wal_seq / 256, self.state.wal_seq % 256);
-            let old = format!("{dir}/0000000100000{:03X}000000{:02X}", self.state.wal_seq / 256 + 1, self.state.wal_seq % 256);
+            let seg = format!(
+                "{dir}/0000000100000{:03X}000000{:02X}",
+                self.state.wal_seq / 256,
+                self.state.wal_seq % 256
+            );
+            let old = format!(
+                "{dir}/0000000100000{:03X}000000{:02X}",
+                self.state.wal_seq / 256 + 1,
+                self.state.wal_seq % 256
+            );
             b.rename(p, old, seg, 16_777_216);
         }
         self.start_script(t, b.finish());
