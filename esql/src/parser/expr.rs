@@ -233,11 +233,16 @@ impl Parser<'_> {
                 let negated = self.eat(K::Not).is_some();
                 if !self.at(K::Null) {
                     return Err(self.pending_or(|p| {
-                        p.mismatch(if negated {
-                            &[K::Null]
+                        if negated {
+                            let mut follow = vec![K::And, K::Or];
+                            follow.extend_from_slice(p.expr_follow);
+                            if p.nested > 0 {
+                                follow.push(K::Rp);
+                            }
+                            p.clone_expect_missing(K::Null, &follow)
                         } else {
-                            &[K::Not, K::Null]
-                        })
+                            p.mismatch(&[K::Not, K::Null])
+                        }
                     }));
                 }
                 self.advance();
@@ -495,7 +500,9 @@ impl Parser<'_> {
             K::Lp => {
                 self.enter()?;
                 self.advance();
+                let saved = std::mem::replace(&mut self.expr_follow, &[K::Rp]);
                 let inner = self.parse_expr()?;
+                self.expr_follow = saved;
                 if !self.at(K::Rp) {
                     return Err(self.pending_or(|p| p.mismatch(&[K::Rp])));
                 }
@@ -556,7 +563,7 @@ impl Parser<'_> {
                 if !list_start {
                     // Without an enclosing prediction, ANTLR's primary-expression decision is
                     // left with only the bracketed name and fails its predicate at once.
-                    return Err(self.dev_bracket_error(false, self.pending.is_none()));
+                    return Err(self.dev_bracket_error(false, false));
                 }
                 self.parse_constant()?
             }
@@ -603,8 +610,13 @@ impl Parser<'_> {
             }
         } else {
             if !is_expr_start(self.peek()) {
-                return Err(self.pending_or(|p| p.mismatch(EXPR_START)));
+                return Err(self.pending_or(|p| {
+                    let mut expected = EXPR_START.to_vec();
+                    expected.extend([K::Asterisk, K::Rp]);
+                    p.mismatch(&expected)
+                }));
             }
+            let saved = std::mem::replace(&mut self.expr_follow, &[K::Comma, K::Rp]);
             let mut args = vec![self.parse_expr()?];
             let mut options = None;
             loop {
@@ -638,6 +650,7 @@ impl Parser<'_> {
                     }
                 }
             }
+            self.expr_follow = saved;
             FunctionArgs::List { args, options }
         };
         self.leave();

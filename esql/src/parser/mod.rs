@@ -38,6 +38,9 @@ pub(crate) struct Parser<'a> {
     pub(crate) nested: usize,
     /// The last primary expression ANTLR finds ambiguous (see [`Ambiguity`]).
     pub(crate) ambiguity: Option<Ambiguity>,
+    /// What may follow the boolean expression being parsed (besides `AND`/`OR`), for ANTLR's
+    /// `missing 'null'` message; set by the construct that contains it.
+    pub(crate) expr_follow: &'static [TokenKind],
 }
 
 /// A primary expression that two of ANTLR's alternatives both match, so that an illegal token
@@ -101,6 +104,7 @@ pub fn parse_query(src: &str) -> Result<Query, ParseError> {
         pending: None,
         nested: 0,
         ambiguity: None,
+        expr_follow: &[TokenKind::Pipe, TokenKind::Eof],
     };
     let query = p.parse_statements()?;
     // The query is complete: ANTLR still reads the final EOF, which raises a lexer error.
@@ -268,6 +272,18 @@ impl<'a> Parser<'a> {
         } else {
             &[TokenKind::Pipe, TokenKind::Eof]
         }
+    }
+
+    /// Runs `f` with `follow` as what may come after its boolean expressions.
+    pub(crate) fn with_follow<T>(
+        &mut self,
+        follow: &'static [TokenKind],
+        f: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> PResult<T> {
+        let saved = std::mem::replace(&mut self.expr_follow, follow);
+        let r = f(self);
+        self.expr_follow = saved;
+        r
     }
 
     /// The kind of token `i` (clamped to the final `Eof`).

@@ -236,6 +236,16 @@ impl Parser<'_> {
         if immediate {
             return self.no_viable_at(open, open);
         }
+        if self.pending.is_none() {
+            // A primary expression with no enclosing prediction: the list constant and the
+            // bracketed name are both alive at `[`. If the next token continues the name, only
+            // it is left and its predicate fails at `[`; otherwise both die at that token.
+            let next = self.toks_kind(open + 1);
+            if next == K::UnquotedIdentifier || next == K::ClosingBracket {
+                return self.no_viable_at(open, open);
+            }
+            return self.no_viable_at(open, open + 1);
+        }
         let name_tok = if pattern {
             K::IdPattern
         } else {

@@ -80,10 +80,13 @@ impl Parser<'_> {
             return Err(self.no_viable_at(target_start, target_start));
         }
         self.expect_or_missing(K::On, EXPR_START)?;
-        let mut conditions = vec![self.parse_expr()?];
-        while self.eat(K::Comma).is_some() {
-            conditions.push(self.parse_expr()?);
-        }
+        let conditions = self.with_follow(&[K::Comma, K::Pipe, K::Eof], |p| {
+            let mut conditions = vec![p.parse_expr()?];
+            while p.eat(K::Comma).is_some() {
+                conditions.push(p.parse_expr()?);
+            }
+            Ok(conditions)
+        })?;
         Ok(JoinCommand {
             kind: JoinKind::Lookup,
             target,

@@ -14,7 +14,7 @@ impl Parser<'_> {
     pub(crate) fn parse_where(&mut self) -> PResult<WhereCommand> {
         let start = self.mark();
         self.advance();
-        let condition = self.parse_expr()?;
+        let condition = self.with_follow(&[K::Pipe, K::Eof], |p| p.parse_expr())?;
         Ok(WhereCommand {
             condition,
             span: self.span_from(start),
@@ -39,7 +39,10 @@ impl Parser<'_> {
         let mut keys = Vec::new();
         loop {
             let key_start = self.mark();
-            let expr = self.parse_expr()?;
+            let expr = self.with_follow(
+                &[K::Asc, K::Desc, K::Nulls, K::Comma, K::Pipe, K::Eof],
+                |p| p.parse_expr(),
+            )?;
             let order = match self.peek() {
                 K::Asc => {
                     self.advance();
@@ -94,10 +97,13 @@ impl Parser<'_> {
         let count = self.parse_command_constant()?;
         let mut by = Vec::new();
         if self.eat(K::By).is_some() {
-            by.push(self.parse_expr()?);
-            while self.eat(K::Comma).is_some() {
-                by.push(self.parse_expr()?);
-            }
+            self.with_follow(&[K::Comma, K::Pipe, K::Eof], |p| {
+                by.push(p.parse_expr()?);
+                while p.eat(K::Comma).is_some() {
+                    by.push(p.parse_expr()?);
+                }
+                Ok(())
+            })?;
         }
         Ok(LimitCommand {
             count,
@@ -148,10 +154,13 @@ impl Parser<'_> {
         };
         let mut by = Vec::new();
         if self.eat(K::By).is_some() {
-            by.push(self.parse_expr()?);
-            while self.eat(K::Comma).is_some() {
-                by.push(self.parse_expr()?);
-            }
+            self.with_follow(&[K::Comma, K::Pipe, K::Eof], |p| {
+                by.push(p.parse_expr()?);
+                while p.eat(K::Comma).is_some() {
+                    by.push(p.parse_expr()?);
+                }
+                Ok(())
+            })?;
         }
         Ok(ChangePointCommand {
             value,

@@ -162,11 +162,18 @@ impl Parser<'_> {
 
     /// `fields : field (COMMA field)*`
     pub(crate) fn parse_fields(&mut self) -> PResult<Vec<Field>> {
-        let mut fields = vec![self.parse_field()?];
-        while self.eat(K::Comma).is_some() {
-            fields.push(self.parse_field()?);
-        }
-        Ok(fields)
+        self.parse_fields_followed_by(&[K::Comma, K::Pipe, K::Eof])
+    }
+
+    /// `fields`, where `follow` may come after each field.
+    pub(crate) fn parse_fields_followed_by(&mut self, follow: &'static [K]) -> PResult<Vec<Field>> {
+        self.with_follow(follow, |p| {
+            let mut fields = vec![p.parse_field()?];
+            while p.eat(K::Comma).is_some() {
+                fields.push(p.parse_field()?);
+            }
+            Ok(fields)
+        })
     }
 
     /// `aggFields : aggField (COMMA aggField)*`, `aggField : field (WHERE booleanExpression)?`
@@ -174,9 +181,11 @@ impl Parser<'_> {
         let mut aggs = Vec::new();
         loop {
             let start = self.mark();
-            let field = self.parse_field()?;
+            let field = self.with_follow(&[K::Where, K::Comma, K::By, K::Pipe, K::Eof], |p| {
+                p.parse_field()
+            })?;
             let filter = if self.eat(K::Where).is_some() {
-                Some(self.parse_expr()?)
+                Some(self.with_follow(&[K::Comma, K::By, K::Pipe, K::Eof], |p| p.parse_expr())?)
             } else {
                 None
             };

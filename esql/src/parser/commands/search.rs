@@ -111,7 +111,7 @@ impl Parser<'_> {
         };
         let query = self.parse_command_constant()?;
         self.expect_or_missing(K::On, crate::parser::expr::EXPR_START)?;
-        let on = self.parse_fields()?;
+        let on = self.parse_fields_followed_by(&[K::Comma, K::With, K::Pipe, K::Eof])?;
         let options = self.parse_named_parameters()?;
         Ok(RerankCommand {
             target,
