@@ -135,7 +135,8 @@ pub struct Lexed {
 pub fn tokenize(src: &str) -> Lexed {
     let bytes = src.as_bytes();
     let mut scan = Scan::new(bytes);
-    let mut tokens = Vec::with_capacity(bytes.len() / 3 + 2);
+    // About one token per 7 bytes in real queries (comments and white space are dropped).
+    let mut tokens = Vec::with_capacity(bytes.len() / 6 + 8);
     let mut mode = Mode::Default;
     let mut stack: Vec<Mode> = Vec::new();
     let mut state = modes::State::default();
