@@ -103,7 +103,7 @@ fn every_field_is_mapped_with_the_right_json_type() {
     let catalog = Catalog::elastic_defend();
     let mut fields: BTreeMap<DataStream, BTreeSet<String>> = BTreeMap::new();
     let samples: Vec<Event> = DataStream::ALL.iter().map(|ds| maximal(*ds)).collect();
-    let generated = world(6, 14, Span::hours(3));
+    let generated = world(6, 12, Span::mins(75));
     for e in samples.into_iter().chain(generated) {
         let ds = e.data_stream();
         let mapping = catalog
@@ -311,6 +311,7 @@ fn seed_rules() -> Vec<(String, esql::plan::Plan, String)> {
 }
 
 #[test]
+#[ignore = "minutes in the test profile; run `cargo test --release --test generate -- --ignored` (the same outcome logic runs unignored in generators/tests/it/scenarios.rs)"]
 fn seed_rules_alert_on_detect_scenarios_and_not_on_misses() {
     let seed = 2;
     let duration = Span::hours(10);
