@@ -24,6 +24,7 @@
 //! ```
 
 pub mod csv_spec;
+pub mod harness;
 pub mod reference;
 
 pub use reference::ReferenceEvaluator;
