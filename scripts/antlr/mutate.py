@@ -81,6 +81,12 @@ COMMAND_SNIPPETS = [
     "| EVAL x = CASE(a, 1, b, 2, 3)", "| EVAL x = -(-1), y = +2.5e-3, z = .5",
     "| EVAL `a``b` = 1", "| KEEP @timestamp", "| WHERE NOT (a OR b) AND c",
 ]
+SOURCE_SNIPPETS = [
+    "logs-*", "logs-*,metrics-*", "\"logs-*\"", "remote:logs-*", "*:logs-*", "logs-*::failures",
+    "logs-*::data", "<logs-{now/d}>", "\"<logs-{now/d}>\"", "a, b , c", "-excluded", "logs-*,-logs-x",
+    "idx METADATA _id, _index, _version", "idx metadata _score", "`idx`", "idx*?", "\"\"\"idx\"\"\"",
+    "cluster:\"idx\"", "idx::", ":idx", "i.d.x", "idx\t,\nother",
+]
 EXPRESSION_SNIPPETS = [
     "x::long", "?p", "?", "??f", "[1, 2, 3]", "[]", "{\"a\": [1, 2]}", "1 day", "3 hours",
     "count(*)", "count_distinct(x, 100)", "x IN (1, 2)", "x NOT LIKE \"a*\"", "x IS NULL",
@@ -323,6 +329,14 @@ def splice(rnd, text, corpus):
 
 def insert_snippet(rnd, text, _corpus):
     tokens = tokenize(text)
+    sources = [i for i in range(len(tokens) - 2)
+               if tokens[i].text.lower() in ("from", "ts") and tokens[i + 1].kind == "ws"]
+    if sources and rnd.random() < 0.2:
+        i = rnd.choice(sources) + 2
+        snippet = rnd.choice(SOURCE_SNIPPETS)
+        desc = f"source {tokens[i].text[:20]!r}@{tokens[i].start} -> {snippet!r}"
+        tokens[i] = Token("snippet", snippet, 0)
+        return _join(tokens), desc
     if rnd.random() < 0.5:
         pipes = [t.start for t in tokens if t.text == "|"] + [len(text)]
         at = rnd.choice(pipes)
