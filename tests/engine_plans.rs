@@ -1,7 +1,8 @@
 //! Differential tests of the optimized engine against the reference evaluator on hand-built plans.
 //!
 //! SearcherTester style: every plan runs through the reference once and through the optimized engine
-//! with dictionaries on and off, batch sizes 1, 7 and large, and chunk sizes 1, 13 and large; every
+//! with dictionaries on and off, batch sizes 1, 7 and large, chunk sizes 1, 13 and large, and chunks
+//! processed sequentially or on all cores (merged in chunk order); every
 //! combination must return the reference's columns, rows (in order) and warnings. The data is seeded
 //! and full of the cases that matter: nulls, multi-valued keywords and longs, repeated values across
 //! chunks, two indices. Set `ENGINE_LABEL=<substring>` to run only the plans whose label contains it.
@@ -444,14 +445,20 @@ fn configs() -> Vec<(String, EngineConfig)> {
                 if batch_size == 1 && chunk_rows == 1 << 20 && !dictionary {
                     continue;
                 }
-                out.push((
-                    format!("dict={dictionary} batch={batch_size} chunk={chunk_rows}"),
-                    EngineConfig {
-                        dictionary,
-                        batch_size,
-                        chunk_rows,
-                    },
-                ));
+                for parallel in [false, true] {
+                    if parallel && chunk_rows != 13 {
+                        continue;
+                    }
+                    out.push((
+                        format!("dict={dictionary} batch={batch_size} chunk={chunk_rows} parallel={parallel}"),
+                        EngineConfig {
+                            dictionary,
+                            batch_size,
+                            chunk_rows,
+                            parallel,
+                        },
+                    ));
+                }
             }
         }
     }

@@ -107,6 +107,7 @@ fn optimized_engine_matches_reference_on_linux_rules() {
                 dictionary: false,
                 batch_size: 7,
                 chunk_rows: 1000,
+                parallel: true,
             },
         ),
     ];
@@ -147,4 +148,24 @@ fn optimized_engine_matches_reference_on_linux_rules() {
         eprintln!("  not analyzed: {n}");
     }
     assert!(checked >= 2, "the seed rules must analyze and run");
+}
+
+/// Not a test: a loop for profiling the columnar path (`cargo test --release --test engine_rules
+/// profile_columnar -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn profile_columnar() {
+    let data = dataset();
+    let catalog = Catalog::elastic_defend();
+    let opts = EvalOptions::default();
+    let engine = OptimizedEvaluator::new(Arc::new(ReferenceKernel), EngineConfig::default());
+    for (label, text) in rules().into_iter().take(2) {
+        let plan = esql::analyze(&esql::parse(&text).unwrap(), &catalog).unwrap();
+        let chunks = engine.load(&plan, &data, &opts).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..200 {
+            std::hint::black_box(engine.run_loaded(&plan, &chunks, &opts).unwrap());
+        }
+        eprintln!("{label}: {:?} per run", t.elapsed() / 200);
+    }
 }

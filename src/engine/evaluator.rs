@@ -11,6 +11,9 @@ use std::sync::Arc;
 use esql::plan::Source;
 use esql::{DataSource, EvalError, EvalOptions, Evaluator, Plan, ResultTable, Value, Warnings};
 
+use rayon::prelude::*;
+
+use super::commands::stats::StatsSink;
 use super::expr::Ctx;
 use super::expr::context::TableCache;
 use super::failures::FailureLog;
@@ -29,6 +32,8 @@ pub struct EngineConfig {
     pub batch_size: usize,
     /// Source rows per chunk (bounds memory).
     pub chunk_rows: usize,
+    /// Process chunks on all cores (rayon) when the plan allows it.
+    pub parallel: bool,
 }
 
 impl Default for EngineConfig {
@@ -36,7 +41,8 @@ impl Default for EngineConfig {
         EngineConfig {
             dictionary: true,
             batch_size: 1 << 16,
-            chunk_rows: 1 << 20,
+            chunk_rows: 1 << 18,
+            parallel: true,
         }
     }
 }
@@ -61,81 +67,59 @@ impl OptimizedEvaluator {
 
 /// Where the prefix's rows go.
 enum Sink {
-    Stats(Box<super::commands::stats::StatsSink>),
+    Stats(Box<StatsSink>),
     Rows(Vec<Vec<Value>>),
 }
 
-/// The mutable state of one run.
-pub struct Run<'a> {
-    plan: &'a Plan,
+/// What processing some chunks produced: sink contents, failures, LIMIT counters.
+struct Partial {
+    sink: Sink,
+    log: FailureLog,
+    tables: TableCache,
+    state: PrefixState,
+}
+
+/// The immutable parts of a run, shared by the threads processing chunks.
+struct Shared<'a> {
     pipeline: Pipeline,
     kernel: &'a dyn RowKernel,
     opts: &'a EvalOptions,
     config: EngineConfig,
-    sink: Sink,
-    log: FailureLog,
-    tables: TableCache,
     source_types: Vec<esql::DataType>,
-    state: PrefixState,
+    stats_step: u32,
 }
 
-impl<'a> Run<'a> {
-    /// Prepares a run of `plan` (which must read FROM); `None` when the plan cannot run columnar.
-    pub fn new(
-        plan: &'a Plan,
-        kernel: &'a dyn RowKernel,
-        opts: &'a EvalOptions,
-        config: EngineConfig,
-    ) -> Option<Run<'a>> {
-        let pipeline = Pipeline::compile(plan, opts.implicit_limit)?;
-        let sink = match pipeline.stats_sink(plan) {
-            Some(s) => Sink::Stats(Box::new(s)),
-            None => Sink::Rows(Vec::new()),
-        };
-        let state = PrefixState {
-            taken: vec![0; pipeline.limits],
-            full: None,
-        };
-        Some(Run {
-            plan,
-            pipeline,
-            kernel,
-            opts,
-            config,
-            sink,
+impl Shared<'_> {
+    fn empty(&self, plan: &Plan) -> Partial {
+        Partial {
+            sink: match self.pipeline.stats_sink(plan) {
+                Some(s) => Sink::Stats(Box::new(s)),
+                None => Sink::Rows(Vec::new()),
+            },
             log: FailureLog::new(),
             tables: TableCache::new(),
-            source_types: plan
-                .source
-                .output()
-                .columns
-                .iter()
-                .map(|c| c.data_type)
-                .collect(),
-            state,
-        })
+            state: PrefixState {
+                taken: vec![0; self.pipeline.limits],
+                full: None,
+            },
+        }
     }
 
-    /// True once no further source row can change the result (a LIMIT of the prefix is full, or 0).
-    pub fn done(&self) -> bool {
-        self.state.full.is_some() || self.pipeline.reads_nothing
-    }
-
-    /// Pushes one chunk through the prefix.
-    pub fn chunk(&mut self, chunk: Chunk) -> Result<(), EvalError> {
+    /// Pushes one chunk through the prefix into `part`.
+    fn process(&self, chunk: &Chunk, part: &mut Partial) -> Result<(), EvalError> {
         let batch = self.config.batch_size.max(1);
         let mut ctx = Ctx {
             kernel: self.kernel,
             opts: self.opts,
-            log: &mut self.log,
-            tables: &mut self.tables,
+            log: &mut part.log,
+            tables: &mut part.tables,
             segment: 0,
             step: 0,
             use_dictionary: self.config.dictionary,
         };
         let mut start = 0;
         let mut b = 0u32;
-        while start < chunk.rows && self.state.full.is_none() && !self.pipeline.reads_nothing {
+        while start < chunk.rows && part.state.full.is_none() && !self.pipeline.reads_nothing {
             let end = (start + batch).min(chunk.rows);
             let mut frame = Frame {
                 chunk: chunk.index,
@@ -147,13 +131,13 @@ impl<'a> Run<'a> {
                 lineage: None,
             };
             ctx.segment = 0;
-            self.pipeline.run_streaming(&mut frame, &mut ctx, &mut self.state)?;
+            self.pipeline
+                .run_streaming(&mut frame, &mut ctx, &mut part.state)?;
             if !frame.selection.is_empty() {
-                match &mut self.sink {
+                match &mut part.sink {
                     Sink::Stats(s) => {
-                        // The reference's STATS consumes rows as its pipeline pushes them.
-                        ctx.segment = 0;
-                        ctx.step = self.pipeline.stats.map(|k| k as u32 + 1).unwrap_or(0);
+                        // The reference's STATS consumes rows as its first pipeline pushes them.
+                        ctx.step = self.stats_step;
                         s.consume(&frame, &mut ctx)?
                     }
                     Sink::Rows(rows) => rows.extend(rows_of(&frame)),
@@ -163,26 +147,100 @@ impl<'a> Run<'a> {
             b += 1;
         }
         ctx.tables.clear();
-        if let Sink::Stats(s) = &mut self.sink {
+        if let Sink::Stats(s) = &mut part.sink {
             s.end_chunk();
+        }
+        Ok(())
+    }
+}
+
+/// The state of one run.
+pub struct Run<'a> {
+    plan: &'a Plan,
+    shared: Shared<'a>,
+    main: Partial,
+}
+
+impl<'a> Run<'a> {
+    /// Prepares a run of `plan` (which must read FROM); `None` when the plan cannot run columnar.
+    pub fn new(
+        plan: &'a Plan,
+        kernel: &'a dyn RowKernel,
+        opts: &'a EvalOptions,
+        config: EngineConfig,
+    ) -> Option<Run<'a>> {
+        let pipeline = Pipeline::compile(plan, opts.implicit_limit)?;
+        let shared = Shared {
+            stats_step: pipeline.stats.map(|k| k as u32 + 1).unwrap_or(0),
+            pipeline,
+            kernel,
+            opts,
+            config,
+            source_types: plan
+                .source
+                .output()
+                .columns
+                .iter()
+                .map(|c| c.data_type)
+                .collect(),
+        };
+        let main = shared.empty(plan);
+        Some(Run { plan, shared, main })
+    }
+
+    /// True once no further source row can change the result (a LIMIT of the prefix is full, or 0).
+    pub fn done(&self) -> bool {
+        self.main.state.full.is_some() || self.shared.pipeline.reads_nothing
+    }
+
+    /// Pushes one chunk through the prefix.
+    pub fn chunk(&mut self, chunk: &Chunk) -> Result<(), EvalError> {
+        self.shared.process(chunk, &mut self.main)
+    }
+
+    /// Pushes chunks (consecutive, in scan order) through the prefix, on all cores when the result
+    /// cannot depend on how far a LIMIT read: each chunk gets its own sink and failure log, merged in
+    /// chunk order, so the result is the same whatever the number of threads.
+    pub fn chunks(&mut self, chunks: &[Chunk]) -> Result<(), EvalError> {
+        if !self.shared.config.parallel || self.shared.pipeline.limits > 0 || chunks.len() < 2 {
+            for c in chunks {
+                if self.done() {
+                    break;
+                }
+                self.chunk(c)?;
+            }
+            return Ok(());
+        }
+        let plan = self.plan;
+        let shared = &self.shared;
+        let parts: Vec<Result<Partial, EvalError>> = chunks
+            .par_iter()
+            .map(|c| {
+                let mut p = shared.empty(plan);
+                shared.process(c, &mut p).map(|_| p)
+            })
+            .collect();
+        for p in parts {
+            let p = p?;
+            self.main.log.extend(p.log);
+            match (&mut self.main.sink, p.sink) {
+                (Sink::Stats(a), Sink::Stats(b)) => a.merge(*b),
+                (Sink::Rows(a), Sink::Rows(b)) => a.extend(b),
+                _ => return Err(EvalError::Internal("chunk sinks of different kinds".into())),
+            }
         }
         Ok(())
     }
 
     /// Finishes the run: the STATS sink's rows (or the collected rows) through the row tail.
     pub fn finish(self) -> Result<ResultTable, EvalError> {
-        let Run {
-            plan,
-            pipeline,
-            kernel,
-            opts,
+        let Run { plan, shared, main } = self;
+        let Partial {
             sink,
             mut log,
             mut tables,
-            config,
             state,
-            ..
-        } = self;
+        } = main;
         if let Some(full) = &state.full {
             // The reference stopped reading right after the row that filled the LIMIT: drop what the
             // batch evaluated beyond it (failures of later steps only come from rows it let through).
@@ -191,34 +249,42 @@ impl<'a> Run<'a> {
             let cutoff = (full.row.0, full.row.1, full.row.2, cut);
             log.retain(|k| {
                 let step = k.path.len().checked_sub(2).map(|i| k.path[i]).unwrap_or(0);
-                k.segment != 0 || step > full.step || (k.chunk, k.batch, k.row, k.path.clone()) <= cutoff
+                k.segment != 0
+                    || step > full.step
+                    || (k.chunk, k.batch, k.row, k.path.clone()) <= cutoff
             });
         }
         let rows = match sink {
             Sink::Rows(rows) => rows,
             Sink::Stats(s) => {
                 let mut ctx = Ctx {
-                    kernel,
-                    opts,
+                    kernel: shared.kernel,
+                    opts: shared.opts,
                     log: &mut log,
                     tables: &mut tables,
                     segment: 1,
-                    step: pipeline.stats.map(|k| k as u32 + 1).unwrap_or(0),
-                    use_dictionary: config.dictionary,
+                    step: shared.stats_step,
+                    use_dictionary: shared.config.dictionary,
                 };
                 s.finish(&mut ctx)?
             }
         };
         let mut warnings = Warnings::new();
         log.replay(&mut warnings);
-        let steps = pipeline.tail_steps(plan);
+        let steps = shared.pipeline.tail_steps(plan);
         let mut rows = if steps.is_empty() {
             rows
         } else {
-            kernel.run_steps(pipeline.tail_input(plan), steps, rows, opts, &mut warnings)?
+            shared.kernel.run_steps(
+                shared.pipeline.tail_input(plan),
+                steps,
+                rows,
+                shared.opts,
+                &mut warnings,
+            )?
         };
         if steps.is_empty()
-            && let Some(n) = opts.implicit_limit
+            && let Some(n) = shared.opts.implicit_limit
         {
             rows.truncate(n);
         }
@@ -233,7 +299,12 @@ impl<'a> Run<'a> {
 impl OptimizedEvaluator {
     /// Reads the columns `plan` needs from `data` into chunks (for running the same plan many times,
     /// e.g. in benchmarks: [`Self::run_loaded`] then measures pure columnar evaluation).
-    pub fn load(&self, plan: &Plan, data: &dyn DataSource, opts: &EvalOptions) -> Result<Vec<Chunk>, EvalError> {
+    pub fn load(
+        &self,
+        plan: &Plan,
+        data: &dyn DataSource,
+        opts: &EvalOptions,
+    ) -> Result<Vec<Chunk>, EvalError> {
         let Source::From(from) = &plan.source else {
             return Ok(Vec::new());
         };
@@ -243,26 +314,34 @@ impl OptimizedEvaluator {
             dictionary: self.config.dictionary,
         };
         let mut chunks = Vec::new();
-        scan(data, from, needed.source(), cfg, opts, &mut || false, &mut |c| {
-            chunks.push(c);
-            Ok(())
-        })?;
+        scan(
+            data,
+            from,
+            needed.source(),
+            cfg,
+            opts,
+            &mut || false,
+            &mut |c| {
+                chunks.push(c);
+                Ok(())
+            },
+        )?;
         Ok(chunks)
     }
 
     /// Runs a FROM plan over chunks made by [`Self::load`] for the same plan and options.
-    pub fn run_loaded(&self, plan: &Plan, chunks: &[Chunk], opts: &EvalOptions) -> Result<ResultTable, EvalError> {
+    pub fn run_loaded(
+        &self,
+        plan: &Plan,
+        chunks: &[Chunk],
+        opts: &EvalOptions,
+    ) -> Result<ResultTable, EvalError> {
         let Some(mut run) = Run::new(plan, self.kernel.as_ref(), opts, self.config) else {
             return Err(EvalError::Unsupported(
                 "a plan with DISSECT or GROK before its first blocking step cannot run on loaded chunks".into(),
             ));
         };
-        for c in chunks {
-            if run.done() {
-                break;
-            }
-            run.chunk(c.clone())?;
-        }
+        run.chunks(chunks)?;
         run.finish()
     }
 }
@@ -287,7 +366,14 @@ impl Evaluator for OptimizedEvaluator {
             rows: self.config.chunk_rows.max(1),
             dictionary: self.config.dictionary,
         };
+        // Chunks are read in order and processed a core's worth at a time (memory stays bounded).
+        let group = if self.config.parallel {
+            rayon::current_num_threads().max(1)
+        } else {
+            1
+        };
         let run = std::cell::RefCell::new(run);
+        let pending = std::cell::RefCell::new(Vec::new());
         scan(
             data,
             from,
@@ -295,8 +381,19 @@ impl Evaluator for OptimizedEvaluator {
             cfg,
             opts,
             &mut || run.borrow().done(),
-            &mut |chunk| run.borrow_mut().chunk(chunk),
+            &mut |chunk| {
+                let mut p = pending.borrow_mut();
+                p.push(chunk);
+                if p.len() >= group {
+                    let batch = std::mem::take(&mut *p);
+                    run.borrow_mut().chunks(&batch)?;
+                }
+                Ok(())
+            },
         )?;
-        run.into_inner().finish()
+        let rest = pending.into_inner();
+        let mut run = run.into_inner();
+        run.chunks(&rest)?;
+        run.finish()
     }
 }

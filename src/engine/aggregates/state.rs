@@ -83,7 +83,7 @@ pub enum AggState {
     /// Distinct values per group, interned.
     Distinct {
         /// Value ids.
-        interner: Interner,
+        interner: Box<Interner>,
         /// Per group.
         sets: Vec<IdSet>,
     },
@@ -97,7 +97,7 @@ impl AggState {
         match kind {
             AggKind::CountRows | AggKind::CountValues => AggState::Count(Vec::new()),
             AggKind::Distinct => AggState::Distinct {
-                interner: Interner::new(),
+                interner: Box::new(Interner::new()),
                 sets: Vec::new(),
             },
             AggKind::Collect => AggState::Collect(Vec::new()),

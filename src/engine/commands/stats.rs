@@ -68,6 +68,7 @@ pub struct StatsSink {
     aggs: Vec<AggSlot>,
     /// Extra-argument constants of distinct aggregates, taken from the first row that has them.
     constants: Vec<Option<Vec<Value>>>,
+    node_base: u32,
 }
 
 impl StatsSink {
@@ -103,6 +104,64 @@ impl StatsSink {
             keys,
             aggs,
             aggregation: aggregation.clone(),
+            node_base,
+        }
+    }
+
+    /// An empty sink for the same aggregation (for a chunk processed on another thread).
+    pub fn fresh(&self) -> StatsSink {
+        StatsSink::new(&self.aggregation, self.node_base)
+    }
+
+    /// Adds everything `later` saw after what this sink saw (its rows came later in input order), so
+    /// merging per-chunk sinks in chunk order gives the sink of the whole input, groups in order.
+    pub fn merge(&mut self, later: StatsSink) {
+        let arity = self.keys.len();
+        let mut key = vec![0u32; arity];
+        let mut map = Vec::with_capacity(later.groups.len());
+        for g in 0..later.groups.len() {
+            for (k, &id) in later.groups.key(g).iter().enumerate() {
+                key[k] = if id == NULL_ID {
+                    NULL_ID
+                } else {
+                    self.key_interners[k].intern(&later.key_interners[k].value(id))
+                };
+            }
+            map.push(self.groups.group(&key) as usize);
+        }
+        let n = self.groups.len();
+        for (ai, (a, b)) in self.aggs.iter_mut().zip(later.aggs).enumerate() {
+            a.state.grow(n);
+            match (&mut a.state, b.state) {
+                (AggState::Count(c), AggState::Count(d)) => {
+                    for (g, x) in d.into_iter().enumerate() {
+                        c[map[g]] += x;
+                    }
+                }
+                (
+                    AggState::Distinct { interner, sets },
+                    AggState::Distinct {
+                        interner: bi,
+                        sets: bs,
+                    },
+                ) => {
+                    for (g, set) in bs.into_iter().enumerate() {
+                        for &id in set.ids() {
+                            let v = interner.intern(&bi.value(id));
+                            sets[map[g]].insert(v);
+                        }
+                    }
+                }
+                (AggState::Collect(c), AggState::Collect(d)) => {
+                    for (g, rows) in d.into_iter().enumerate() {
+                        c[map[g]].extend(rows);
+                    }
+                }
+                _ => {}
+            }
+            if self.constants[ai].is_none() {
+                self.constants[ai] = later.constants[ai].clone();
+            }
         }
     }
 

@@ -35,7 +35,7 @@ pub enum LoadError {
     },
     /// A bad line under [`OnError::Fail`].
     #[error("{}:{}: {}", .0.file.as_deref().unwrap_or("<input>"), .0.line, .0.error)]
-    Line(LocatedError),
+    Line(Box<LocatedError>),
 }
 
 /// What was loaded and what was left out.
@@ -122,7 +122,7 @@ fn load_file(
                     message: e.to_string(),
                 })?;
             }
-            Err(e) if on_error == OnError::Fail => return Err(LoadError::Line(e)),
+            Err(e) if on_error == OnError::Fail => return Err(LoadError::Line(Box::new(e))),
             Err(e) => {
                 loaded.skipped += 1;
                 if loaded.first_errors.len() < 20 {
