@@ -41,11 +41,6 @@ fn world(seed: u64, hosts: u32, duration: Span) -> generators::World {
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"))
 }
 
-/// Elastic Defend documents carry `elastic.agent.id` (mapped by the package's `custom_elastic.yml`, not
-/// by the data streams' `fields.yml` the shipped mapping is generated from): the one field allowed to be
-/// missing from the shipped mapping, and only as long as the mapping lacks it.
-const OUTSIDE_DATA_STREAM_FIELDS: &str = "elastic.agent.id";
-
 /// Whether a JSON leaf is acceptable for an Elasticsearch mapping type (as Elastic Defend writes it).
 fn json_fits(es_type: &str, v: &Value) -> bool {
     match es_type {
@@ -82,9 +77,6 @@ fn check_leaves(
             }
         }
         leaf => {
-            if prefix == OUTSIDE_DATA_STREAM_FIELDS && mapping.get(prefix).is_none() {
-                return;
-            }
             let f = mapping.get(prefix).unwrap_or_else(|| {
                 panic!("document {id}: field `{prefix}` is not in the shipped mapping")
             });
@@ -120,16 +112,11 @@ fn every_field_is_mapped_with_the_right_json_type() {
         let indexed = esql::ingest::Indexer::new(&mapping)
             .index(&json, e.id.as_str(), ds.name())
             .unwrap_or_else(|err| panic!("document {} does not index: {err}", e.id));
-        let unmapped: Vec<&String> = indexed
-            .unmapped
-            .iter()
-            .filter(|f| f.as_str() != OUTSIDE_DATA_STREAM_FIELDS)
-            .collect();
         assert!(
-            unmapped.is_empty(),
+            indexed.unmapped.is_empty(),
             "document {}: unmapped {:?}",
             e.id,
-            unmapped
+            indexed.unmapped
         );
     }
     assert!(

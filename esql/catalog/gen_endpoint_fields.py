@@ -26,6 +26,10 @@ STREAMS = ("process", "file", "network")
 # (the package's sample events carry `event.agent_id_status`).
 FLEET_FIELDS = {"event.agent_id_status": {"type": "keyword", "ignore_above": 1024}}
 
+# Fields the package maps for every data stream outside the data streams' own fields.yml (its
+# `custom_elastic.yml`): the agent id Elastic Defend repeats under `elastic.agent.id`.
+PACKAGE_FIELDS = {"elastic.agent.id": {"type": "keyword", "ignore_above": 1024}}
+
 
 def flatten(entries, prefix=""):
     """Yields (dotted name, definition) for every entry, groups expanded."""
@@ -53,7 +57,7 @@ def lines_for(path):
         for sub in d.get("multi_fields", []) or []:
             sub_name = f"{name}.{sub['name']}"
             out[sub_name] = render(sub_name, sub, multi=True)
-    for name, d in FLEET_FIELDS.items():
+    for name, d in {**FLEET_FIELDS, **PACKAGE_FIELDS}.items():
         out.setdefault(name, render(name, d, multi=False))
     return [out[k] for k in sorted(out)]
 

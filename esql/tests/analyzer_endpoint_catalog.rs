@@ -1,7 +1,7 @@
 //! Checks the shipped Elastic Defend field lists against the package's flat field tables in
 //! `../shared/ecs/endpoint/package_fields/*_fields_flat.tsv`: every leaf field the package maps (outside
-//! `nested` objects) is shipped with the same mapping type, and nothing else is shipped besides multi-fields
-//! and Fleet's `event.agent_id_status`.
+//! `nested` objects) is shipped with the same mapping type, and nothing else is shipped besides multi-fields,
+//! Fleet's `event.agent_id_status` and the package's `elastic.agent.id` (from its `custom_elastic.yml`).
 
 use std::path::PathBuf;
 
@@ -64,12 +64,15 @@ fn shipped_fields_match_package_tables() {
             .values()
             .filter(|f| f.multi_field_of.is_none())
             .count();
-        // Besides the package's fields, Fleet maps `event.agent_id_status` on every data stream.
-        let fleet = mapping.get("event.agent_id_status");
-        assert_eq!(fleet.map(|f| f.es_type.as_str()), Some("keyword"));
+        // Besides the data stream's fields, Fleet maps `event.agent_id_status` and the package maps
+        // `elastic.agent.id` (custom_elastic.yml) on every data stream.
+        for extra in ["event.agent_id_status", "elastic.agent.id"] {
+            let f = mapping.get(extra);
+            assert_eq!(f.map(|f| f.es_type.as_str()), Some("keyword"), "{extra}");
+        }
         assert_eq!(
             shipped_leaves,
-            leaves + 1,
+            leaves + 2,
             "{stream}: shipped non-multi fields"
         );
     }
