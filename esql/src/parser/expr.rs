@@ -504,7 +504,11 @@ impl Parser<'_> {
                 let inner = self.parse_expr()?;
                 self.expr_follow = saved;
                 if !self.at(K::Rp) {
-                    return Err(self.pending_or(|p| p.mismatch(&[K::Rp])));
+                    return Err(self.pending_or(|p| {
+                        let mut follow = saved.to_vec();
+                        follow.push(K::CastOp);
+                        p.clone_expect_missing(K::Rp, &follow)
+                    }));
                 }
                 self.advance();
                 self.leave();

@@ -209,12 +209,13 @@ impl Parser<'_> {
         }
     }
 
-    /// A `primaryExpression` where a command requires one (DISSECT, GROK, COMPLETION, …).
-    pub(crate) fn parse_command_primary(&mut self) -> PResult<Expr> {
+    /// A `primaryExpression` where a command requires one (DISSECT, GROK, COMPLETION, …);
+    /// `follow` is what the command allows after it.
+    pub(crate) fn parse_command_primary(&mut self, follow: &'static [K]) -> PResult<Expr> {
         if !super::expr::is_value_start(self.peek()) {
             return Err(self.pending_or(|p| p.mismatch(super::expr::VALUE_START)));
         }
-        self.parse_primary()
+        self.with_follow(follow, |p| p.parse_primary())
     }
 
     /// A `qualifiedName` where a command requires one.

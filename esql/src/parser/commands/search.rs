@@ -63,7 +63,7 @@ impl Parser<'_> {
                 Ok(_) => {}
             }
         }
-        let prompt = self.parse_command_primary()?;
+        let prompt = self.parse_command_primary(&[K::With, K::Pipe, K::Eof])?;
         let options = self.parse_named_parameters()?;
         Ok(CompletionCommand {
             target,
@@ -176,7 +176,7 @@ impl Parser<'_> {
         let query_vector = if self.at(K::On) {
             None
         } else if VALUE_START.contains(&self.peek()) {
-            let vector = self.parse_primary()?;
+            let vector = self.with_follow(&[K::On], |p| p.parse_primary())?;
             // `parameter | primaryExpression`: a bare parameter is the first alternative, so
             // ANTLR's constant-or-name ambiguity does not arise here.
             self.ambiguity = None;

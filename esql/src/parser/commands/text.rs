@@ -10,7 +10,7 @@ impl Parser<'_> {
     pub(crate) fn parse_dissect(&mut self) -> PResult<DissectCommand> {
         let start = self.mark();
         self.advance();
-        let input = self.parse_command_primary()?;
+        let input = self.parse_command_primary(&[K::QuotedString])?;
         let mut follow = vec![K::UnquotedIdentifier, K::QuotedIdentifier];
         follow.extend_from_slice(self.command_end());
         let t = self.expect_or_missing(K::QuotedString, &follow)?;
@@ -44,7 +44,7 @@ impl Parser<'_> {
     pub(crate) fn parse_grok(&mut self) -> PResult<GrokCommand> {
         let start = self.mark();
         self.advance();
-        let input = self.parse_command_primary()?;
+        let input = self.parse_command_primary(&[K::QuotedString])?;
         let mut follow = vec![K::Comma];
         follow.extend_from_slice(self.command_end());
         let mut patterns = Vec::new();
@@ -74,7 +74,11 @@ impl Parser<'_> {
         };
         let prefix = self.parse_command_name()?;
         self.expect_or_missing(K::Assign, crate::parser::expr::VALUE_START)?;
-        let input = self.parse_command_primary()?;
+        let follow: &'static [K] = match kind {
+            ExtractKind::UserAgent | ExtractKind::IpLocation => &[K::With, K::Pipe, K::Eof],
+            _ => &[K::Pipe, K::Eof],
+        };
+        let input = self.parse_command_primary(follow)?;
         let options = match kind {
             ExtractKind::UserAgent | ExtractKind::IpLocation => self.parse_named_parameters()?,
             _ => None,
