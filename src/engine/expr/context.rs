@@ -11,7 +11,7 @@ use std::sync::Arc;
 use esql::plan::Expr;
 use esql::{EvalError, EvalOptions, Value, Warnings};
 
-use super::keyword_table::KeywordTable;
+use super::keyword_table::{KeywordTable, LazyTruth};
 use crate::engine::dictionary::Dictionary;
 use crate::engine::failures::{FailureKey, FailureLog, failures_of};
 use crate::engine::frame::Frame;
@@ -21,6 +21,8 @@ use crate::engine::row_kernel::RowKernel;
 #[derive(Default)]
 pub struct TableCache {
     tables: HashMap<(u32, usize), (Arc<Dictionary>, Arc<KeywordTable>)>,
+    /// Lazily computed truth tables for filters.
+    pub lazy: HashMap<(u32, usize), (Arc<Dictionary>, LazyTruth)>,
 }
 
 impl TableCache {
@@ -32,6 +34,7 @@ impl TableCache {
     /// Drops every table (when a chunk's dictionaries go away).
     pub fn clear(&mut self) {
         self.tables.clear();
+        self.lazy.clear();
     }
 }
 

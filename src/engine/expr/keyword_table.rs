@@ -101,3 +101,74 @@ pub fn single_column(expr: &Expr) -> Option<usize> {
     let cols = expr.columns();
     (cols.len() == 1).then(|| cols[0])
 }
+
+/// Truth not computed yet (lazy tables).
+pub const UNKNOWN: u8 = 3;
+
+/// A predicate's truth per dictionary id, computed on first lookup (for filters that only reach a few
+/// of a column's values, e.g. a condition behind a selective conjunct).
+#[derive(Debug, Clone)]
+pub struct LazyTruth {
+    /// Truth per id, [`UNKNOWN`] until computed.
+    pub tri: Vec<u8>,
+    /// Failures per id (empty for most).
+    pub failures: Vec<Box<[Failure]>>,
+    /// Truth and failures on a null row, once computed.
+    pub null: Option<(u8, Box<[Failure]>)>,
+}
+
+impl LazyTruth {
+    /// Nothing computed yet, for a dictionary of `n` ids.
+    pub fn new(n: usize) -> LazyTruth {
+        LazyTruth {
+            tri: vec![UNKNOWN; n],
+            failures: vec![Box::default(); n],
+            null: None,
+        }
+    }
+}
+
+/// Evaluates `expr` with column `col` set to `v` (others null), returning truth and failures.
+pub fn truth_of(
+    kernel: &dyn RowKernel,
+    opts: &EvalOptions,
+    expr: &Expr,
+    col: usize,
+    width: usize,
+    v: Value,
+) -> Result<(u8, Box<[Failure]>), EvalError> {
+    let mut row = vec![Value::Null; width.max(col + 1)];
+    row[col] = v;
+    let mut w = Warnings::new();
+    let r = kernel.eval(expr, &row, opts, &mut w)?;
+    let f = if w.lines().is_empty() {
+        Box::default()
+    } else {
+        failures_of(&w).into_boxed_slice()
+    };
+    Ok((tri_of(&r), f))
+}
+
+/// True when `expr`, given single (non-multi) values in its columns, can never record a failure: column
+/// reads, literals, IS NULL, LIKE/RLIKE over such, IN over such with literal lists, comparisons of
+/// strings, and boolean logic over these. (Anything else may fail on some value and is evaluated.)
+pub fn cannot_fail_on_singles(expr: &Expr) -> bool {
+    use esql::plan::ExprKind as K;
+    match &expr.kind {
+        K::Literal(_) | K::Column(_) => true,
+        K::IsNull { .. } => true,
+        K::Like { value, .. } | K::RLike { value, .. } => matches!(value.kind, K::Column(_)),
+        K::In { value, list } => {
+            matches!(value.kind, K::Column(_)) && list.iter().all(|e| matches!(e.kind, K::Literal(_)))
+        }
+        K::Comparison { left, right, .. } => {
+            left.data_type.is_string()
+                && right.data_type.is_string()
+                && cannot_fail_on_singles(left)
+                && cannot_fail_on_singles(right)
+        }
+        K::Not(a) => cannot_fail_on_singles(a),
+        K::And(a, b) | K::Or(a, b) => cannot_fail_on_singles(a) && cannot_fail_on_singles(b),
+        _ => false,
+    }
+}

@@ -11,7 +11,11 @@ use esql::plan::{Expr, ExprKind};
 use esql::{DataType, EvalError, Value};
 
 use super::context::Ctx;
-use super::keyword_table::{FALSE, NULL, TRUE, single_column, tri_of};
+use std::sync::Arc;
+
+use super::keyword_table::{
+    FALSE, LazyTruth, NULL, TRUE, UNKNOWN, cannot_fail_on_singles, single_column, tri_of, truth_of,
+};
 use crate::engine::frame::Frame;
 
 /// Whether the reference skips the right operand of AND when the left is false (and of OR when the
@@ -247,6 +251,48 @@ impl Pred {
                 seq,
             } => {
                 let column = frame.column(*col)?.clone();
+                if let Some((dict, ids)) = column.keyword_ids().filter(|_| ctx.use_dictionary)
+                    && column.max_count <= 1
+                    && cannot_fail_on_singles(expr)
+                {
+                    // Lazy truth: only the values the rows reaching this filter hold are evaluated.
+                    let key = (*node, Arc::as_ptr(dict) as usize);
+                    let width = frame.columns.len();
+                    let (kernel, opts) = (ctx.kernel, ctx.opts);
+                    let entry = ctx
+                        .tables
+                        .lazy
+                        .entry(key)
+                        .or_insert_with(|| (dict.clone(), LazyTruth::new(dict.len())));
+                    let lazy = &mut entry.1;
+                    let offsets = &column.offsets;
+                    let mut out = Vec::with_capacity(rows.len() / 4);
+                    for &r in rows {
+                        let s = offsets[r as usize] as usize;
+                        let t = if offsets[r as usize + 1] as usize == s {
+                            if lazy.null.is_none() {
+                                let n = truth_of(kernel, opts, expr, *col, width, Value::Null)?;
+                                unexpected_failure(expr, &n.1)?;
+                                lazy.null = Some(n);
+                            }
+                            lazy.null.as_ref().map(|n| n.0).unwrap_or(NULL)
+                        } else {
+                            let id = ids[s] as usize;
+                            if lazy.tri[id] == UNKNOWN {
+                                let v = Value::Keyword(dict.get(id as u32).to_owned());
+                                let (t, f) = truth_of(kernel, opts, expr, *col, width, v)?;
+                                unexpected_failure(expr, &f)?;
+                                lazy.tri[id] = t;
+                                lazy.failures[id] = f;
+                            }
+                            lazy.tri[id]
+                        };
+                        if t == TRUE {
+                            out.push(r);
+                        }
+                    }
+                    return Ok(out);
+                }
                 if let Some((dict, ids)) = column.keyword_ids().filter(|_| ctx.use_dictionary)
                     && column.max_count <= 1
                 {
@@ -518,4 +564,14 @@ fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
     out
+}
+
+/// Expressions [`cannot_fail_on_singles`] accepts log nothing on single values; a kernel that did would
+/// break that promise, so it surfaces as a bug instead of a dropped warning.
+fn unexpected_failure(expr: &Expr, f: &[crate::engine::failures::Failure]) -> Result<(), EvalError> {
+    if f.is_empty() {
+        Ok(())
+    } else {
+        Err(EvalError::Internal(format!("[{}] recorded a failure on a single value", expr.text)))
+    }
 }
