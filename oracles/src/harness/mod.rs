@@ -8,6 +8,7 @@
 //! - [`compare`]: comparing two results (columns, types, rows, warnings, sort order).
 //! - [`properties`]: the properties, each over any [`esql::Evaluator`]; [`case`] ties a query,
 //!   a property and documents together; [`regression`] saves and replays cases.
+//! - [`runner`]: runs a property over many seeded cases, shrinks failures and saves them.
 //! - [`entry_points`]: the no-panic entry points the fuzz targets and their CI proptests share.
 //!
 //! The library needs only the reference evaluator; the optimized engine is checked from the root
@@ -25,4 +26,5 @@ pub mod frontend;
 pub mod properties;
 pub mod query;
 pub mod regression;
+pub mod runner;
 pub mod vocabulary;

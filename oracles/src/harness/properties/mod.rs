@@ -284,7 +284,7 @@ fn sharded_stats_params(
         let fits = |c: &esql::plan::Column| match kind {
             MergeableAgg::CountAll => true,
             MergeableAgg::Sum => matches!(c.data_type, esql::DataType::Integer | esql::DataType::Long),
-            _ => !matches!(class_of(c.data_type), Class::Other),
+            _ => !matches!(class_of(c.data_type), Class::Other | Class::UnsignedLong),
         };
         let candidates: Vec<&esql::plan::Column> = cols.iter().filter(|c| fits(c)).collect();
         let Some(c) = b.choices().pick(&candidates).copied() else {

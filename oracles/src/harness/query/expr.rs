@@ -270,9 +270,10 @@ impl QueryBuilder<'_> {
             3 => self.num_function(depth),
             4 => {
                 let p = self.bool_expr(depth - 1);
+                let conv = self.same_type_conversion();
                 let a = self.num_expr(depth - 1);
                 let b = self.num_expr(depth - 1);
-                format!("case({p}, {a}, {b})")
+                format!("case({p}, {conv}({a}), {conv}({b}))")
             }
             _ => match self.column_of(&[Class::Num]) {
                 Some(c) => self.col(&c),
@@ -324,15 +325,17 @@ impl QueryBuilder<'_> {
                 format!("{f}({arg})")
             }
             9 => {
+                let conv = self.same_type_conversion();
                 let a = inner(self);
                 let b = self.generic_literal(Class::Num);
-                format!("coalesce({a}, {b})")
+                format!("coalesce({conv}({a}), {conv}({b}))")
             }
             10 => {
+                let conv = self.same_type_conversion();
                 let f = ["greatest", "least"][self.c.below(2)];
                 let a = inner(self);
                 let b = inner(self);
-                format!("{f}({a}, {b})")
+                format!("{f}({conv}({a}), {conv}({b}))")
             }
             11 => match self.column_of(&[Class::Date]) {
                 Some(c) => {
@@ -349,6 +352,12 @@ impl QueryBuilder<'_> {
                 format!("locate({s}, {})", string(["/", "a", "e", ".", ""][self.c.below(5)]))
             }
         }
+    }
+
+    /// The conversion that gives numeric arguments of CASE, COALESCE, GREATEST and LEAST one type
+    /// (ES requires it).
+    fn same_type_conversion(&mut self) -> &'static str {
+        ["to_double", "to_long"][self.c.below(2)]
     }
 
     /// A keyword expression.
