@@ -588,3 +588,41 @@ fn like_patterns_fold_through_eval_constants() {
         "{e}"
     );
 }
+
+#[test]
+fn copies_of_a_column_group_as_one_key() {
+    // spec:stats/statsAggExpressionOnMVGroupingKeyWithAlias: `zzz` is a copy of `y`, so grouping by
+    // both does not form a cross product of the multi-value with itself.
+    let p = plan(
+        "ROW x = 1, y = [1, 2, 3] | EVAL z = y | RENAME z AS zzz | STATS s = MAX(CASE(y == 2, 10, 1)) BY y, x, zzz",
+    );
+    let StepKind::Stats(agg) = &p.steps[2].kind else {
+        panic!()
+    };
+    assert_eq!(agg.groups.len(), 2);
+    let outs: Vec<&ExprKind> = agg.outputs.iter().map(|e| &e.kind).collect();
+    // [s, y, x, zzz] over [y, x, max]
+    assert_eq!(
+        outs,
+        [
+            &ExprKind::Column(2),
+            &ExprKind::Column(0),
+            &ExprKind::Column(1),
+            &ExprKind::Column(0)
+        ]
+    );
+    assert_eq!(
+        p.output()
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["s", "y", "x", "zzz"]
+    );
+    // After MV_EXPAND of y the copy holds other values: two keys again.
+    let p = plan("ROW y = [1, 2] | EVAL z = y | MV_EXPAND y | STATS c = COUNT(*) BY y, z");
+    let StepKind::Stats(agg) = &p.steps[2].kind else {
+        panic!()
+    };
+    assert_eq!(agg.groups.len(), 2);
+}

@@ -9,7 +9,7 @@ use super::fold;
 use super::scope::{Attr, Scope};
 use super::source::field_name;
 use crate::ast::{self, NullsOrder, ProcessingCommand, SortOrder};
-use crate::plan::{Expr, SortKey, StepKind};
+use crate::plan::{Expr, ExprKind, SortKey, StepKind};
 use crate::{DataType, Value};
 
 /// What a command produced: its step (when it succeeded) and the columns after it.
@@ -104,6 +104,9 @@ pub(crate) fn eval(cx: &mut Cx, c: &ast::EvalCommand, input: &Scope) -> Outcome 
             Some(e) => {
                 let mut attr = Attr::new(name, e.data_type);
                 attr.constant = fold::fold_with(&e, &|i| ext.attrs.get(i)?.constant.clone());
+                if let ExprKind::Column(i) = e.kind {
+                    attr.id = ext.attrs[i].id;
+                }
                 ext.attrs.push(attr);
                 exprs.push(e);
             }
@@ -270,8 +273,11 @@ pub(crate) fn mv_expand(cx: &mut Cx, c: &ast::MvExpandCommand, input: &Scope) ->
     let Some(e) = column_ref(cx, input, &name, c.field.span) else {
         return (None, input.clone());
     };
-    let crate::plan::ExprKind::Column(column) = e.kind else {
+    let ExprKind::Column(column) = e.kind else {
         return (None, input.clone());
     };
-    (Some(StepKind::MvExpand { column }), input.clone())
+    // The expanded column holds new values; its copies keep the old ones.
+    let mut out = input.clone();
+    out.attrs[column].id = super::scope::fresh_id();
+    (Some(StepKind::MvExpand { column }), out)
 }

@@ -17,6 +17,16 @@ pub struct Attr {
     pub failed: bool,
     /// The column's value when EVAL or ROW computed it from constants (used to fold LIKE patterns).
     pub constant: Option<crate::Value>,
+    /// Identity of the column's values: equal for a column and its copies (`EVAL z = y`, RENAME),
+    /// which ES's optimizer treats as one attribute (spec:stats/statsAggExpressionOnMVGroupingKeyWithAlias).
+    pub id: u64,
+}
+
+/// A fresh column identity (only compared for equality within one analysis).
+pub fn fresh_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Attr {
@@ -28,6 +38,7 @@ impl Attr {
             unusable: None,
             failed: false,
             constant: None,
+            id: fresh_id(),
         }
     }
 
@@ -39,6 +50,7 @@ impl Attr {
             unusable: None,
             failed: true,
             constant: None,
+            id: fresh_id(),
         }
     }
 }

@@ -206,6 +206,7 @@ fn column(
             unusable: Some(msg),
             failed: false,
             constant: None,
+            id: super::scope::fresh_id(),
         };
         return (attr, read);
     }
@@ -222,6 +223,7 @@ fn column(
         unusable,
         failed: false,
         constant: None,
+        id: super::scope::fresh_id(),
     };
     (attr, read)
 }

@@ -47,6 +47,9 @@ struct Group {
     expr_text: String,
     /// Input columns the key reads.
     reads: Vec<String>,
+    /// Index of the key's value in the aggregation's group list (shared by keys that are copies of
+    /// one column).
+    slot: usize,
 }
 
 /// A named output entry before shadowing is applied.
@@ -105,6 +108,7 @@ fn aggregation(
     // BY keys, over the input row.
     let mut ok = true;
     let mut keys: Vec<Group> = Vec::new();
+    let mut n_slots = 0;
     for (gi, g) in groups.iter().enumerate() {
         if !survives[n_aggs + gi] {
             continue;
@@ -114,12 +118,30 @@ fn aggregation(
         ok &= expr.is_some();
         let mut reads = Vec::new();
         field_refs(&g.expr, &mut reads);
+        // A key that is a copy of an earlier key's column groups with it (no cross product).
+        let same = match expr.as_ref().map(|e| &e.kind) {
+            Some(ExprKind::Column(c)) => {
+                keys.iter()
+                    .find_map(|k: &Group| match k.expr.as_ref()?.kind {
+                        ExprKind::Column(o) if input.attrs[o].id == input.attrs[*c].id => {
+                            Some(k.slot)
+                        }
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        let slot = same.unwrap_or_else(|| {
+            n_slots += 1;
+            n_slots - 1
+        });
         keys.push(Group {
             name: entries[n_aggs + gi].name.clone(),
             expr,
             text: cx.text(g.span).to_owned(),
             expr_text: cx.text(g.expr.span).to_owned(),
             reads,
+            slot,
         });
     }
 
@@ -132,7 +154,7 @@ fn aggregation(
             continue;
         }
         let name = entries[ai].name.clone();
-        match aggregate_field(cx, a, input, &keys, &mut calls) {
+        match aggregate_field(cx, a, input, &keys, n_slots, &mut calls) {
             Some(e) => {
                 out.attrs.push(Attr::new(name, e.data_type));
                 outputs.push(e);
@@ -143,11 +165,16 @@ fn aggregation(
             }
         }
     }
-    for (gi, k) in keys.iter().enumerate() {
+    for k in &keys {
         match &k.expr {
             Some(e) => {
                 out.attrs.push(Attr::new(k.name.clone(), e.data_type));
-                outputs.push(Expr::column(gi, e.data_type, k.name.clone(), e.position));
+                outputs.push(Expr::column(
+                    k.slot,
+                    e.data_type,
+                    k.name.clone(),
+                    e.position,
+                ));
             }
             None => out.attrs.push(Attr::failed(k.name.clone())),
         }
@@ -156,7 +183,7 @@ fn aggregation(
         return (None, out);
     }
     let aggregation = Aggregation {
-        groups: keys.into_iter().filter_map(|k| k.expr).collect(),
+        groups: first_of_each_slot(keys),
         aggregates: calls,
         outputs,
     };
@@ -218,6 +245,7 @@ fn aggregate_field(
     a: &AggField,
     input: &Scope,
     keys: &[Group],
+    n_slots: usize,
     calls: &mut Vec<AggregateCall>,
 ) -> Option<Expr> {
     let field_text = cx.text(a.span).to_owned();
@@ -240,6 +268,7 @@ fn aggregate_field(
     let mut r = StatsResolver {
         input,
         keys,
+        n_slots,
         calls,
         filter: filter.clone(),
         group_refs: 0,
@@ -278,6 +307,19 @@ fn aggregate_field(
         return None;
     }
     Some(e)
+}
+
+/// The expressions of the distinct group slots, in slot order.
+fn first_of_each_slot(keys: Vec<Group>) -> Vec<Expr> {
+    let mut out = Vec::new();
+    for k in keys {
+        if k.slot == out.len()
+            && let Some(e) = k.expr
+        {
+            out.push(e);
+        }
+    }
+    out
 }
 
 /// Every field name an AST expression reads.
@@ -413,6 +455,7 @@ impl Resolver for AggArgResolver<'_> {
 struct StatsResolver<'a> {
     input: &'a Scope,
     keys: &'a [Group],
+    n_slots: usize,
     calls: &'a mut Vec<AggregateCall>,
     filter: Option<Expr>,
     group_refs: usize,
@@ -423,7 +466,8 @@ impl Resolver for StatsResolver<'_> {
         if let Some(gi) = self.keys.iter().position(|k| k.name == name) {
             let e = self.keys[gi].expr.as_ref()?;
             self.group_refs += 1;
-            return Some(Expr::column(gi, e.data_type, cx.text(span), cx.pos(span)));
+            let slot = self.keys[gi].slot;
+            return Some(Expr::column(slot, e.data_type, cx.text(span), cx.pos(span)));
         }
         if self.input.index_of(name).is_some() {
             let msg = match self.keys.iter().find(|k| k.reads.iter().any(|r| r == name)) {
@@ -508,7 +552,7 @@ impl Resolver for StatsResolver<'_> {
             position,
         });
         Some(Expr::new(
-            ExprKind::Column(self.keys.len() + k),
+            ExprKind::Column(self.n_slots + k),
             data_type,
             text,
             position,
