@@ -182,3 +182,49 @@ fn elastic_defend_rules_analyze() {
         "only {analyzed} Elastic Defend rules analyzed"
     );
 }
+
+#[test]
+fn every_rule_grok_and_dissect_pattern_compiles() {
+    use esql::analyzer::{dissect, grok};
+    use esql::ast::ProcessingCommand;
+    let Some(shared) = shared_dir() else { return };
+    let mut files = Vec::new();
+    toml_files(&shared.join("detection-rules"), &mut files);
+    let (mut groks, mut dissects) = (0, 0);
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let Some(query) = rule_query(&text) else {
+            continue;
+        };
+        let q = esql::parse(&query).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for c in &q.commands {
+            match c {
+                ProcessingCommand::Grok(g) => {
+                    for p in &g.patterns {
+                        let compiled = grok::compile(&p.value)
+                            .unwrap_or_else(|e| panic!("{}: {:?}: {e}", f.display(), p.value));
+                        assert!(
+                            !compiled.keys().is_empty(),
+                            "{}: {:?}",
+                            f.display(),
+                            p.value
+                        );
+                        groks += 1;
+                    }
+                }
+                ProcessingCommand::Dissect(d) => {
+                    let parsed = dissect::parse(&d.pattern.value)
+                        .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+                    assert!(!parsed.output_keys().is_empty());
+                    dissects += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    eprintln!("{groks} GROK and {dissects} DISSECT patterns of the rules compile");
+    assert!(
+        groks >= 25 && dissects >= 12,
+        "{groks} GROK, {dissects} DISSECT"
+    );
+}
