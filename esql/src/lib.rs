@@ -9,6 +9,7 @@
 //! -> ResultTable`. Every AST node carries a byte [`Span`]; every plan expression carries its verbatim
 //! source text and [`Position`], because Elasticsearch names unnamed columns and warnings by them.
 
+pub mod algo;
 pub mod analyzer;
 pub mod ast;
 pub mod catalog;

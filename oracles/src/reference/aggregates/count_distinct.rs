@@ -9,11 +9,10 @@
 //! (ES hashes their binary encoding, which is not reproduced).
 
 use esql::plan::AggregateCall;
-use esql::value::ip_bytes;
 use esql::{DataType, EvalError, Value};
 
 use super::Args;
-use super::hll::{HyperLogLogPlusPlus, hash_bytes, mix64, precision_from_threshold};
+use super::hll::{HyperLogLogPlusPlus, precision_from_threshold};
 use crate::reference::Context;
 use crate::reference::expr::eval;
 use crate::reference::functions::mv::dedupe;
@@ -21,24 +20,7 @@ use crate::reference::functions::mv::dedupe;
 /// Default `precision_threshold`.
 pub const DEFAULT_PRECISION: i64 = 3000;
 
-/// The 64-bit hash ES collects for one value, or `None` for types hashed otherwise.
-pub fn es_hash(v: &Value) -> Option<u64> {
-    Some(match v {
-        Value::Integer(i) => mix64(*i as i64 as u64),
-        Value::Long(i) | Value::Date(i) | Value::DateNanos(i) => mix64(*i as u64),
-        Value::Double(d) => {
-            let bits = if d.is_nan() {
-                0x7ff8_0000_0000_0000
-            } else {
-                d.to_bits()
-            };
-            mix64(bits)
-        }
-        Value::Keyword(s) => hash_bytes(s.as_bytes()),
-        Value::Ip(ip) => hash_bytes(&ip_bytes(ip)),
-        _ => return None,
-    })
-}
+pub use esql::algo::hll::es_hash;
 
 /// The running state of one COUNT_DISTINCT.
 #[derive(Debug, Clone)]

@@ -17,6 +17,7 @@ use esql::{DataType, EvalError, Value};
 
 use super::date_format::parse_iso_datetime;
 use crate::reference::Context;
+pub use esql::algo::java_number::{java_round, parse_java_double, parse_java_long};
 
 const INVALID_ARGUMENT: &str = "org.elasticsearch.xpack.esql.core.InvalidArgumentException";
 
@@ -63,32 +64,6 @@ fn out_of_range(v: impl std::fmt::Display, t: &str) -> Failure {
     Failure::Warn(format!("{INVALID_ARGUMENT}: [{v}] out of [{t}] range"))
 }
 
-/// Java's `Math.round`: floor(x + 1/2), computed exactly.
-pub fn java_round(x: f64) -> f64 {
-    let f = x.floor();
-    if x - f >= 0.5 { f + 1.0 } else { f }
-}
-
-/// Java's `Double.parseDouble` (leading/trailing whitespace and control characters trimmed).
-pub fn parse_java_double(s: &str) -> Option<f64> {
-    let t = s.trim_matches(|c: char| c <= ' ');
-    let t = t.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(t);
-    match t {
-        "NaN" | "+NaN" | "-NaN" => return Some(f64::NAN),
-        "Infinity" | "+Infinity" => return Some(f64::INFINITY),
-        "-Infinity" => return Some(f64::NEG_INFINITY),
-        _ => {}
-    }
-    if t.is_empty()
-        || !t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
-    {
-        return None;
-    }
-    t.parse().ok()
-}
-
 fn double_to_long(d: f64) -> Result<i64, Failure> {
     if d.is_nan() || d > i64::MAX as f64 || d < i64::MIN as f64 {
         return Err(out_of_range(esql::format::double(d), "long"));
@@ -111,15 +86,6 @@ fn string_to_long(s: &str) -> Result<i64, Failure> {
         Some(d) => double_to_long(d),
         None => Err(number_format(s)),
     }
-}
-
-/// Java's `Long.parseLong` (optional sign, ASCII digits, no spaces).
-fn parse_java_long(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
 }
 
 /// Formats a single value as TO_STRING does.
