@@ -15,4 +15,5 @@ pub mod dataset;
 pub mod engine;
 pub mod rules;
 pub mod run;
+pub mod schedule;
 pub mod score;

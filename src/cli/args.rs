@@ -34,6 +34,8 @@ pub enum Command {
     Eval(super::cmd::eval::EvalArgs),
     /// Generate a labelled Elastic Defend dataset (NDJSON, `_bulk` or Parquet) from a simulated fleet.
     Generate(super::cmd::generate::GenerateArgs),
+    /// Generate a dataset in memory, run every rule on its schedule, and score the alerts.
+    Run(super::cmd::run::RunArgs),
 }
 
 /// Flags of `detsim parse`.

@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => cmd::check::run(&CheckConfig::from_args(args), &mut out, &mut err)?,
         Command::Eval(args) => cmd::eval::run(args, &mut out, &mut err)?,
         Command::Generate(args) => cmd::generate::run(args, &mut out, &mut err)?,
+        Command::Run(args) => cmd::run::run(args, &mut out, &mut err)?,
     };
     out.flush().context("writing to stdout")?;
     Ok(status)

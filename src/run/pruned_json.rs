@@ -6,7 +6,7 @@
 //! rest as a `serde_json::Value` — which is then indexed by `esql::ingest` exactly as the full
 //! document would be, so pruning changes no value a rule sees.
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 use serde::Serialize;
 use serde::ser::{
@@ -15,24 +15,39 @@ use serde::ser::{
 };
 use serde_json::{Map, Value as Json};
 
-/// The dotted source paths to keep.
+/// A node of the path trie: its children by key, and whether everything below it is wanted.
+#[derive(Debug, Clone, Default)]
+struct Node {
+    children: HashMap<String, Node>,
+    all: bool,
+}
+
+impl Node {
+    /// The node reached from `self` through a (possibly dotted) key; `None` when nothing below is wanted.
+    fn step(&self, key: &str) -> Option<&Node> {
+        let mut n = self;
+        for part in key.split('.') {
+            if n.all {
+                return Some(n);
+            }
+            n = n.children.get(part)?;
+        }
+        Some(n)
+    }
+}
+
+/// The dotted source paths to keep, as a trie of path segments.
 #[derive(Debug, Clone, Default)]
 pub struct FieldFilter {
-    /// Wanted paths.
-    wanted: BTreeSet<String>,
-    /// Every proper ancestor of a wanted path (`process`, `process.parent` for `process.parent.name`).
-    ancestors: BTreeSet<String>,
-    /// Keep everything.
-    all: bool,
+    root: Node,
 }
 
 impl FieldFilter {
     /// A filter keeping everything.
     pub fn all() -> FieldFilter {
-        FieldFilter {
-            all: true,
-            ..FieldFilter::default()
-        }
+        let mut f = FieldFilter::default();
+        f.add_all();
+        f
     }
 
     /// A filter keeping `paths` (and whatever lies below them).
@@ -44,41 +59,28 @@ impl FieldFilter {
         f
     }
 
-    /// Adds a wanted path.
+    /// Adds a wanted path (and everything below it).
     pub fn add(&mut self, path: &str) {
-        let mut end = 0;
-        while let Some(dot) = path[end..].find('.') {
-            end += dot;
-            self.ancestors.insert(path[..end].to_owned());
-            end += 1;
+        let mut n = &mut self.root;
+        for part in path.split('.') {
+            n = n.children.entry(part.to_owned()).or_default();
         }
-        self.wanted.insert(path.to_owned());
+        n.all = true;
     }
 
     /// Keeps everything from now on.
     pub fn add_all(&mut self) {
-        self.all = true;
+        self.root.all = true;
     }
 
     /// Whether everything is kept.
     pub fn keeps_all(&self) -> bool {
-        self.all
+        self.root.all
     }
 
     /// Whether the value at `path` may hold a wanted field.
     pub fn keep(&self, path: &str) -> bool {
-        if self.all || self.wanted.contains(path) || self.ancestors.contains(path) {
-            return true;
-        }
-        // Below a wanted path (an object field, or a multi-field's parent value).
-        let mut end = path.len();
-        while let Some(dot) = path[..end].rfind('.') {
-            if self.wanted.contains(&path[..dot]) {
-                return true;
-            }
-            end = dot;
-        }
-        false
+        self.root.step(path).is_some()
     }
 }
 
@@ -90,28 +92,18 @@ pub fn to_pruned_json<T: Serialize + ?Sized>(
     if filter.keeps_all() {
         return serde_json::to_value(value);
     }
-    value.serialize(Pruned { filter, path: "" })
+    value.serialize(Pruned { node: &filter.root })
 }
 
-/// The serializer: `path` is the dotted path of the value being serialized ("" at the root).
+/// The serializer: `node` is the trie node of the value being serialized.
 #[derive(Clone, Copy)]
 struct Pruned<'f> {
-    filter: &'f FieldFilter,
-    path: &'f str,
-}
-
-fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
+    node: &'f Node,
 }
 
 /// Collects a map or struct, skipping entries whose path is not kept.
 struct MapOut<'f> {
-    filter: &'f FieldFilter,
-    path: &'f str,
+    node: &'f Node,
     map: Map<String, Json>,
     key: Option<String>,
 }
@@ -122,14 +114,15 @@ impl MapOut<'_> {
         key: &str,
         value: &T,
     ) -> Result<(), serde_json::Error> {
-        let path = child(self.path, key);
-        if self.filter.keep(&path) {
-            let v = value.serialize(Pruned {
-                filter: self.filter,
-                path: &path,
-            })?;
-            self.map.insert(key.to_owned(), v);
-        }
+        let Some(node) = self.node.step(key) else {
+            return Ok(());
+        };
+        let v = if node.all {
+            serde_json::to_value(value)?
+        } else {
+            value.serialize(Pruned { node })?
+        };
+        self.map.insert(key.to_owned(), v);
         Ok(())
     }
 }
@@ -205,17 +198,13 @@ impl SerializeStructVariant for MapOut<'_> {
 
 /// Collects a sequence; elements share the sequence's path.
 struct SeqOut<'f> {
-    filter: &'f FieldFilter,
-    path: &'f str,
+    node: &'f Node,
     items: Vec<Json>,
 }
 
 impl SeqOut<'_> {
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
-        let v = value.serialize(Pruned {
-            filter: self.filter,
-            path: self.path,
-        })?;
+        let v = value.serialize(Pruned { node: self.node })?;
         self.items.push(v);
         Ok(())
     }
@@ -320,8 +309,7 @@ impl<'f> Serializer for Pruned<'f> {
         value: &T,
     ) -> Result<Json, Self::Error> {
         let mut out = MapOut {
-            filter: self.filter,
-            path: self.path,
+            node: self.node,
             map: Map::new(),
             key: None,
         };
@@ -331,8 +319,7 @@ impl<'f> Serializer for Pruned<'f> {
 
     fn serialize_seq(self, len: Option<usize>) -> Result<SeqOut<'f>, Self::Error> {
         Ok(SeqOut {
-            filter: self.filter,
-            path: self.path,
+            node: self.node,
             items: Vec::with_capacity(len.unwrap_or(0)),
         })
     }
@@ -361,8 +348,7 @@ impl<'f> Serializer for Pruned<'f> {
 
     fn serialize_map(self, _len: Option<usize>) -> Result<MapOut<'f>, Self::Error> {
         Ok(MapOut {
-            filter: self.filter,
-            path: self.path,
+            node: self.node,
             map: Map::new(),
             key: None,
         })

@@ -257,12 +257,13 @@ impl StoreBuilder {
         b.rows += 1;
     }
 
-    /// Indexes and appends a generated event (serialized with only the needed fields).
+    /// Indexes (with `indexer`, prepared for the event's data stream) and appends a generated event,
+    /// serialized with only the fields `filter` keeps.
     pub fn push_event(
         &mut self,
         event: &generators::Event,
         filter: &FieldFilter,
-        indexers: &mut IndexerCache,
+        indexer: &Indexer<'_>,
     ) {
         let index = event.data_stream().name();
         let json = match to_pruned_json(event, filter) {
@@ -270,9 +271,6 @@ impl StoreBuilder {
             Err(e) => return self.reject(format!("event {}: {e}", event.id)),
         };
         let id = event.id.to_string();
-        let Some(indexer) = indexers.get(&self.catalog, index) else {
-            return self.reject(format!("event {id}: no mapping for index [{index}]"));
-        };
         match indexer.index(&json, &id, index) {
             Ok(indexed) => self.push(&indexed.document),
             Err(e) => self.reject(format!("event {id}: {e}")),
@@ -322,23 +320,6 @@ impl StoreBuilder {
             rejected: self.rejected,
             first_rejections: self.first_rejections,
         }
-    }
-}
-
-/// One prepared [`Indexer`] per index mapping.
-#[derive(Default)]
-pub struct IndexerCache {
-    mappings: HashMap<String, Arc<esql::Mapping>>,
-}
-
-impl IndexerCache {
-    /// The indexer of `index` under `catalog`'s mapping for it.
-    pub fn get(&mut self, catalog: &Catalog, index: &str) -> Option<Indexer<'_>> {
-        if !self.mappings.contains_key(index) {
-            let m = catalog.mapping_for(index)?;
-            self.mappings.insert(index.to_owned(), m);
-        }
-        self.mappings.get(index).map(|m| Indexer::new(m))
     }
 }
 

@@ -38,6 +38,10 @@ pub struct Indexer<'m> {
     objects: BTreeSet<String>,
     /// Source field → its multi-fields.
     multi_fields: BTreeMap<&'m str, Vec<&'m str>>,
+    /// `constant_keyword` fields and their value, in mapping order (precomputed once).
+    constants: Vec<(&'m str, &'m str)>,
+    /// Aliases and their target, in mapping order (precomputed once).
+    aliases: Vec<(&'m str, &'m str)>,
 }
 
 /// Indexes one document under `mapping`: see the module doc. The common entry point; use an
@@ -88,10 +92,23 @@ impl<'m> Indexer<'m> {
                 end += 1;
             }
         }
+        let constants = mapping
+            .fields
+            .iter()
+            .filter_map(|(n, f)| f.constant_value.as_deref().map(|c| (n.as_str(), c)))
+            .collect();
+        let aliases = mapping
+            .fields
+            .iter()
+            .filter(|(_, f)| is_alias(f))
+            .filter_map(|(n, f)| f.multi_field_of.as_deref().map(|t| (n.as_str(), t)))
+            .collect();
         Indexer {
             mapping,
             objects,
             multi_fields,
+            constants,
+            aliases,
         }
     }
 
@@ -136,20 +153,14 @@ impl<'m> Indexer<'m> {
                 self.store(id, sub, sf, raws, &mut fields, &mut ignored)?;
             }
         }
-        for (name, f) in &self.mapping.fields {
-            if let (Some(c), false) = (&f.constant_value, fields.contains_key(name)) {
-                fields.insert(name.clone(), Value::Keyword(c.clone()));
+        for (name, c) in &self.constants {
+            if !fields.contains_key(*name) {
+                fields.insert((*name).to_owned(), Value::Keyword((*c).to_owned()));
             }
         }
-        for (name, f) in &self.mapping.fields {
-            if is_alias(f)
-                && let Some(v) = f
-                    .multi_field_of
-                    .as_ref()
-                    .and_then(|t| fields.get(t))
-                    .cloned()
-            {
-                fields.insert(name.clone(), v);
+        for (name, target) in &self.aliases {
+            if let Some(v) = fields.get(*target).cloned() {
+                fields.insert((*name).to_owned(), v);
             }
         }
         Ok(Indexed {

@@ -5,3 +5,4 @@ pub mod check;
 pub mod eval;
 pub mod generate;
 pub mod parse;
+pub mod run;
