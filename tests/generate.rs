@@ -377,20 +377,20 @@ fn seed_rules_alert_on_detect_scenarios_and_not_on_misses() {
                     "894b7cc9-040b-427c-aca5-36b40d3667bf".into(),
                 ))
                 .or_default()
-                .insert(format!("{}\u{0}{}", p.executable, f.file.path));
+                .insert(format!("{}\u{0}{}", p.executable(), f.file.path));
             }
             generators::event::Body::Process(_) => {
                 let parent = p
                     .parent
                     .as_ref()
-                    .map(|x| x.executable.to_string())
+                    .map(|x| x.executable().to_string())
                     .unwrap_or_default();
                 keys.entry((
                     l.scenario.to_string(),
                     "8eeeda11-dca6-4c3e-910f-7089db412d1c".into(),
                 ))
                 .or_default()
-                .insert(format!("{}\u{0}{}", p.executable, parent));
+                .insert(format!("{}\u{0}{}", p.executable(), parent));
             }
         }
     }

@@ -33,6 +33,26 @@ pub struct Counts {
     pub total: u64,
 }
 
+impl Counts {
+    /// Counts one event (allocates only for the first event of a data stream or scenario).
+    fn add(&mut self, e: &Event) {
+        self.total += 1;
+        bump(&mut self.by_data_stream, e.data_stream().name());
+        if let Some(l) = &e.label {
+            bump(&mut self.by_scenario, &l.scenario);
+        }
+    }
+}
+
+fn bump(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
 /// A simulated fleet and its event stream.
 #[derive(Debug)]
 pub struct World {
@@ -199,19 +219,7 @@ impl Iterator for World {
         let Reverse((_, _, _, i)) = self.heap.pop()?;
         let e = self.heads[i].take()?;
         self.refill(i);
-        self.counts.total += 1;
-        *self
-            .counts
-            .by_data_stream
-            .entry(e.data_stream().name().to_string())
-            .or_insert(0) += 1;
-        if let Some(l) = &e.label {
-            *self
-                .counts
-                .by_scenario
-                .entry(l.scenario.to_string())
-                .or_insert(0) += 1;
-        }
+        self.counts.add(&e);
         Some(e)
     }
 }

@@ -207,8 +207,8 @@ impl Event {
         m.serialize_entry(
             "group",
             &IdentityBlock {
-                effective: &p.group,
-                real: &p.real_group,
+                effective: p.group(),
+                real: p.real_group(),
             },
         )?;
         m.serialize_entry("host", &HostBlock(&self.host))?;
@@ -236,8 +236,8 @@ impl Event {
         m.serialize_entry(
             "user",
             &IdentityBlock {
-                effective: &p.user,
-                real: &p.real_user,
+                effective: p.user(),
+                real: p.real_user(),
             },
         )?;
         Ok(())
@@ -372,12 +372,12 @@ struct FileBlock<'a>(&'a FileInfo);
 impl Serialize for FileBlock<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let f = self.0;
-        let (dir, name) = split_path(&f.path);
+        // Elastic Defend's Linux file events carry no `file.directory`.
+        let (_, name) = split_path(&f.path);
         let mut m = s.serialize_map(None)?;
         if f.entropy.is_some() || f.header_bytes.is_some() || f.original_path.is_some() {
             m.serialize_entry("Ext", &FileExt(f))?;
         }
-        m.serialize_entry("directory", dir)?;
         if let Some(ext) = extension(name) {
             m.serialize_entry("extension", ext)?;
         }

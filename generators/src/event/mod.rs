@@ -14,9 +14,9 @@ pub use document::{
     Body, Event, FileAction, FileBody, FileInfo, Label, LabelledEvent, ProcessActions, ProcessBody,
 };
 pub use host::{HostInfo, OsInfo};
-pub use ids::{EventId, entity_id};
+pub use ids::{EntityId, EntityPrefix, EventId, entity_id};
 pub use process::{
-    Account, Ancestry, EntryMeta, FullProcess, Hashes, LeaderBlock, LeaderKind, MAX_ANCESTRY,
+    Account, Creds, EntryMeta, FullProcess, Hashes, Image, LeaderBlock, LeaderKind, MAX_ANCESTRY,
     ParentBlock, Proc, SlimProcess,
 };
 

@@ -2,11 +2,13 @@
 //!
 //! A [`Proc`] is immutable and shared (`Arc`) between the events that mention it: its own events, its
 //! children's `process.parent` block, and the leader blocks of its session. A fork creates a new image
-//! (new pid, new entity id, copy of the parent's command), an exec creates another one for the same pid
-//! (new entity id from the exec time; the pre-exec image becomes `process.previous` and the head of
-//! `process.Ext.ancestry`), as in the real exec event of ECS RFC 0030.
+//! (new pid, new entity id, same [`Image`] and [`Creds`] as the parent), an exec creates another one for
+//! the same pid (new entity id from the exec time, a new [`Image`]; the pre-exec image becomes
+//! `process.previous` and the head of `process.Ext.ancestry`), as in the real exec event of ECS RFC 0030.
+//! What a fork copies is shared behind two `Arc`s, so a fork costs a handful of reference counts.
 //!
-//! The blocks differ by context, following the Elastic Defend Linux field tables:
+//! The blocks differ by context, following the Elastic Defend Linux field tables (fields the tables do
+//! not list for Linux process and file events are not written):
 //! - [`FullProcess`] — `process.*` of process events (leaders, parent, ancestry, hashes, tty, …);
 //! - [`ParentBlock`] — `process.parent.*`;
 //! - [`LeaderBlock`] — `process.{group,session,entry}_leader.*`;
@@ -17,6 +19,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use super::ids::EntityId;
 use crate::time::Timestamp;
 
 /// A user or group: id (a keyword string, as Elastic writes it) and name.
@@ -67,49 +70,12 @@ pub struct EntryMeta {
     pub source_ip: Option<Arc<str>>,
 }
 
-/// `process.Ext.ancestry` as a shared, persistent list (nearest ancestor first): a child's list is
-/// one new node in front of its parent's, so creating a process costs O(1) whatever the depth.
-#[derive(Debug)]
-pub struct Ancestry {
-    /// The nearest ancestor's entity id.
-    pub entity_id: Arc<str>,
-    /// The rest of the list.
-    pub rest: Option<Arc<Ancestry>>,
-}
-
 /// The longest `process.Ext.ancestry` written.
 pub const MAX_ANCESTRY: usize = 32;
 
-impl Ancestry {
-    /// A list with `entity_id` in front of `rest`.
-    pub fn push(entity_id: &Arc<str>, rest: &Option<Arc<Ancestry>>) -> Option<Arc<Ancestry>> {
-        Some(Arc::new(Ancestry {
-            entity_id: entity_id.clone(),
-            rest: rest.clone(),
-        }))
-    }
-
-    /// The entity ids, nearest first, at most [`MAX_ANCESTRY`].
-    pub fn iter(list: &Option<Arc<Ancestry>>) -> impl Iterator<Item = &str> + Clone {
-        let mut cur = list.as_deref();
-        std::iter::from_fn(move || {
-            let node = cur?;
-            cur = node.rest.as_deref();
-            Some(&*node.entity_id)
-        })
-        .take(MAX_ANCESTRY)
-    }
-}
-
-/// One process image.
-#[derive(Debug, Clone)]
-pub struct Proc {
-    /// Process id.
-    pub pid: u32,
-    /// `process.entity_id` (base64 of `<agent.id>-<pid>-<start since 1601>`).
-    pub entity_id: Arc<str>,
-    /// When this image started (fork or exec time).
-    pub start: Timestamp,
+/// What an exec sets and a fork inherits: the program and its command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
     /// Absolute path of the executable (for scripts run through a shebang, the script's path).
     pub executable: Arc<str>,
     /// Base name of the executable.
@@ -118,8 +84,13 @@ pub struct Proc {
     pub args: Arc<[Arc<str>]>,
     /// The arguments joined by spaces.
     pub command_line: Arc<str>,
-    /// Current working directory.
-    pub working_directory: Arc<str>,
+    /// Executable hashes.
+    pub hash: Option<Arc<Hashes>>,
+}
+
+/// Credentials: effective and real user and group, and the thread capabilities they give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Creds {
     /// Effective user.
     pub user: Arc<Account>,
     /// Effective group.
@@ -128,14 +99,31 @@ pub struct Proc {
     pub real_user: Arc<Account>,
     /// Real group.
     pub real_group: Arc<Account>,
+    /// Thread capabilities (effective = permitted here); empty for unprivileged processes.
+    pub capabilities: &'static [&'static str],
+}
+
+/// One process image.
+#[derive(Debug, Clone)]
+pub struct Proc {
+    /// Process id.
+    pub pid: u32,
+    /// `process.entity_id` (base64 of `<agent.id>-<pid>-<start since 1601>`).
+    pub entity_id: EntityId,
+    /// When this image started (fork or exec time).
+    pub start: Timestamp,
+    /// The program.
+    pub image: Arc<Image>,
+    /// The credentials.
+    pub creds: Arc<Creds>,
+    /// Current working directory.
+    pub working_directory: Arc<str>,
     /// Controlling terminal (major, minor), if any.
     pub tty: Option<(u16, u16)>,
     /// Whether the process is attached to its controlling terminal.
     pub interactive: bool,
-    /// Executable hashes.
-    pub hash: Option<Arc<Hashes>>,
-    /// Thread capabilities (effective = permitted here); empty for unprivileged processes.
-    pub capabilities: &'static [&'static str],
+    /// Whether this image comes from an exec (its `lineage` is then the pre-exec image).
+    pub exec: bool,
     /// The parent image (None for pid 1).
     pub parent: Option<Arc<Proc>>,
     /// Process-group leader (None: this process leads its group).
@@ -146,10 +134,9 @@ pub struct Proc {
     pub entry_leader: Option<Arc<Proc>>,
     /// Entry metadata, carried by entry leaders.
     pub entry_meta: Option<Arc<EntryMeta>>,
-    /// Ancestor entity ids, nearest first (pre-exec image, parent, …, pid 1).
-    pub ancestry: Option<Arc<Ancestry>>,
-    /// The pre-exec image of this pid (exec images only).
-    pub previous: Option<Arc<Proc>>,
+    /// The nearest ancestor image: the pre-exec image for exec images, the parent at creation
+    /// otherwise (kept when the process is re-parented). `process.Ext.ancestry` walks this chain.
+    pub lineage: Option<Arc<Proc>>,
 }
 
 impl Proc {
@@ -170,6 +157,66 @@ impl Proc {
     /// This image's entry leader (itself when it is one).
     pub fn entry_leader(&self) -> &Proc {
         self.leader(&self.entry_leader)
+    }
+
+    /// `process.executable`.
+    pub fn executable(&self) -> &str {
+        &self.image.executable
+    }
+
+    /// `process.name`.
+    pub fn name(&self) -> &str {
+        &self.image.name
+    }
+
+    /// `process.args`.
+    pub fn args(&self) -> &[Arc<str>] {
+        &self.image.args
+    }
+
+    /// `process.command_line`.
+    pub fn command_line(&self) -> &str {
+        &self.image.command_line
+    }
+
+    /// Effective user.
+    pub fn user(&self) -> &Account {
+        &self.creds.user
+    }
+
+    /// Effective group.
+    pub fn group(&self) -> &Account {
+        &self.creds.group
+    }
+
+    /// Real user.
+    pub fn real_user(&self) -> &Account {
+        &self.creds.real_user
+    }
+
+    /// Real group.
+    pub fn real_group(&self) -> &Account {
+        &self.creds.real_group
+    }
+
+    /// The pre-exec image (`process.previous`), for exec images.
+    pub fn previous(&self) -> Option<&Proc> {
+        if self.exec {
+            self.lineage.as_deref()
+        } else {
+            None
+        }
+    }
+
+    /// `process.Ext.ancestry`: ancestor entity ids, nearest first, at most [`MAX_ANCESTRY`].
+    pub fn ancestry(&self) -> impl Iterator<Item = &str> + Clone {
+        let mut cur = self.lineage.as_deref();
+        std::iter::from_fn(move || {
+            let node = cur?;
+            cur = node.lineage.as_deref();
+            Some(node.entity_id.as_str())
+        })
+        .take(MAX_ANCESTRY)
     }
 }
 
@@ -212,7 +259,7 @@ struct EntityRef<'a> {
 impl Serialize for EntityRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("entity_id", &*self.p.entity_id)?;
+        m.serialize_entry("entity_id", self.p.entity_id.as_str())?;
         if self.with_pid_start {
             m.serialize_entry("pid", &self.p.pid)?;
             m.serialize_entry("start", &self.p.start)?;
@@ -233,23 +280,34 @@ impl Serialize for EntityRef<'_> {
     }
 }
 
-/// The identity fields shared by every detailed block.
-fn common_fields<M: SerializeMap>(m: &mut M, p: &Proc) -> Result<(), M::Error> {
-    m.serialize_entry("args", &StrList(&p.args))?;
-    m.serialize_entry("args_count", &p.args.len())?;
-    m.serialize_entry("entity_id", &*p.entity_id)?;
-    m.serialize_entry("executable", &*p.executable)?;
-    m.serialize_entry("group", &*p.group)?;
+/// Writes the fields of a detailed block that sort before `command_line`.
+fn fields_before_command_line<M: SerializeMap>(m: &mut M, p: &Proc) -> Result<(), M::Error> {
+    m.serialize_entry("args", &StrList(p.args()))?;
+    m.serialize_entry("args_count", &p.args().len())?;
+    Ok(())
+}
+
+/// Writes the identity fields of a detailed block from `entity_id` on (`entity_id` … `working_directory`),
+/// with `extra` (the entry leader's `parent` and the leaders' `same_as_process`) after `real_user`.
+fn fields_from_entity_id<M: SerializeMap>(
+    m: &mut M,
+    p: &Proc,
+    extra: impl FnOnce(&mut M) -> Result<(), M::Error>,
+) -> Result<(), M::Error> {
+    m.serialize_entry("entity_id", p.entity_id.as_str())?;
+    m.serialize_entry("executable", p.executable())?;
+    m.serialize_entry("group", p.group())?;
     m.serialize_entry("interactive", &p.interactive)?;
-    m.serialize_entry("name", &*p.name)?;
+    m.serialize_entry("name", p.name())?;
     m.serialize_entry("pid", &p.pid)?;
-    m.serialize_entry("real_group", &*p.real_group)?;
-    m.serialize_entry("real_user", &*p.real_user)?;
+    m.serialize_entry("real_group", p.real_group())?;
+    m.serialize_entry("real_user", p.real_user())?;
+    extra(m)?;
     m.serialize_entry("start", &p.start)?;
     if let Some((major, minor)) = p.tty {
         m.serialize_entry("tty", &Tty(major, minor))?;
     }
-    m.serialize_entry("user", &*p.user)?;
+    m.serialize_entry("user", p.user())?;
     m.serialize_entry("working_directory", &*p.working_directory)?;
     Ok(())
 }
@@ -261,19 +319,9 @@ impl Serialize for ParentBlock<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let p = self.0;
         let mut m = s.serialize_map(None)?;
-        common_fields(&mut m, p)?;
-        m.serialize_entry("command_line", &*p.command_line)?;
-        m.serialize_entry(
-            "group_leader",
-            &EntityRef {
-                p: p.group_leader(),
-                with_pid_start: true,
-                parent_ref: false,
-            },
-        )?;
-        if let Some(h) = &p.hash {
-            m.serialize_entry("hash", &**h)?;
-        }
+        fields_before_command_line(&mut m, p)?;
+        m.serialize_entry("command_line", p.command_line())?;
+        fields_from_entity_id(&mut m, p, |_| Ok(()))?;
         m.end()
     }
 }
@@ -303,13 +351,19 @@ impl Serialize for LeaderBlock<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let p = self.leader;
         let mut m = s.serialize_map(None)?;
-        common_fields(&mut m, p)?;
-        m.serialize_entry("command_line", &*p.command_line)?;
-        if self.kind == LeaderKind::Entry {
-            if let Some(meta) = &p.entry_meta {
-                m.serialize_entry("entry_meta", &EntryMetaBlock(meta))?;
-            }
-            if let Some(parent) = &p.parent {
+        fields_before_command_line(&mut m, p)?;
+        if self.kind == LeaderKind::Entry
+            && let Some(meta) = &p.entry_meta
+        {
+            m.serialize_entry("entry_meta", &EntryMetaBlock(meta))?;
+        }
+        let entry_parent = match self.kind {
+            LeaderKind::Entry => p.parent.as_deref(),
+            _ => None,
+        };
+        let same = self.same_as_process;
+        fields_from_entity_id(&mut m, p, |m| {
+            if let Some(parent) = entry_parent {
                 m.serialize_entry(
                     "parent",
                     &EntityRef {
@@ -319,20 +373,8 @@ impl Serialize for LeaderBlock<'_> {
                     },
                 )?;
             }
-        }
-        if self.kind == LeaderKind::Session
-            && let Some(parent) = &p.parent
-        {
-            m.serialize_entry(
-                "parent",
-                &EntityRef {
-                    p: parent,
-                    with_pid_start: true,
-                    parent_ref: false,
-                },
-            )?;
-        }
-        m.serialize_entry("same_as_process", &self.same_as_process)?;
+            m.serialize_entry("same_as_process", &same)
+        })?;
         m.end()
     }
 }
@@ -367,9 +409,9 @@ impl Serialize for Previous<'_> {
         impl Serialize for One<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut m = s.serialize_map(Some(3))?;
-                m.serialize_entry("args", &StrList(&self.0.args))?;
-                m.serialize_entry("args_count", &self.0.args.len())?;
-                m.serialize_entry("executable", &*self.0.executable)?;
+                m.serialize_entry("args", &StrList(self.0.args()))?;
+                m.serialize_entry("args_count", &self.0.args().len())?;
+                m.serialize_entry("executable", self.0.executable())?;
                 m.end()
             }
         }
@@ -378,14 +420,14 @@ impl Serialize for Previous<'_> {
 }
 
 /// `{"ancestry": [...]}` under `process.Ext`.
-struct Ext<'a>(&'a Option<Arc<Ancestry>>);
+struct Ext<'a>(&'a Proc);
 
 impl Serialize for Ext<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        struct List<'a>(&'a Option<Arc<Ancestry>>);
+        struct List<'a>(&'a Proc);
         impl Serialize for List<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_seq(Ancestry::iter(self.0))
+                s.collect_seq(self.0.ancestry())
             }
         }
         let mut m = s.serialize_map(Some(1))?;
@@ -427,31 +469,14 @@ impl Serialize for FullProcess<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let p = self.proc;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("Ext", &Ext(&p.ancestry))?;
-        common_fields(&mut m, p)?;
-        m.serialize_entry("command_line", &*p.command_line)?;
-        if let Some((end, code)) = self.end {
-            m.serialize_entry("end", &end)?;
-            m.serialize_entry("exit_code", &code)?;
+        if p.lineage.is_some() {
+            m.serialize_entry("Ext", &Ext(p))?;
         }
-        let gl = p.group_leader();
-        m.serialize_entry(
-            "group_leader",
-            &LeaderBlock {
-                leader: gl,
-                kind: LeaderKind::Group,
-                same_as_process: std::ptr::eq(gl, p),
-            },
-        )?;
-        let sl = p.session_leader();
-        m.serialize_entry(
-            "session_leader",
-            &LeaderBlock {
-                leader: sl,
-                kind: LeaderKind::Session,
-                same_as_process: std::ptr::eq(sl, p),
-            },
-        )?;
+        fields_before_command_line(&mut m, p)?;
+        m.serialize_entry("command_line", p.command_line())?;
+        if let Some((end, _)) = self.end {
+            m.serialize_entry("end", &end)?;
+        }
         let el = p.entry_leader();
         m.serialize_entry(
             "entry_leader",
@@ -461,20 +486,55 @@ impl Serialize for FullProcess<'_> {
                 same_as_process: std::ptr::eq(el, p),
             },
         )?;
-        if let Some(h) = &p.hash {
+        m.serialize_entry("entity_id", p.entity_id.as_str())?;
+        m.serialize_entry("executable", p.executable())?;
+        if let Some((_, code)) = self.end {
+            m.serialize_entry("exit_code", &code)?;
+        }
+        m.serialize_entry("group", p.group())?;
+        let gl = p.group_leader();
+        m.serialize_entry(
+            "group_leader",
+            &LeaderBlock {
+                leader: gl,
+                kind: LeaderKind::Group,
+                same_as_process: std::ptr::eq(gl, p),
+            },
+        )?;
+        if let Some(h) = &p.image.hash {
             m.serialize_entry("hash", &**h)?;
         }
+        m.serialize_entry("interactive", &p.interactive)?;
+        m.serialize_entry("name", p.name())?;
         if let Some(parent) = &p.parent {
             m.serialize_entry("parent", &ParentBlock(parent))?;
         }
+        m.serialize_entry("pid", &p.pid)?;
         if self.with_previous
-            && let Some(prev) = &p.previous
+            && let Some(prev) = p.previous()
         {
             m.serialize_entry("previous", &Previous(prev))?;
         }
-        if !p.capabilities.is_empty() {
-            m.serialize_entry("thread", &Capabilities(p.capabilities))?;
+        m.serialize_entry("real_group", p.real_group())?;
+        m.serialize_entry("real_user", p.real_user())?;
+        let sl = p.session_leader();
+        m.serialize_entry(
+            "session_leader",
+            &LeaderBlock {
+                leader: sl,
+                kind: LeaderKind::Session,
+                same_as_process: std::ptr::eq(sl, p),
+            },
+        )?;
+        m.serialize_entry("start", &p.start)?;
+        if !p.creds.capabilities.is_empty() {
+            m.serialize_entry("thread", &Capabilities(p.creds.capabilities))?;
         }
+        if let Some((major, minor)) = p.tty {
+            m.serialize_entry("tty", &Tty(major, minor))?;
+        }
+        m.serialize_entry("user", p.user())?;
+        m.serialize_entry("working_directory", &*p.working_directory)?;
         m.end()
     }
 }
@@ -486,9 +546,11 @@ impl Serialize for SlimProcess<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let p = self.0;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("Ext", &Ext(&p.ancestry))?;
-        m.serialize_entry("command_line", &*p.command_line)?;
-        m.serialize_entry("entity_id", &*p.entity_id)?;
+        if p.lineage.is_some() {
+            m.serialize_entry("Ext", &Ext(p))?;
+        }
+        m.serialize_entry("command_line", p.command_line())?;
+        m.serialize_entry("entity_id", p.entity_id.as_str())?;
         m.serialize_entry(
             "entry_leader",
             &EntityRef {
@@ -497,7 +559,7 @@ impl Serialize for SlimProcess<'_> {
                 parent_ref: true,
             },
         )?;
-        m.serialize_entry("executable", &*p.executable)?;
+        m.serialize_entry("executable", p.executable())?;
         m.serialize_entry(
             "group_leader",
             &EntityRef {
@@ -506,7 +568,7 @@ impl Serialize for SlimProcess<'_> {
                 parent_ref: false,
             },
         )?;
-        m.serialize_entry("name", &*p.name)?;
+        m.serialize_entry("name", p.name())?;
         if let Some(parent) = &p.parent {
             m.serialize_entry(
                 "parent",

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::{
-    Account, Ancestry, Body, DataStream, EntryMeta, Event, EventId, FileAction, FileBody, FileInfo,
-    Hashes, HostInfo, Label, OsInfo, Proc, ProcessActions, ProcessBody,
+    Account, Body, Creds, DataStream, EntryMeta, Event, EventId, FileAction, FileBody, FileInfo,
+    Hashes, HostInfo, Image, Label, OsInfo, Proc, ProcessActions, ProcessBody,
 };
 use crate::time::{Span, Timestamp};
 
@@ -43,30 +43,34 @@ fn proc(
 ) -> Arc<Proc> {
     let root = Account::new(0, "root");
     let user = Account::new(1000, "vagrant");
-    let anc = parent
-        .as_ref()
-        .map(|p| (p.entity_id.clone(), p.ancestry.clone()));
+    let acct = if pid == 1 { root } else { user };
     Arc::new(Proc {
         pid,
         entity_id: super::entity_id("01010101-0101-0101-0101-010101010101", pid, start),
         start,
-        executable: s(exe),
-        name: s(exe.rsplit('/').next().unwrap_or(exe)),
-        args: vec![s(exe), s("-la")].into(),
-        command_line: s(&format!("{exe} -la")),
+        image: Arc::new(Image {
+            executable: s(exe),
+            name: s(exe.rsplit('/').next().unwrap_or(exe)),
+            args: vec![s(exe), s("-la")].into(),
+            command_line: s(&format!("{exe} -la")),
+            hash: Some(Arc::new(Hashes {
+                md5: s(&"a".repeat(32)),
+                sha1: s(&"b".repeat(40)),
+                sha256: s(&"c".repeat(64)),
+            })),
+        }),
+        creds: Arc::new(Creds {
+            user: acct.clone(),
+            group: acct.clone(),
+            real_user: acct.clone(),
+            real_group: acct,
+            capabilities: crate::sim::procs::ROOT_CAPS,
+        }),
         working_directory: s("/home/vagrant"),
-        user: if pid == 1 { root.clone() } else { user.clone() },
-        group: if pid == 1 { root.clone() } else { user.clone() },
-        real_user: if pid == 1 { root.clone() } else { user.clone() },
-        real_group: if pid == 1 { root } else { user },
         tty: Some((136, 1)),
         interactive: true,
-        hash: Some(Arc::new(Hashes {
-            md5: s(&"a".repeat(32)),
-            sha1: s(&"b".repeat(40)),
-            sha256: s(&"c".repeat(64)),
-        })),
-        capabilities: crate::sim::procs::ROOT_CAPS,
+        exec: previous.is_some(),
+        lineage: previous.or_else(|| parent.clone()),
         parent,
         group_leader: None,
         session_leader: None,
@@ -75,8 +79,6 @@ fn proc(
             kind: "sshd",
             source_ip: Some(s("10.0.2.2")),
         })),
-        ancestry: anc.and_then(|(id, rest)| Ancestry::push(&id, &rest)),
-        previous,
     })
 }
 

@@ -8,7 +8,7 @@
 //! streams: its output does not depend on other hosts, shards or threads.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use super::activity::Activity;
@@ -41,8 +41,37 @@ pub struct SimParams {
     pub reservations: Arc<Reservations>,
 }
 
-/// A buffered event: its body and label, keyed by (time, emission order).
-type Pending = (Body, Option<Arc<Label>>);
+/// log2 of the size of a host's table of ingest lags.
+const LAG_BITS: u32 = 10;
+
+/// A buffered event: its body and label, ordered by (time, emission order).
+#[derive(Debug)]
+struct Pending {
+    at: i64,
+    order: u64,
+    body: Body,
+    label: Option<Arc<Label>>,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Pending) -> bool {
+        (self.at, self.order) == (other.at, other.order)
+    }
+}
+
+impl Eq for Pending {}
+
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Pending) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Pending {
+    fn cmp(&self, other: &Pending) -> std::cmp::Ordering {
+        (self.at, self.order).cmp(&(other.at, other.order))
+    }
+}
 
 /// Counters a host reports (nothing is dropped silently).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -86,12 +115,13 @@ pub struct HostSim {
     pub(crate) params: Arc<SimParams>,
     pub(crate) rng: SimRng,
     lag_rng: SimRng,
+    lags: Vec<i64>,
     pub(crate) table: ProcTable,
     queue: BinaryHeap<Reverse<(i64, u64, usize)>>,
     tasks: Vec<Option<Task>>,
     free: Vec<usize>,
     qseq: u64,
-    pending: BTreeMap<(i64, u64), Pending>,
+    pending: BinaryHeap<Reverse<Pending>>,
     pseq: u64,
     seq: u64,
     prefix: [u8; 12],
@@ -109,7 +139,15 @@ impl HostSim {
         first_pid: u32,
     ) -> HostSim {
         let mut rng = rng;
-        let lag_rng = rng.fork();
+        let mut lag_rng = rng.fork();
+        // Ingest lags (nanoseconds) are drawn from a table of log-normal draws around the host's typical
+        // lag: one table lookup per event instead of a log-normal draw.
+        let lags: Vec<i64> = (0..1usize << LAG_BITS)
+            .map(|_| {
+                let secs = spec.ingest_lag * lag_rng.lognormal(0.0, 0.5) + 0.2;
+                (secs * NANOS_PER_SEC as f64) as i64
+            })
+            .collect();
         let table = ProcTable::new(spec.info.agent_id.clone(), spec.distro.key, first_pid);
         let prefix = EventId::host_prefix(spec.info.index, spec.id_salt);
         HostSim {
@@ -117,12 +155,13 @@ impl HostSim {
             params,
             rng,
             lag_rng,
+            lags,
             table,
             queue: BinaryHeap::new(),
             tasks: Vec::new(),
             free: Vec::new(),
             qseq: 0,
-            pending: BTreeMap::new(),
+            pending: BinaryHeap::new(),
             pseq: 0,
             seq: 0,
             prefix,
@@ -166,11 +205,11 @@ impl HostSim {
     pub fn next_event(&mut self) -> Option<Event> {
         loop {
             let next_task = self.queue.peek().map(|Reverse((t, _, _))| *t);
-            if let Some((&(ts, _), _)) = self.pending.first_key_value()
-                && next_task.is_none_or(|t| t > ts)
+            if let Some(Reverse(first)) = self.pending.peek()
+                && next_task.is_none_or(|t| t > first.at)
             {
-                let ((ts, _), (body, label)) = self.pending.pop_first()?;
-                return Some(self.release(Timestamp(ts), body, label));
+                let Reverse(p) = self.pending.pop()?;
+                return Some(self.release(Timestamp(p.at), p.body, p.label));
             }
             let Reverse((t, _, id)) = self.queue.pop()?;
             let task = self.tasks[id].take();
@@ -192,8 +231,8 @@ impl HostSim {
 
     fn release(&mut self, ts: Timestamp, body: Body, label: Option<Arc<Label>>) -> Event {
         self.seq += 1;
-        let lag = self.spec.ingest_lag * self.lag_rng.lognormal(0.0, 0.5) + 0.2;
-        let raw = ts.0 + (lag * NANOS_PER_SEC as f64) as i64;
+        let lag = self.lags[(self.lag_rng.next_u64() >> (64 - LAG_BITS)) as usize];
+        let raw = ts.0 + lag;
         let ingested =
             Timestamp((raw + NANOS_PER_SEC - 1).div_euclid(NANOS_PER_SEC) * NANOS_PER_SEC);
         Event {
@@ -214,7 +253,12 @@ impl HostSim {
             return;
         }
         self.pseq += 1;
-        self.pending.insert((t.tick().0, self.pseq), (body, label));
+        self.pending.push(Reverse(Pending {
+            at: t.tick().0,
+            order: self.pseq,
+            body,
+            label,
+        }));
     }
 
     fn emit_process(
@@ -266,31 +310,26 @@ impl HostSim {
         }
     }
 
-    fn next_exec_exe(run: &ScriptRun, ops: &[Op], slot: usize) -> Option<Arc<str>> {
-        ops[run.next + 1..].iter().find_map(|op| match &op.kind {
-            OpKind::Exec { slot: s, spec, .. } if *s == slot => Some(spec.executable.clone()),
-            _ => None,
-        })
-    }
-
     fn play(&mut self, run: &mut ScriptRun, ops: &[Op], t: Timestamp) {
         let op = &ops[run.next];
         let label = op.label.clone();
         match &op.kind {
-            &OpKind::Fork {
-                slot,
-                parent,
-                exec_follows,
-            } => {
+            &OpKind::Fork { slot, parent, exec } => {
                 let Some(ppid) = run.pids[parent].filter(|p| self.table.get(*p).is_some()) else {
                     self.stats.stale_ops += 1;
                     return;
                 };
+                let follow = exec.and_then(|i| match &ops[i].kind {
+                    OpKind::Exec { spec, merge, .. } => Some((&spec.executable, *merge)),
+                    _ => None,
+                });
                 if !run.script.attack
-                    && exec_follows
-                    && let Some(exe) = Self::next_exec_exe(run, ops, slot)
-                    && let Some(pimg) = self.table.image(ppid)
-                    && self.params.reservations.masks(&exe, &pimg.executable, t)
+                    && let Some((exe, _)) = follow
+                    && let Some(pimg) = self.table.get(ppid)
+                    && self
+                        .params
+                        .reservations
+                        .masks(exe, pimg.proc.executable(), t)
                 {
                     self.stats.suppressed_noise += 1;
                     return;
@@ -299,20 +338,25 @@ impl HostSim {
                     return;
                 };
                 run.pids[slot] = Some(child.pid);
-                let merge = exec_follows && {
-                    let policy = ops[run.next + 1..].iter().find_map(|o| match &o.kind {
-                        OpKind::Exec { slot: s, merge, .. } if *s == slot => Some(*merge),
-                        _ => None,
-                    });
-                    match policy.unwrap_or(Merge::Never) {
+                let merge = match follow {
+                    None => false,
+                    Some((_, policy)) => match policy {
                         Merge::Never => false,
                         Merge::ForkExec | Merge::ForkExecEnd => true,
                         Merge::Profile => self.rng.chance(self.params.merge_fork_exec),
-                    }
+                    },
                 };
                 run.merged[slot] = merge;
                 if !merge {
-                    self.emit_process(t, ProcessActions::FORK, child.pid, None, label);
+                    self.emit(
+                        t,
+                        Body::Process(ProcessBody {
+                            actions: ProcessActions::FORK,
+                            process: child,
+                            end: None,
+                        }),
+                        label,
+                    );
                 }
             }
             OpKind::Exec {
@@ -401,9 +445,13 @@ impl HostSim {
                 let slot = *slot;
                 let candidates: Vec<u32> = self
                     .table
-                    .iter()
-                    .filter(|(_, e)| selector.matches(&e.proc))
-                    .map(|(pid, _)| *pid)
+                    .pids()
+                    .into_iter()
+                    .filter(|pid| {
+                        self.table
+                            .get(*pid)
+                            .is_some_and(|e| selector.matches(&e.proc))
+                    })
                     .collect();
                 if candidates.is_empty() {
                     self.stats.scenario_failures += 1;

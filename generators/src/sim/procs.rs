@@ -6,10 +6,14 @@
 //! time, `previous` = the pre-exec image). When a process exits, its live children are re-parented to
 //! pid 1, so a child's `process.parent` always describes a process that is running on the host.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::event::{Account, Ancestry, EntryMeta, Hashes, Label, Proc, ProcessActions, entity_id};
+use foldhash::fast::FixedState;
+
+use crate::event::{
+    Account, Creds, EntityPrefix, EntryMeta, Hashes, Image, Label, Proc, ProcessActions,
+};
 use crate::rng::{hash_str, mix64};
 use crate::time::Timestamp;
 
@@ -167,14 +171,16 @@ pub struct Entry {
     pub deferred: Option<Deferred>,
 }
 
-/// The process table.
+/// The process table. Lookups go through hash maps with a fixed-seed hasher; nothing iterates them
+/// in hash order (see [`ProcTable::pids`]).
 #[derive(Debug)]
 pub struct ProcTable {
-    entries: BTreeMap<u32, Entry>,
+    entries: HashMap<u32, Entry, FixedState>,
     next_pid: u32,
-    agent_id: Arc<str>,
+    entity: EntityPrefix,
     distro_key: &'static str,
-    exe_info: BTreeMap<Arc<str>, (Arc<str>, Arc<Hashes>)>,
+    exe_info: HashMap<Arc<str>, (Arc<str>, Arc<Hashes>), FixedState>,
+    root: Arc<Creds>,
 }
 
 fn hex_digest(seed: u64, len: usize) -> String {
@@ -202,12 +208,20 @@ fn basename(path: &str) -> &str {
 impl ProcTable {
     /// An empty table; pids start at `first_pid`.
     pub fn new(agent_id: Arc<str>, distro_key: &'static str, first_pid: u32) -> ProcTable {
+        let root = Account::new(0, "root");
         ProcTable {
-            entries: BTreeMap::new(),
+            entries: HashMap::with_capacity_and_hasher(1024, FixedState::with_seed(0)),
             next_pid: first_pid.clamp(300, PID_MAX - 1),
-            agent_id,
+            entity: EntityPrefix::new(&agent_id),
             distro_key,
-            exe_info: BTreeMap::new(),
+            exe_info: HashMap::with_hasher(FixedState::with_seed(0)),
+            root: Arc::new(Creds {
+                user: root.clone(),
+                group: root.clone(),
+                real_user: root.clone(),
+                real_group: root,
+                capabilities: ROOT_CAPS,
+            }),
         }
     }
 
@@ -226,9 +240,11 @@ impl ProcTable {
         self.entries.get(&pid).map(|e| e.proc.clone())
     }
 
-    /// Live processes in pid order.
-    pub fn iter(&self) -> impl Iterator<Item = (&u32, &Entry)> {
-        self.entries.iter()
+    /// The live pids in increasing order.
+    pub fn pids(&self) -> Vec<u32> {
+        let mut pids: Vec<u32> = self.entries.keys().copied().collect();
+        pids.sort_unstable();
+        pids
     }
 
     /// Number of live processes.
@@ -258,7 +274,7 @@ impl ProcTable {
 
     /// The base name and hashes of an executable (cached per host).
     fn exe_info(&mut self, exe: &Arc<str>) -> (Arc<str>, Arc<Hashes>) {
-        if let Some(info) = self.exe_info.get(exe) {
+        if let Some(info) = self.exe_info.get(&**exe) {
             return info.clone();
         }
         let seed = hash_str(exe) ^ hash_str(self.distro_key);
@@ -315,6 +331,27 @@ impl ProcTable {
         slot.clone().unwrap_or_else(|| p.clone())
     }
 
+    /// Credentials for `user`/`group`, real ids as given.
+    fn creds(
+        user: Arc<Account>,
+        group: Arc<Account>,
+        real_user: Arc<Account>,
+        real_group: Arc<Account>,
+    ) -> Arc<Creds> {
+        let capabilities = if user.id.as_ref() == "0" {
+            ROOT_CAPS
+        } else {
+            &[]
+        };
+        Arc::new(Creds {
+            user,
+            group,
+            real_user,
+            real_group,
+            capabilities,
+        })
+    }
+
     fn build_exec(
         &mut self,
         pid: u32,
@@ -323,16 +360,20 @@ impl ProcTable {
         parent: Option<&Arc<Proc>>,
         previous: Option<&Arc<Proc>>,
     ) -> Arc<Proc> {
-        let entity: Arc<str> = entity_id(&self.agent_id, pid, t);
+        let entity_id = self.entity.entity_id(pid, t);
         let base = previous.or(parent);
-        let (user, group) = match (&spec.user, base) {
-            (Some(u), _) => u.clone(),
-            (None, Some(b)) => (b.user.clone(), b.group.clone()),
-            (None, None) => (Account::new(0, "root"), Account::new(0, "root")),
-        };
-        let (real_user, real_group) = match (spec.set_real || base.is_none(), base) {
-            (false, Some(b)) => (b.real_user.clone(), b.real_group.clone()),
-            _ => (user.clone(), group.clone()),
+        let creds = match (&spec.user, base) {
+            (None, Some(b)) => b.creds.clone(),
+            (None, None) => self.root.clone(),
+            (Some((user, group)), _) => match (spec.set_real, base) {
+                (false, Some(b)) => Self::creds(
+                    user.clone(),
+                    group.clone(),
+                    b.creds.real_user.clone(),
+                    b.creds.real_group.clone(),
+                ),
+                _ => Self::creds(user.clone(), group.clone(), user.clone(), group.clone()),
+            },
         };
         let tty = match spec.tty {
             TtyMode::Inherit => base.and_then(|b| b.tty),
@@ -344,11 +385,6 @@ impl ProcTable {
             .clone()
             .or_else(|| base.map(|b| b.working_directory.clone()))
             .unwrap_or_else(|| "/".into());
-        let ancestry = match (previous, parent) {
-            (Some(prev), _) => Ancestry::push(&prev.entity_id, &prev.ancestry),
-            (None, Some(par)) => Ancestry::push(&par.entity_id, &par.ancestry),
-            (None, None) => None,
-        };
         let (mut group_leader, mut session_leader, mut entry_leader, mut entry_meta) = match base {
             Some(b) if previous.is_some() => (
                 b.group_leader.clone(),
@@ -384,7 +420,6 @@ impl ProcTable {
             entry_meta = Some(meta.clone());
         }
         let (name, hash) = self.exe_info(&spec.executable);
-        let hash = Some(hash);
         let mut cl = String::with_capacity(spec.args.iter().map(|a| a.len() + 1).sum());
         for (i, a) in spec.args.iter().enumerate() {
             if i > 0 {
@@ -392,36 +427,30 @@ impl ProcTable {
             }
             cl.push_str(a);
         }
-        let command_line: Arc<str> = cl.into();
-        let interactive = tty.is_some() && !matches!(spec.tty, TtyMode::Detach);
-        Arc::new(Proc {
-            pid,
-            entity_id: entity,
-            start: t,
+        let image = Arc::new(Image {
             executable: spec.executable.clone(),
             name,
             args: spec.args.clone(),
-            command_line,
+            command_line: cl.into(),
+            hash: Some(hash),
+        });
+        let interactive = tty.is_some() && !matches!(spec.tty, TtyMode::Detach);
+        Arc::new(Proc {
+            pid,
+            entity_id,
+            start: t,
+            image,
+            creds,
             working_directory: cwd,
-            capabilities: if user.id.as_ref() == "0" {
-                ROOT_CAPS
-            } else {
-                &[]
-            },
-            user,
-            group,
-            real_user,
-            real_group,
             tty,
             interactive,
-            hash,
+            exec: previous.is_some(),
             parent: parent.cloned(),
             group_leader,
             session_leader,
             entry_leader,
             entry_meta,
-            ancestry,
-            previous: previous.cloned(),
+            lineage: previous.or(parent).cloned(),
         })
     }
 
@@ -429,18 +458,23 @@ impl ProcTable {
     pub fn fork(&mut self, parent: u32, t: Timestamp) -> Option<Arc<Proc>> {
         let par = self.image(parent)?;
         let pid = self.alloc_pid();
-        let mut child = (*par).clone();
-        child.pid = pid;
-        child.entity_id = entity_id(&self.agent_id, pid, t);
-        child.start = t;
-        child.parent = Some(par.clone());
-        child.group_leader = Some(Self::leader_of(&par, &par.group_leader));
-        child.session_leader = Some(Self::leader_of(&par, &par.session_leader));
-        child.entry_leader = Some(Self::leader_of(&par, &par.entry_leader));
-        child.entry_meta = None;
-        child.ancestry = Ancestry::push(&par.entity_id, &par.ancestry);
-        child.previous = None;
-        let child = Arc::new(child);
+        let child = Arc::new(Proc {
+            pid,
+            entity_id: self.entity.entity_id(pid, t),
+            start: t,
+            image: par.image.clone(),
+            creds: par.creds.clone(),
+            working_directory: par.working_directory.clone(),
+            tty: par.tty,
+            interactive: par.interactive,
+            exec: false,
+            group_leader: Some(Self::leader_of(&par, &par.group_leader)),
+            session_leader: Some(Self::leader_of(&par, &par.session_leader)),
+            entry_leader: Some(Self::leader_of(&par, &par.entry_leader)),
+            entry_meta: None,
+            lineage: Some(par.clone()),
+            parent: Some(par),
+        });
         self.insert(child.clone());
         Some(child)
     }
@@ -458,15 +492,12 @@ impl ProcTable {
     pub fn set_user(&mut self, pid: u32, acct: &(Arc<Account>, Arc<Account>)) {
         if let Some(e) = self.entries.get_mut(&pid) {
             let mut img = (*e.proc).clone();
-            img.user = acct.0.clone();
-            img.group = acct.1.clone();
-            img.real_user = acct.0.clone();
-            img.real_group = acct.1.clone();
-            img.capabilities = if acct.0.id.as_ref() == "0" {
-                ROOT_CAPS
-            } else {
-                &[]
-            };
+            img.creds = Self::creds(
+                acct.0.clone(),
+                acct.1.clone(),
+                acct.0.clone(),
+                acct.1.clone(),
+            );
             e.proc = Arc::new(img);
         }
     }
@@ -517,7 +548,7 @@ mod tests {
         assert_eq!(init.pid, 1);
         let sh = t.fork(1, Timestamp(10)).unwrap();
         assert_eq!(sh.parent.as_ref().unwrap().pid, 1);
-        assert_eq!(Ancestry::iter(&sh.ancestry).next(), Some(&*init.entity_id));
+        assert_eq!(sh.ancestry().next(), Some(init.entity_id.as_str()));
         let img = t
             .exec(
                 sh.pid,
@@ -527,15 +558,17 @@ mod tests {
             .unwrap();
         assert_eq!(img.pid, sh.pid);
         assert_ne!(img.entity_id, sh.entity_id);
-        assert_eq!(img.previous.as_ref().unwrap().entity_id, sh.entity_id);
-        let anc: Vec<&str> = Ancestry::iter(&img.ancestry).collect();
-        assert_eq!(anc, [&*sh.entity_id, &*init.entity_id]);
+        assert_eq!(img.previous().unwrap().entity_id, sh.entity_id);
+        let anc: Vec<&str> = img.ancestry().collect();
+        assert_eq!(anc, [sh.entity_id.as_str(), init.entity_id.as_str()]);
         assert!(img.group_leader.is_none());
         let child = t.fork(img.pid, Timestamp(30)).unwrap();
         assert_eq!(child.group_leader.as_ref().unwrap().pid, img.pid);
         t.exit(img.pid).unwrap();
         let reparented = t.image(child.pid).unwrap();
         assert_eq!(reparented.parent.as_ref().unwrap().pid, 1);
+        // The ancestry keeps the process the child was forked from.
+        assert_eq!(reparented.ancestry().next(), Some(img.entity_id.as_str()));
         assert!(t.get(1).unwrap().children.contains(&child.pid));
     }
 

@@ -38,8 +38,9 @@ pub enum OpKind {
         slot: Slot,
         /// Parent slot.
         parent: Slot,
-        /// Whether an exec of the same slot follows immediately (a spawn).
-        exec_follows: bool,
+        /// The index (in the script's operations) of the exec of the same slot that follows
+        /// immediately (a spawn), if any.
+        exec: Option<usize>,
     },
     /// Exec in `slot`.
     Exec {
@@ -97,17 +98,17 @@ pub struct Selector {
 impl Selector {
     /// Whether `p` matches every given criterion.
     pub fn matches(&self, p: &Proc) -> bool {
-        self.name.as_deref().is_none_or(|g| glob_match(g, &p.name))
+        self.name.as_deref().is_none_or(|g| glob_match(g, p.name()))
             && self
                 .executable
                 .as_deref()
-                .is_none_or(|g| glob_match(g, &p.executable))
+                .is_none_or(|g| glob_match(g, p.executable()))
             && self
                 .user
                 .as_deref()
                 .is_none_or(|u| match u.strip_prefix('!') {
-                    Some(not) => not != &*p.user.name,
-                    None => u == &*p.user.name,
+                    Some(not) => not != &*p.user().name,
+                    None => u == &*p.user().name,
                 })
     }
 }
@@ -169,6 +170,9 @@ pub struct ScriptBuilder {
     parent_of: Vec<Option<Slot>>,
     label: Option<Arc<Label>>,
 }
+
+/// Marks a spawn's fork until [`ScriptBuilder::finish`] resolves the index of its exec.
+const EXEC_FOLLOWS: usize = usize::MAX;
 
 /// Delay between a fork and the exec that follows it.
 pub const FORK_EXEC_GAP: Span = Span(350_000);
@@ -232,7 +236,7 @@ impl ScriptBuilder {
         self.push(OpKind::Fork {
             slot,
             parent,
-            exec_follows: false,
+            exec: None,
         });
         self.wait(Span(120_000));
         slot
@@ -260,7 +264,7 @@ impl ScriptBuilder {
         self.push(OpKind::Fork {
             slot,
             parent,
-            exec_follows: true,
+            exec: Some(EXEC_FOLLOWS),
         });
         self.wait(FORK_EXEC_GAP);
         self.push(OpKind::Exec {
@@ -378,6 +382,15 @@ impl ScriptBuilder {
             }
         }
         self.ops.sort_by_key(|op| op.at);
+        // Point each spawn's fork at its exec (the next exec of the same slot).
+        let mut next_exec: Vec<Option<usize>> = vec![None; n];
+        for i in (0..self.ops.len()).rev() {
+            match &mut self.ops[i].kind {
+                OpKind::Exec { slot, .. } => next_exec[*slot] = Some(i),
+                OpKind::Fork { slot, exec, .. } if exec.is_some() => *exec = next_exec[*slot],
+                _ => {}
+            }
+        }
         Script {
             ops: self.ops,
             bound: self.bound,

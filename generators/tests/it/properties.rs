@@ -51,15 +51,15 @@ proptest! {
                 prop_assert!(events[i - 1].timestamp <= e.timestamp, "seed {}: unordered", seed);
             }
             if let Body::Process(_) = &e.body {
-                reported.insert((e.host.index, e.process().entity_id.clone()));
+                reported.insert((e.host.index, e.process().entity_id));
             }
             // With already_running, every parent is reported first; without it, parents alive at the
             // start are not reported, so only check parents started inside the period.
             if let Some(parent) = &e.process().parent
                 && (p.already_running || parent.start >= events[0].timestamp)
             {
-                prop_assert!(reported.contains(&(e.host.index, parent.entity_id.clone())),
-                    "seed {}: parent {} of {} not reported", seed, parent.executable, e.id);
+                prop_assert!(reported.contains(&(e.host.index, parent.entity_id)),
+                    "seed {}: parent {} of {} not reported", seed, parent.executable(), e.id);
             }
         }
         let again = world(seed, hosts, 20, ScenarioSelection::All, Shard::WHOLE, p);

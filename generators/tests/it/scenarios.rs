@@ -100,11 +100,11 @@ fn web_rule_row(e: &Event) -> Option<(String, String)> {
         return None;
     }
     let p = &f.process;
-    let hit = WEB_NAMES.contains(&&*p.name)
-        || p.name.starts_with("php-fpm")
-        || WEB_USERS.contains(&&*p.user.name)
-        || ["33", "498", "48"].contains(&&*p.user.id);
-    hit.then(|| (p.executable.to_string(), f.file.path.to_string()))
+    let hit = WEB_NAMES.contains(&p.name())
+        || p.name().starts_with("php-fpm")
+        || WEB_USERS.contains(&&*p.user().name)
+        || ["33", "498", "48"].contains(&&*p.user().id);
+    hit.then(|| (p.executable().to_string(), f.file.path.to_string()))
 }
 
 /// The WHERE of the file-transfer rule after `mv_expand event.action`: rows of one event.
@@ -116,11 +116,11 @@ fn transfer_rule_rows(e: &Event) -> usize {
         return 0;
     }
     let p = &b.process;
-    if !TOOLS.contains(&&*p.name) {
+    if !TOOLS.contains(&p.name()) {
         return 0;
     }
     let Some(parent) = &p.parent else { return 0 };
-    let n = &*parent.name;
+    let n = parent.name();
     let name_hit = SHELLS.contains(&n)
         || n.starts_with('.')
         || [".elf", ".sh", ".py", ".rb", ".pl", ".js"]
@@ -130,7 +130,7 @@ fn transfer_rule_rows(e: &Event) -> usize {
         || n.contains(".php");
     let exe_hit = EXE_PREFIXES
         .iter()
-        .any(|pre| parent.executable.starts_with(pre));
+        .any(|pre| parent.executable().starts_with(pre));
     if !(name_hit || exe_hit) {
         return 0;
     }
@@ -174,11 +174,11 @@ fn alerted(
                 let parent_exe = p
                     .parent
                     .as_ref()
-                    .map(|x| x.executable.to_string())
+                    .map(|x| x.executable().to_string())
                     .unwrap_or_default();
                 add(
                     TRANSFER_RULE,
-                    (p.executable.to_string(), parent_exe),
+                    (p.executable().to_string(), parent_exe),
                     rows as u64,
                 );
             }

@@ -30,7 +30,9 @@ fn parents_are_live_reported_processes_of_the_same_host() {
             let start = seen.get(&key).unwrap_or_else(|| {
                 panic!(
                     "seed {seed}: event {} on host {h}: parent {} ({}) was never reported",
-                    e.id, parent.entity_id, parent.executable
+                    e.id,
+                    parent.entity_id,
+                    parent.executable()
                 )
             });
             assert!(
@@ -42,7 +44,7 @@ fn parents_are_live_reported_processes_of_the_same_host() {
                 !ended.contains(&key),
                 "seed {seed}: event {}: parent {} had already ended",
                 e.id,
-                parent.executable
+                parent.executable()
             );
             checked += 1;
         }
