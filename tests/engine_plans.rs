@@ -153,11 +153,10 @@ fn where_(cond: Expr) -> esql::plan::Step {
 }
 
 fn plans() -> Vec<(&'static str, Plan)> {
-    let mut out = Vec::new();
-    out.push((
+    let mut out = vec![(
         "where-eq",
         from(vec![where_(p(2, eq(c(PNAME), kw("bash"))))]),
-    ));
+    )];
     out.push((
         "where-and-or-in-like-mv",
         from(vec![where_(or(
@@ -397,7 +396,10 @@ fn plans() -> Vec<(&'static str, Plan)> {
             step(StepKind::Limit { count: 3 }, schema(&source_schema())),
             step(
                 StepKind::Eval {
-                    exprs: vec![p(3, arith(ArithmeticOp::Add, c(BYTES), lit(Value::Long(1)), T::Long))],
+                    exprs: vec![p(
+                        3,
+                        arith(ArithmeticOp::Add, c(BYTES), lit(Value::Long(1)), T::Long),
+                    )],
                     projection: (0..ext2.len()).collect(),
                 },
                 schema(&ext2),
@@ -407,8 +409,14 @@ fn plans() -> Vec<(&'static str, Plan)> {
     out.push((
         "expand-where-limit",
         from(vec![
-            step(StepKind::MvExpand { column: ARGS }, schema(&source_schema())),
-            where_(or(p(2, like(c(ARGS), &["-*"])), p(3, eq(c(ETYPE), kw("end"))))),
+            step(
+                StepKind::MvExpand { column: ARGS },
+                schema(&source_schema()),
+            ),
+            where_(or(
+                p(2, like(c(ARGS), &["-*"])),
+                p(3, eq(c(ETYPE), kw("end"))),
+            )),
             step(StepKind::Limit { count: 4 }, schema(&source_schema())),
             where_(p(4, cmp(ComparisonOp::Lt, c(BYTES), int(1000)))),
         ]),

@@ -75,13 +75,18 @@ impl std::fmt::Display for Mismatch {
 const DEFAULT_LIMIT_WARNING: &str = "No limit defined, adding default limit of [";
 
 /// Checks `actual` against the test's expected table and warnings.
+///
+/// `ties` names the output columns of the query's final SORT (see [`final_sort_columns`]): ES gives
+/// rows that tie on every sort key no guaranteed order (docs commands/sort.md), so runs of tied rows
+/// compare as multisets.
 pub fn compare(
     test: &SpecTest,
     expected: &ExpectedTable,
     actual: &ResultTable,
+    ties: Option<&[usize]>,
 ) -> Result<(), Mismatch> {
     compare_columns(expected, actual)?;
-    compare_rows(expected, actual, test.ignore_order)?;
+    compare_rows(expected, actual, test.ignore_order, ties)?;
     compare_warnings(test, &actual.warnings)
 }
 
@@ -174,12 +179,16 @@ fn compare_rows(
     expected: &ExpectedTable,
     actual: &ResultTable,
     ignore_order: bool,
+    ties: Option<&[usize]>,
 ) -> Result<(), Mismatch> {
     let mut exp = expected.rows.clone();
     let mut act = actual.rows.clone();
     if ignore_order {
         exp.sort_by(|a, b| row_order(a, b));
         act.sort_by(|a, b| row_order(a, b));
+    } else if let Some(columns) = ties {
+        sort_tied_runs(&mut exp, columns);
+        sort_tied_runs(&mut act, columns);
     }
     let row_eq = |e: &Vec<Value>, a: &Vec<Value>| {
         e.len() == a.len() && e.iter().zip(a).all(|(x, y)| cells_equal(x, y))
@@ -212,6 +221,71 @@ fn compare_rows(
     Err(Mismatch::Rows {
         diff: diff.trim_end().to_owned(),
     })
+}
+
+/// Sorts each run of consecutive rows that are equal on `columns` by [`row_order`], so two results
+/// that differ only in the order of tied rows become equal.
+fn sort_tied_runs(rows: &mut [Vec<Value>], columns: &[usize]) {
+    let tied = |a: &[Value], b: &[Value]| {
+        columns.iter().all(|&c| match (a.get(c), b.get(c)) {
+            (Some(x), Some(y)) => cells_equal(x, y),
+            _ => false,
+        })
+    };
+    let mut start = 0;
+    while start < rows.len() {
+        let mut end = start + 1;
+        while end < rows.len() && tied(&rows[start], &rows[end]) {
+            end += 1;
+        }
+        rows[start..end].sort_by(|a, b| row_order(a, b));
+        start = end;
+    }
+}
+
+/// The output columns that hold the keys of the plan's final SORT, when the order of the result is
+/// decided by that SORT (only LIMIT, WHERE, KEEP/DROP/RENAME and EVAL follow it) and every key is a
+/// column that reaches the output. `None` when the order cannot be traced that way.
+pub fn final_sort_columns(plan: &esql::Plan) -> Option<Vec<usize>> {
+    use esql::plan::{ExprKind, StepKind};
+    // `origin[p]`: the column of the current step's output that final output column `p` comes from.
+    let mut origin: Vec<Option<usize>> = (0..plan.output().len()).map(Some).collect();
+    for (n, step) in plan.steps.iter().enumerate().rev() {
+        let input_len = match n {
+            0 => plan.source.output().len(),
+            _ => plan.steps[n - 1].output.len(),
+        };
+        match &step.kind {
+            StepKind::Limit { .. } | StepKind::Where { .. } => {}
+            StepKind::Project { columns } => {
+                origin = origin
+                    .iter()
+                    .map(|o| o.and_then(|i| columns.get(i).copied()))
+                    .collect();
+            }
+            StepKind::Eval { projection, .. } => {
+                // Columns computed by the EVAL (extended-row index ≥ input length) have no origin.
+                origin = origin
+                    .iter()
+                    .map(|o| {
+                        o.and_then(|i| projection.get(i).copied())
+                            .filter(|&i| i < input_len)
+                    })
+                    .collect();
+            }
+            StepKind::Sort { keys } => {
+                return keys
+                    .iter()
+                    .map(|k| match k.expr.kind {
+                        ExprKind::Column(c) => origin.iter().position(|o| *o == Some(c)),
+                        _ => None,
+                    })
+                    .collect();
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The forms an actual warning may take in a stored csv-spec file: as ES sends it; escaped as in the
@@ -321,16 +395,24 @@ mod tests {
             ]],
             &[],
         );
-        assert_eq!(compare(&t, &e, &act), Ok(()));
+        assert_eq!(compare(&t, &e, &act, None), Ok(()));
     }
 
     #[test]
     fn column_names_types_and_counts_must_match() {
         let t = test_case("a:integer");
         let e = parse_expected(&t.table).unwrap();
-        let m = compare(&t, &e, &table(&[("a", DataType::Long)], vec![], &[])).unwrap_err();
+        let m = compare(&t, &e, &table(&[("a", DataType::Long)], vec![], &[]), None).unwrap_err();
         assert!(m.to_string().contains("expected: a:integer"), "{m}");
-        assert!(compare(&t, &e, &table(&[("b", DataType::Integer)], vec![], &[])).is_err());
+        assert!(
+            compare(
+                &t,
+                &e,
+                &table(&[("b", DataType::Integer)], vec![], &[]),
+                None
+            )
+            .is_err()
+        );
         assert!(
             compare(
                 &t,
@@ -339,7 +421,8 @@ mod tests {
                     &[("a", DataType::Integer), ("b", DataType::Integer)],
                     vec![],
                     &[]
-                )
+                ),
+                None
             )
             .is_err()
         );
@@ -376,9 +459,9 @@ mod tests {
             ],
             &[],
         );
-        assert_eq!(compare(&t, &e, &ok), Ok(()));
+        assert_eq!(compare(&t, &e, &ok, None), Ok(()));
         let bad = table(&cols, vec![vec![Value::Integer(1), Value::Null]], &[]);
-        let m = compare(&t, &e, &bad).unwrap_err().to_string();
+        let m = compare(&t, &e, &bad, None).unwrap_err().to_string();
         assert!(m.contains("expected 2 rows, got 1"), "{m}");
         assert!(m.contains("row 1 - 2 | x"), "{m}");
         let t = test_case("a:integer\n2\n1");
@@ -388,8 +471,29 @@ mod tests {
             vec![vec![Value::Integer(1)], vec![Value::Integer(2)]],
             &[],
         );
-        let m = compare(&t, &e, &swapped).unwrap_err().to_string();
+        let m = compare(&t, &e, &swapped, None).unwrap_err().to_string();
         assert!(m.contains("row 0 - 2") && m.contains("row 0 + 1"), "{m}");
+    }
+
+    #[test]
+    fn rows_tied_on_the_final_sort_keys_compare_in_any_order() {
+        let t = test_case("k:keyword|n:integer\na|1\nnull|5\nnull|3");
+        let e = parse_expected(&t.table).unwrap();
+        let cols = [("k", DataType::Keyword), ("n", DataType::Integer)];
+        let row = |k: Value, n| vec![k, Value::Integer(n)];
+        let tied_swapped = table(
+            &cols,
+            vec![
+                row(Value::keyword("a"), 1),
+                row(Value::Null, 3),
+                row(Value::Null, 5),
+            ],
+            &[],
+        );
+        assert_eq!(compare(&t, &e, &tied_swapped, Some(&[0])), Ok(()));
+        // Without tie information, or when the swapped rows do not tie on the key, order matters.
+        assert!(compare(&t, &e, &tied_swapped, None).is_err());
+        assert!(compare(&t, &e, &tied_swapped, Some(&[1])).is_err());
     }
 
     #[test]
@@ -407,9 +511,12 @@ mod tests {
         let t = test_case("warning:B\nwarning:A\na:integer");
         let e = parse_expected(&t.table).unwrap();
         let cols = [("a", DataType::Integer)];
-        assert_eq!(compare(&t, &e, &table(&cols, vec![], &["A", "B"])), Ok(()));
-        assert!(compare(&t, &e, &table(&cols, vec![], &["A"])).is_err());
-        assert!(compare(&t, &e, &table(&cols, vec![], &["A", "B", "B"])).is_err());
+        assert_eq!(
+            compare(&t, &e, &table(&cols, vec![], &["A", "B"]), None),
+            Ok(())
+        );
+        assert!(compare(&t, &e, &table(&cols, vec![], &["A"]), None).is_err());
+        assert!(compare(&t, &e, &table(&cols, vec![], &["A", "B", "B"]), None).is_err());
         let t = test_case("warningRegex:evaluation of \\[.*\\] failed\na:integer");
         let e = parse_expected(&t.table).unwrap();
         assert_eq!(
@@ -420,11 +527,12 @@ mod tests {
                     &cols,
                     vec![],
                     &["Line 1:2: evaluation of [x] failed, treating"]
-                )
+                ),
+                None
             ),
             Ok(())
         );
-        assert!(compare(&t, &e, &table(&cols, vec![], &["other"])).is_err());
+        assert!(compare(&t, &e, &table(&cols, vec![], &["other"]), None).is_err());
         let t = test_case("a:integer");
         let e = parse_expected(&t.table).unwrap();
         assert_eq!(
@@ -435,11 +543,12 @@ mod tests {
                     &cols,
                     vec![],
                     &["No limit defined, adding default limit of [1000]"]
-                )
+                ),
+                None
             ),
             Ok(())
         );
-        assert!(compare(&t, &e, &table(&cols, vec![], &["surprise"])).is_err());
+        assert!(compare(&t, &e, &table(&cols, vec![], &["surprise"]), None).is_err());
     }
 
     #[test]
@@ -454,9 +563,9 @@ mod tests {
             "Line 1:42: evaluation of [f(s)] failed",
             "Line 1:42: java.lang.NumberFormatException: For input string: \"two\"",
         ];
-        assert_eq!(compare(&t, &e, &table(&cols, vec![], &now)), Ok(()));
+        assert_eq!(compare(&t, &e, &table(&cols, vec![], &now), None), Ok(()));
         let wrong_header = ["Line 9:42: evaluation of [f(s)] failed", now[1]];
-        assert!(compare(&t, &e, &table(&cols, vec![], &wrong_header)).is_err());
+        assert!(compare(&t, &e, &table(&cols, vec![], &wrong_header), None).is_err());
         // where-like.csv-spec/multiValueLike: a regex written against the escaped header value.
         let t = test_case(
             "warningRegex:evaluation of \\[x like \\\\\\\"A\\*\\\\\\\"\\] failed\na:integer",
@@ -470,7 +579,8 @@ mod tests {
                     &cols,
                     vec![],
                     &["Line 1:24: evaluation of [x like \"A*\"] failed"]
-                )
+                ),
+                None
             ),
             Ok(())
         );

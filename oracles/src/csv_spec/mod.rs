@@ -65,8 +65,12 @@ pub fn spec_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, LoadError> {
     Ok(files)
 }
 
-/// The front end detsim ships: `esql::parser::parse_query` then `esql::analyze`.
-pub fn esql_front_end(query: &str, catalog: &esql::Catalog) -> Result<esql::Plan, FrontEndError> {
+/// The front end detsim ships: `esql::parser::parse_query` then `esql::analyzer::analyze_full` (the plan
+/// and the analysis-time warnings).
+pub fn esql_front_end(
+    query: &str,
+    catalog: &esql::Catalog,
+) -> Result<esql::analyzer::Analysis, FrontEndError> {
     let ast = esql::parser::parse_query(query).map_err(|e| FrontEndError::Parse(e.to_string()))?;
-    esql::analyze(&ast, catalog).map_err(|e| FrontEndError::Analyze(e.to_string()))
+    esql::analyzer::analyze_full(&ast, catalog).map_err(|e| FrontEndError::Analyze(e.to_string()))
 }

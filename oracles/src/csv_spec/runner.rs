@@ -7,10 +7,11 @@
 
 use std::fmt;
 
+use esql::analyzer::Analysis;
 use esql::catalog::pattern_list_matches;
-use esql::{Catalog, DataSource, EvalError, EvalOptions, Evaluator, Plan};
+use esql::{Catalog, DataSource, EvalError, EvalOptions, Evaluator};
 
-use super::compare::{Mismatch, compare};
+use super::compare::{Mismatch, compare, final_sort_columns};
 use super::data::Datasets;
 use super::expected::parse_expected;
 use super::scope::skip_reason;
@@ -25,8 +26,9 @@ pub enum FrontEndError {
     Analyze(String),
 }
 
-/// Turns query text into a plan against a catalog.
-pub type FrontEnd<'a> = &'a dyn Fn(&str, &Catalog) -> Result<Plan, FrontEndError>;
+/// Turns query text into a plan against a catalog, with the warnings ES emits at analysis time
+/// (`Field 'x' shadowed by field at line L:C`).
+pub type FrontEnd<'a> = &'a dyn Fn(&str, &Catalog) -> Result<Analysis, FrontEndError>;
 
 /// Why a test failed, by stage (which tells whose code to look at).
 #[derive(Debug, Clone, PartialEq)]
@@ -193,17 +195,24 @@ impl<'a, E: Evaluator + ?Sized> Runner<'a, E> {
                 return Outcome::Failed(Failure::Expected(e.to_string()));
             }
         };
-        let plan = match (self.front_end)(&test.query, &self.catalog) {
-            Ok(p) => p,
+        let Analysis { plan, warnings } = match (self.front_end)(&test.query, &self.catalog) {
+            Ok(a) => a,
             Err(FrontEndError::Parse(m)) => return Outcome::Failed(Failure::Parse(m)),
             Err(FrontEndError::Analyze(m)) => return Outcome::Failed(Failure::Analyze(m)),
         };
         let source: &dyn DataSource = &self.datasets.source;
-        let actual = match self.evaluator.run(&plan, source, &self.options) {
+        let mut actual = match self.evaluator.run(&plan, source, &self.options) {
             Ok(t) => t,
             Err(e) => return Outcome::Failed(Failure::Evaluate(e)),
         };
-        match compare(test, &expected, &actual) {
+        // ES adds analysis warnings to the response headers before execution adds its own.
+        if !warnings.is_empty() {
+            let evaluation = std::mem::take(&mut actual.warnings);
+            actual.warnings = warnings;
+            actual.warnings.extend(evaluation);
+        }
+        let ties = final_sort_columns(&plan);
+        match compare(test, &expected, &actual, ties.as_deref()) {
             Ok(()) => Outcome::Passed,
             Err(m @ Mismatch::Columns { .. }) => Outcome::Failed(Failure::Columns(m)),
             Err(m) => Outcome::Failed(Failure::Result(m)),
@@ -242,24 +251,30 @@ mod tests {
     use super::*;
     use crate::csv_spec::spec_file::parse_spec;
     use esql::plan::{Column, RowSource, Schema, Source};
-    use esql::{DataType, ResultTable, Value};
+    use esql::{DataType, Plan, ResultTable, Value};
 
     /// Plans every query as `ROW a = <integer>` (no expressions needed by the stub evaluator).
-    fn front_end(query: &str, _: &Catalog) -> Result<Plan, FrontEndError> {
+    fn front_end(query: &str, _: &Catalog) -> Result<Analysis, FrontEndError> {
         if query.contains("bad syntax") {
             return Err(FrontEndError::Parse("line 1:1: mismatched input".into()));
         }
         if query.contains("unknown") {
             return Err(FrontEndError::Analyze("Unknown column [unknown]".into()));
         }
-        Ok(Plan {
+        let plan = Plan {
             query_text: query.into(),
             source: Source::Row(RowSource {
                 exprs: vec![],
                 output: Schema::new(vec![Column::new("a", DataType::Integer)]),
             }),
             steps: vec![],
-        })
+        };
+        let warnings = if query.contains("shadow") {
+            vec!["Line 1:1: Field 'a' shadowed by field at line 1:9".to_string()]
+        } else {
+            vec![]
+        };
+        Ok(Analysis { plan, warnings })
     }
 
     /// Returns `a:integer` with one row holding the number after `row a = `.
@@ -358,6 +373,21 @@ mod tests {
         assert!(
             text.contains("row 0 - 3") && text.contains("row 0 + 2"),
             "{text}"
+        );
+    }
+
+    /// spec:stats/shadowingInternal: the analyzer's `shadowed by field` warning is compared with the
+    /// evaluation warnings.
+    #[test]
+    fn analysis_warnings_are_compared() {
+        let spec = "shadowed\nrow shadow a = 1;\nwarning:Line 1:1: Field 'a' shadowed by field at line 1:9\na:integer\n1\n;\n\
+                    notListed\nrow shadow a = 1;\na:integer\n1\n;\n";
+        let out = outcomes(spec);
+        assert_eq!(out[0], Outcome::Passed);
+        assert!(
+            matches!(&out[1], Outcome::Failed(Failure::Result(_))),
+            "{:?}",
+            out[1]
         );
     }
 

@@ -42,7 +42,23 @@ pub const OUT_OF_SCOPE_CAPABILITIES: &[(&str, &str)] = &[
     ("join_lookup", "LOOKUP JOIN"),
     ("enrich", "ENRICH"),
     ("over_time", "time-series aggregations (TS command)"),
+    (
+        "like_rlike_constant_expression",
+        "a LIKE/RLIKE pattern that is an expression, not a string literal (newer than the Elasticsearch \
+         9.5 grammar detsim's parser follows, which accepts only a string or a parameter there)",
+    ),
 ];
+
+/// Tests whose stored expectation comes from an older Elasticsearch than the behaviour detsim follows,
+/// and which a newer stored test contradicts: (file, test name, why). Both cannot pass.
+pub const STALE_EXPECTATIONS: &[(&str, &str, &str)] = &[(
+    "mv_expand.csv-spec",
+    "keepStarMvExpand",
+    "expects scaled_float read back as `stored × (1 / scaling_factor)` (2.0300000000000002), the \
+     behaviour before Elasticsearch's fix_precision_of_scaled_float_fields (elastic/elasticsearch#122586); \
+     the stored mv_expand.csv-spec predates the fix, and keep.csv-spec/simpleEvalWithSortAndLimitOne, \
+     which requires that capability, expects `stored / scaling_factor` (1.63)",
+)];
 
 /// Words that may precede `(` in a query without being a function call.
 const KEYWORDS: &[&str] = &[
@@ -72,6 +88,12 @@ pub fn skip_reason(
                 "skipped by Elasticsearch for versions [{range}] ({why})"
             ));
         }
+    }
+    if let Some((_, _, why)) = STALE_EXPECTATIONS
+        .iter()
+        .find(|(file, name, _)| *file == test.file && *name == test.name)
+    {
+        return Some(format!("stale expectation: {why}"));
     }
     for cap in &test.capabilities {
         let lower = cap.to_ascii_lowercase();

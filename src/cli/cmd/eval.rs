@@ -76,10 +76,22 @@ pub struct EvalArgs {
 }
 
 fn parse_now(text: &str) -> anyhow::Result<i64> {
-    esql::ingest::date::parse_strict_date_optional_time(text)
-        .or_else(|| esql::ingest::date::parse_epoch_millis(text))
+    // A bare number is epoch milliseconds here (ES's date parser would read `1500` as a year).
+    let is_number = !text.is_empty()
+        && text
+            .trim_start_matches('-')
+            .bytes()
+            .all(|b| b.is_ascii_digit());
+    let nanos = if is_number {
+        esql::ingest::date::parse_epoch_millis(text)
+    } else {
+        esql::ingest::date::parse_strict_date_optional_time(text)
+    };
+    nanos
         .and_then(esql::ingest::date::nanos_to_millis)
-        .ok_or_else(|| anyhow!("--now: cannot read [{text}] as a date (RFC 3339 or epoch milliseconds)"))
+        .ok_or_else(|| {
+            anyhow!("--now: cannot read [{text}] as a date (RFC 3339 or epoch milliseconds)")
+        })
 }
 
 /// Runs `detsim eval`.
@@ -91,7 +103,8 @@ pub fn run(args: EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         .ok_or_else(|| anyhow!("{}: no ES|QL query in this file", args.rule.display()))?;
     let catalog = Catalog::elastic_defend();
     let ast = esql::parse(&query.text).map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
-    let plan = esql::analyze(&ast, &catalog).map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
+    let plan =
+        esql::analyze(&ast, &catalog).map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
 
     let mut opts = EvalOptions::default();
     if let Some(now) = &args.now {
@@ -100,7 +113,10 @@ pub fn run(args: EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             && let Some(from) = rule.from
         {
             opts.time_range = Some(TimeRange {
-                field: rule.timestamp_override.clone().unwrap_or_else(|| "@timestamp".into()),
+                field: rule
+                    .timestamp_override
+                    .clone()
+                    .unwrap_or_else(|| "@timestamp".into()),
                 start: opts.now_millis - from.as_millis() as i64,
                 end: opts.now_millis,
             });
@@ -113,19 +129,35 @@ pub fn run(args: EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     };
     let loaded = load(&args.data, &catalog, on_error).context("loading --data")?;
     for f in &loaded.unmapped_files {
-        writeln!(err, "notice: {}: no mapping for this index name; not loaded", f.display())?;
+        writeln!(
+            err,
+            "notice: {}: no mapping for this index name; not loaded",
+            f.display()
+        )?;
     }
     if loaded.skipped > 0 {
-        writeln!(err, "warning: skipped {} malformed or rejected NDJSON lines", loaded.skipped)?;
+        writeln!(
+            err,
+            "warning: skipped {} malformed or rejected NDJSON lines",
+            loaded.skipped
+        )?;
         for e in &loaded.first_errors {
-            writeln!(err, "  {}:{}: {}", e.file.as_deref().unwrap_or("<input>"), e.line, e.error)?;
+            writeln!(
+                err,
+                "  {}:{}: {}",
+                e.file.as_deref().unwrap_or("<input>"),
+                e.line,
+                e.error
+            )?;
         }
     }
 
     let table = match args.engine {
-        EngineKind::Optimized => {
-            OptimizedEvaluator::new(Arc::new(ReferenceKernel), EngineConfig::default()).run(&plan, &loaded.source, &opts)
-        }
+        EngineKind::Optimized => OptimizedEvaluator::new(
+            Arc::new(ReferenceKernel),
+            EngineConfig::default(),
+        )
+        .run(&plan, &loaded.source, &opts),
         EngineKind::Reference => ReferenceEvaluator::new().run(&plan, &loaded.source, &opts),
     }
     .map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
@@ -162,7 +194,11 @@ pub fn write_table(out: &mut dyn Write, t: &ResultTable) -> std::io::Result<()> 
         .iter()
         .map(|c| format!("{} ({})", c.name, c.data_type))
         .collect();
-    let cells: Vec<Vec<String>> = t.rows.iter().map(|r| r.iter().map(|v| v.to_string()).collect()).collect();
+    let cells: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|v| v.to_string()).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (w, c) in widths.iter_mut().zip(row) {
@@ -178,7 +214,15 @@ pub fn write_table(out: &mut dyn Write, t: &ResultTable) -> std::io::Result<()> 
         writeln!(out, "{}", parts.join(" | ").trim_end())
     };
     line(out, &header)?;
-    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"))?;
+    writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-")
+    )?;
     for row in &cells {
         line(out, row)?;
     }
@@ -193,10 +237,16 @@ mod tests {
     #[test]
     fn table_aligns_columns_and_counts_rows() {
         let t = ResultTable {
-            columns: vec![Column::new("a", DataType::Keyword), Column::new("n", DataType::Long)],
+            columns: vec![
+                Column::new("a", DataType::Keyword),
+                Column::new("n", DataType::Long),
+            ],
             rows: vec![
                 vec![Value::keyword("xyz"), Value::Long(1)],
-                vec![Value::Multi(vec![Value::keyword("p"), Value::keyword("q")]), Value::Null],
+                vec![
+                    Value::Multi(vec![Value::keyword("p"), Value::keyword("q")]),
+                    Value::Null,
+                ],
             ],
             warnings: vec![],
         };
