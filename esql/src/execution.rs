@@ -112,7 +112,10 @@ impl MemorySource {
 
     /// The documents of an index.
     pub fn documents(&self, index: &str) -> &[Document] {
-        self.indices.get(index).map(|(_, d)| d.as_slice()).unwrap_or(&[])
+        self.indices
+            .get(index)
+            .map(|(_, d)| d.as_slice())
+            .unwrap_or(&[])
     }
 }
 

@@ -18,6 +18,7 @@ pub mod error;
 pub mod execution;
 pub mod format;
 pub mod functions;
+pub mod grok;
 pub mod ingest;
 pub mod lexer;
 pub mod mapping;

@@ -115,7 +115,13 @@ mod tests {
         assert_eq!(idx.position(5), Position { line: 1, column: 6 });
         // "| where é" : 'é' is two bytes; `==` starts at byte 8 + 10 = 18
         let eq = "from a\r\n| where é == x".find("==").unwrap();
-        assert_eq!(idx.position(eq), Position { line: 2, column: 11 });
+        assert_eq!(
+            idx.position(eq),
+            Position {
+                line: 2,
+                column: 11
+            }
+        );
         assert_eq!(idx.line_text(1), "from a");
         assert_eq!(idx.line_text(2), "| where é == x");
     }

@@ -104,9 +104,9 @@ impl Value {
             (Keyword(a), Keyword(b)) => Some(a.as_bytes().cmp(b.as_bytes())),
             (Version(a), Version(b)) => Some(crate::version::compare(a, b)),
             (Ip(a), Ip(b)) => Some(ip_bytes(a).cmp(&ip_bytes(b))),
-            (Date(a), Date(b)) | (DateNanos(a), DateNanos(b)) | (TimeDuration(a), TimeDuration(b)) => {
-                Some(a.cmp(b))
-            }
+            (Date(a), Date(b))
+            | (DateNanos(a), DateNanos(b))
+            | (TimeDuration(a), TimeDuration(b)) => Some(a.cmp(b)),
             (Date(ms), DateNanos(ns)) => Some((*ms as i128 * 1_000_000).cmp(&(*ns as i128))),
             (DateNanos(ns), Date(ms)) => Some((*ns as i128).cmp(&(*ms as i128 * 1_000_000))),
             (a, b) => compare_numbers(a, b),
@@ -188,7 +188,10 @@ mod tests {
     #[test]
     fn from_values_unwraps_single_and_drops_nulls() {
         assert_eq!(Value::from_values(vec![]), Value::Null);
-        assert_eq!(Value::from_values(vec![Value::Null, Value::Long(1)]), Value::Long(1));
+        assert_eq!(
+            Value::from_values(vec![Value::Null, Value::Long(1)]),
+            Value::Long(1)
+        );
         assert_eq!(
             Value::from_values(vec![Value::Long(1), Value::Long(1)]),
             Value::Multi(vec![Value::Long(1), Value::Long(1)])
@@ -197,8 +200,14 @@ mod tests {
 
     #[test]
     fn compare_orders_numbers_across_kinds_and_strings_by_bytes() {
-        assert_eq!(Value::Integer(2).compare(&Value::Long(3)), Some(Ordering::Less));
-        assert_eq!(Value::Double(2.5).compare(&Value::Integer(2)), Some(Ordering::Greater));
+        assert_eq!(
+            Value::Integer(2).compare(&Value::Long(3)),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            Value::Double(2.5).compare(&Value::Integer(2)),
+            Some(Ordering::Greater)
+        );
         assert_eq!(
             Value::keyword("Z").compare(&Value::keyword("a")),
             Some(Ordering::Less)

@@ -33,7 +33,10 @@ impl Warnings {
     /// Records a failure of the expression `text` at `position` with ES's exception line `exception`
     /// (e.g. [`MV_EXCEPTION`]).
     pub fn failure(&mut self, position: Position, text: &str, exception: &str) {
-        let n = self.failures.entry((position, text.to_owned())).or_insert(0);
+        let n = self
+            .failures
+            .entry((position, text.to_owned()))
+            .or_insert(0);
         if *n >= MAX_FAILURES {
             return;
         }
@@ -77,7 +80,10 @@ mod tests {
     #[test]
     fn multi_value_failures_print_like_es_and_dedupe() {
         let mut w = Warnings::new();
-        let p = Position { line: 1, column: 30 };
+        let p = Position {
+            line: 1,
+            column: 30,
+        };
         w.multi_value(p, "job_positions == \"x\"");
         w.multi_value(p, "job_positions == \"x\"");
         assert_eq!(

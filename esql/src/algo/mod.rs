@@ -8,4 +8,7 @@
 
 pub mod hll;
 pub mod java_number;
+pub mod java_regex;
+pub mod java_time;
 pub mod lucene_regexp;
+pub mod wildcard;

@@ -91,34 +91,44 @@ pub(crate) fn dissect(cx: &mut Cx, c: &ast::DissectCommand, input: &Scope) -> Ou
     (Some(StepKind::Dissect(step)), out)
 }
 
-/// `GROK input "pattern"[, …]`: captures sorted by name with their grok types.
+/// `GROK input "pattern"[, …]`: captures sorted by name with their grok types. Several patterns are
+/// one alternation (`(?:p1)|(?:p2)`); a column captured with two types is ES's parsing error
+/// `Invalid GROK pattern[s] [...]: the attribute [x] is defined multiple times with different types`.
 pub(crate) fn grok(cx: &mut Cx, c: &ast::GrokCommand, input: &Scope) -> Outcome {
     let e = string_input(cx, "Grok", &c.input, input);
     let mut keys: Vec<(String, DataType)> = Vec::new();
     let mut ok = true;
+    // Each pattern on its own first, so an error names the pattern that has it.
     for p in &c.patterns {
-        match grok::compile(&p.value) {
-            Ok(g) => {
-                for (k, t) in g.keys() {
-                    match keys.iter().find(|(n, _)| *n == k) {
-                        Some((_, prev)) if *prev != t => {
-                            cx.error(
-                                p.span,
-                                format!(
-                                    "Invalid GROK patterns: the attribute [{k}] has different types"
-                                ),
-                            );
-                            ok = false;
-                        }
-                        Some(_) => {}
-                        None => keys.push((k, t)),
-                    }
-                }
-            }
-            Err(msg) => {
+        match crate::grok::compile(&p.value) {
+            Ok(_) | Err(grok::GrokError::ConflictingTypes(_)) => {}
+            Err(err) => {
                 cx.error(
                     p.span,
-                    format!("Invalid pattern [{}] for grok: {msg}", p.value),
+                    format!("Invalid pattern [{}] for grok: {err}", p.value),
+                );
+                ok = false;
+            }
+        }
+    }
+    if ok {
+        match grok::compile_all(
+            &c.patterns
+                .iter()
+                .map(|p| p.value.as_str())
+                .collect::<Vec<_>>(),
+        ) {
+            Ok(g) => keys = g.keys(),
+            Err(err) => {
+                let list: Vec<&str> = c.patterns.iter().map(|p| p.value.as_str()).collect();
+                let what = if list.len() == 1 {
+                    "pattern"
+                } else {
+                    "patterns"
+                };
+                cx.error(
+                    c.span,
+                    format!("Invalid GROK {what} [{}]: {err}", list.join(", ")),
                 );
                 ok = false;
             }

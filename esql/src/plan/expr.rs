@@ -99,7 +99,12 @@ pub enum ExprKind {
 
 impl Expr {
     /// An expression of `kind` with this type, text and position.
-    pub fn new(kind: ExprKind, data_type: DataType, text: impl Into<String>, position: Position) -> Expr {
+    pub fn new(
+        kind: ExprKind,
+        data_type: DataType,
+        text: impl Into<String>,
+        position: Position,
+    ) -> Expr {
         Expr {
             kind,
             data_type,
@@ -109,12 +114,22 @@ impl Expr {
     }
 
     /// A literal.
-    pub fn literal(value: Value, data_type: DataType, text: impl Into<String>, position: Position) -> Expr {
+    pub fn literal(
+        value: Value,
+        data_type: DataType,
+        text: impl Into<String>,
+        position: Position,
+    ) -> Expr {
         Expr::new(ExprKind::Literal(value), data_type, text, position)
     }
 
     /// A column reference.
-    pub fn column(index: usize, data_type: DataType, name: impl Into<String>, position: Position) -> Expr {
+    pub fn column(
+        index: usize,
+        data_type: DataType,
+        name: impl Into<String>,
+        position: Position,
+    ) -> Expr {
         Expr::new(ExprKind::Column(index), data_type, name, position)
     }
 

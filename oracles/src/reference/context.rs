@@ -1,11 +1,27 @@
 //! Per-evaluation state shared by every command and expression: the warnings collected so far (ES's
 //! `Warnings`, SEMANTICS.md §2.2) and the injected clock for `NOW()`.
 //!
+//! It also keeps each GROK command's compiled pattern, so a pattern is expanded and compiled once per
+//! evaluation rather than once per row.
+//!
 //! Also the single-value guard every single-value operator and function goes through: a null argument
 //! gives null silently, a multi-valued one gives null plus ES's two warning lines.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use esql::grok::GrokPattern;
 use esql::plan::{Expr, ExprKind};
-use esql::{Value, Warnings};
+use esql::{EvalError, Value, Warnings};
+
+/// A GROK command's patterns, expanded and compiled.
+#[derive(Debug)]
+pub struct CompiledGrok {
+    /// The expansion: regular expression and captures.
+    pub pattern: GrokPattern,
+    /// The compiled regular expression.
+    pub regex: fancy_regex::Regex,
+}
 
 /// State of one evaluation.
 #[derive(Debug, Default)]
@@ -14,6 +30,8 @@ pub struct Context {
     pub warnings: Warnings,
     /// What `NOW()` returns (epoch milliseconds).
     pub now_millis: i64,
+    /// Compiled GROK patterns, by the command's pattern list.
+    grok: HashMap<Vec<String>, Rc<CompiledGrok>>,
 }
 
 impl Context {
@@ -22,7 +40,21 @@ impl Context {
         Context {
             warnings: Warnings::new(),
             now_millis,
+            grok: HashMap::new(),
         }
+    }
+
+    /// The compiled form of a GROK command's `patterns` (compiled on first use).
+    pub fn grok(&mut self, patterns: &[String]) -> Result<Rc<CompiledGrok>, EvalError> {
+        if let Some(c) = self.grok.get(patterns) {
+            return Ok(Rc::clone(c));
+        }
+        let bad = |e: String| EvalError::Execution(format!("GROK {patterns:?}: {e}"));
+        let pattern = esql::grok::compile_all(patterns).map_err(|e| bad(e.to_string()))?;
+        let regex = fancy_regex::Regex::new(&pattern.regex).map_err(|e| bad(e.to_string()))?;
+        let compiled = Rc::new(CompiledGrok { pattern, regex });
+        self.grok.insert(patterns.to_vec(), Rc::clone(&compiled));
+        Ok(compiled)
     }
 
     /// Records that `expr` failed with the Java exception line `exception` (the result is then null).

@@ -13,70 +13,7 @@ use esql::plan::Expr;
 use esql::{EvalError, Value};
 
 use crate::reference::Context;
-
-/// One element of a parsed wildcard pattern.
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    /// A literal character.
-    Char(char),
-    /// `?`
-    One,
-    /// `*`
-    Any,
-}
-
-fn tokens(pattern: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut chars = pattern.chars();
-    while let Some(c) = chars.next() {
-        out.push(match c {
-            '*' => Token::Any,
-            '?' => Token::One,
-            '\\' => Token::Char(chars.next().unwrap_or('\\')),
-            other => Token::Char(other),
-        });
-    }
-    out
-}
-
-/// True when `pattern` matches every string (it is made only of `*`).
-pub fn matches_all(pattern: &str) -> bool {
-    !pattern.is_empty() && tokens(pattern).iter().all(|t| *t == Token::Any)
-}
-
-/// Whether `text` matches the wildcard `pattern` as a whole.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let p = tokens(pattern);
-    let t: Vec<char> = text.chars().collect();
-    // Classic greedy matching with one backtrack point for the last `*`.
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(Token::Any) => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(Token::One) => {
-                pi += 1;
-                ti += 1;
-            }
-            Some(Token::Char(c)) if *c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|t| *t == Token::Any)
-}
+pub use esql::algo::wildcard::{matches_all, wildcard_match};
 
 /// Evaluates `value LIKE patterns` on an evaluated value.
 pub fn eval_like(

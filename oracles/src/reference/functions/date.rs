@@ -15,29 +15,9 @@ use esql::{EvalError, Value};
 
 use super::str_arg;
 use crate::reference::Context;
+pub use esql::algo::java_time::{add_months, days_in_month};
 
 const MS_PER_DAY: i64 = 86_400_000;
-
-/// Adds `months` calendar months to epoch milliseconds, clamping the day to the month's end.
-pub fn add_months(ms: i64, months: i64) -> i64 {
-    let days = ms.div_euclid(MS_PER_DAY);
-    let time = ms.rem_euclid(MS_PER_DAY);
-    let (y, m, d) = civil_from_days(days);
-    let total = y * 12 + (m as i64 - 1) + months;
-    let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-    let nd = d.min(days_in_month(ny, nm));
-    days_from_civil(ny, nm, nd) * MS_PER_DAY + time
-}
-
-/// Days in a month of the proleptic Gregorian calendar.
-pub fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        _ => 28,
-    }
-}
 
 fn date_millis(v: &Value, expr: &Expr) -> Result<i64, EvalError> {
     match v {
