@@ -51,9 +51,19 @@ fn query_strategy_writes_well_typed_queries() {
         let b = random_query(&vocab, &raw, 7, &CommandKind::ALL);
         let text = b.text();
         commands += text.matches(" | ").count() as u64;
-        for (i, k) in ["WHERE", "EVAL", "STATS", "KEEP", "DROP", "RENAME", "SORT", "LIMIT", "MV_EXPAND"]
-            .iter()
-            .enumerate()
+        for (i, k) in [
+            "WHERE",
+            "EVAL",
+            "STATS",
+            "KEEP",
+            "DROP",
+            "RENAME",
+            "SORT",
+            "LIMIT",
+            "MV_EXPAND",
+        ]
+        .iter()
+        .enumerate()
         {
             kinds[i] += u64::from(text.contains(&format!("| {k} ")));
         }
@@ -62,7 +72,10 @@ fn query_strategy_writes_well_typed_queries() {
             bugs.push(format!("the final query fails the front end: {e}"));
         }
     }
-    eprintln!("{commands} commands kept, {} rejected; queries with WHERE/EVAL/STATS/KEEP/DROP/RENAME/SORT/LIMIT/MV_EXPAND: {kinds:?}", bugs.len());
+    eprintln!(
+        "{commands} commands kept, {} rejected; queries with WHERE/EVAL/STATS/KEEP/DROP/RENAME/SORT/LIMIT/MV_EXPAND: {kinds:?}",
+        bugs.len()
+    );
     assert!(
         bugs.is_empty(),
         "{} of {} generated commands failed analysis (strategy bugs), e.g.:\n{}",
@@ -70,7 +83,10 @@ fn query_strategy_writes_well_typed_queries() {
         commands + bugs.len() as u64,
         bugs.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
     );
-    assert!(kinds.iter().all(|k| *k > 0), "every command kind is generated: {kinds:?}");
+    assert!(
+        kinds.iter().all(|k| *k > 0),
+        "every command kind is generated: {kinds:?}"
+    );
 }
 
 /// The data strategy: fleet documents are indexed, adversarial ones sometimes rejected (and counted).
@@ -86,7 +102,10 @@ fn data_strategy_mixes_fleet_and_adversarial_documents() {
         assert_eq!(built.len() + built.rejected.len(), d.len());
         docs += built.len();
         rejected += built.rejected.len();
-        edge += built.documents.get("logs-endpoint.events.process-edge").map_or(0, Vec::len);
+        edge += built
+            .documents
+            .get("logs-endpoint.events.process-edge")
+            .map_or(0, Vec::len);
     }
     eprintln!("{docs} documents indexed, {rejected} rejected, {edge} in the edge stream");
     assert!(docs > 100 && rejected > 0 && edge > 0);
@@ -150,7 +169,12 @@ fn saved_regressions_replay_on_the_reference() {
         };
         match (replay(&r, &subjects), r.is_open()) {
             (Ok(()), true) => eprintln!("{}: open case now holds on the reference", path.display()),
-            (Err(e), true) => eprintln!("{}: open ({}): {}", path.display(), r.issue, e.lines().next().unwrap_or("")),
+            (Err(e), true) => eprintln!(
+                "{}: open ({}): {}",
+                path.display(),
+                r.issue,
+                e.lines().next().unwrap_or("")
+            ),
             (Ok(()), false) => {}
             (Err(e), false) => failures.push(format!("{}: {e}", path.display())),
         }

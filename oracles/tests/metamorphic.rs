@@ -18,6 +18,7 @@ fn config(default_cases: u32) -> RunConfig {
         var("PROPTEST_CASES").as_deref(),
         var("HARNESS_SEED").as_deref(),
         var("HARNESS_SAVE").as_deref(),
+        var("HARNESS_EXACT_ORDER").as_deref(),
         default_cases,
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("regressions"),
     )
@@ -33,7 +34,11 @@ fn run(property: &str, default_cases: u32) {
     match run_property(property, &cfg, &subjects) {
         Ok(stats) => {
             eprintln!("{property} on the reference: {stats}");
-            assert!(stats.checked > 0, "{property}: no case was checked: {stats}\n{:#?}", stats.examples);
+            assert!(
+                stats.checked > 0,
+                "{property}: no case was checked: {stats}\n{:#?}",
+                stats.examples
+            );
             assert!(
                 stats.skipped * 50 <= stats.checked + stats.skipped,
                 "{property}: too many derived queries fail the front end (strategy bugs): {stats}\n{:#?}",

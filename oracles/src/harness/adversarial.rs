@@ -74,15 +74,20 @@ pub struct AdversarialDoc {
 
 /// Recipes of adversarial documents.
 pub fn adversarial_doc() -> impl Strategy<Value = AdversarialDoc> {
-    let edit = (any::<u32>(), any::<u8>(), any::<u32>(), any::<u32>(), any::<bool>()).prop_map(
-        |(field, shape, value, other, dotted)| Edit {
+    let edit = (
+        any::<u32>(),
+        any::<u8>(),
+        any::<u32>(),
+        any::<u32>(),
+        any::<bool>(),
+    )
+        .prop_map(|(field, shape, value, other, dotted)| Edit {
             field,
             shape,
             value,
             other,
             dotted: dotted && value % 4 == 0,
-        },
-    );
+        });
     (
         prop_oneof![3 => Just(3u8), 2 => Just(2u8), 1 => Just(0u8), 1 => Just(1u8)],
         proptest::option::weighted(0.7, any::<u8>()),
@@ -145,7 +150,7 @@ impl AdversarialDoc {
 /// (some of which the mapping rejects).
 fn value_for(vocab: &Vocabulary, field: &str, t: DataType, pick: u32) -> Json {
     let samples = vocab.samples_of(field);
-    if pick % 3 != 0 && !samples.is_empty() {
+    if !pick.is_multiple_of(3) && !samples.is_empty() {
         return value_json(&samples[(pick / 3) as usize % samples.len()]);
     }
     let k = (pick / 3) as usize;
@@ -184,8 +189,20 @@ fn value_for(vocab: &Vocabulary, field: &str, t: DataType, pick: u32) -> Json {
             json!(i64::MAX),
             json!("NaN-ish"),
         ],
-        DataType::UnsignedLong => vec![json!(0), json!(u64::MAX), json!("18446744073709551615"), json!(-1)],
-        DataType::Boolean => vec![json!(true), json!(false), json!("true"), json!("false"), json!(""), json!("yes")],
+        DataType::UnsignedLong => vec![
+            json!(0),
+            json!(u64::MAX),
+            json!("18446744073709551615"),
+            json!(-1),
+        ],
+        DataType::Boolean => vec![
+            json!(true),
+            json!(false),
+            json!("true"),
+            json!("false"),
+            json!(""),
+            json!("yes"),
+        ],
         DataType::Date => vec![
             json!(0),
             json!(1_714_953_600_000i64),
@@ -195,7 +212,13 @@ fn value_for(vocab: &Vocabulary, field: &str, t: DataType, pick: u32) -> Json {
             json!("not a date"),
             json!(-1),
         ],
-        DataType::Ip => vec![json!("10.0.0.1"), json!("::1"), json!("fe80::1"), json!("::ffff:1.2.3.4"), json!("999.1.1.1")],
+        DataType::Ip => vec![
+            json!("10.0.0.1"),
+            json!("::1"),
+            json!("fe80::1"),
+            json!("::ffff:1.2.3.4"),
+            json!("999.1.1.1"),
+        ],
         _ => vec![json!({"x": 1}), json!("x")],
     };
     edge[k % edge.len()].clone()
@@ -209,7 +232,9 @@ pub fn value_json(v: &Value) -> Json {
         Value::Integer(i) => json!(i),
         Value::Long(i) => json!(i),
         Value::UnsignedLong(u) => json!(u),
-        Value::Double(d) => serde_json::Number::from_f64(*d).map(Json::Number).unwrap_or(Json::Null),
+        Value::Double(d) => serde_json::Number::from_f64(*d)
+            .map(Json::Number)
+            .unwrap_or(Json::Null),
         Value::Keyword(s) | Value::Version(s) => json!(s),
         Value::Date(ms) => json!(ms),
         Value::Multi(vs) => Json::Array(vs.iter().map(value_json).collect()),

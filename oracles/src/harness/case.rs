@@ -65,8 +65,13 @@ impl MergeableAgg {
 /// A property and its parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Property {
-    /// The evaluator under test returns exactly what the reference returns.
-    Differential,
+    /// The evaluator under test returns what the reference returns: columns, types, warnings, rows as
+    /// multisets, the order a terminal SORT imposes, and with `exact_order` the very same row order
+    /// (the optimized engine's own promise, stricter than ES semantics).
+    Differential {
+        /// Also require the reference's exact row order.
+        exact_order: bool,
+    },
     /// Ternary logic partitioning: `WHERE p`, `WHERE NOT p` and `WHERE (p) IS NULL` split the rows.
     Partition {
         /// The predicate `p`.
@@ -111,7 +116,7 @@ impl Property {
     /// A stable name (test names, regression files).
     pub fn name(&self) -> &'static str {
         match self {
-            Property::Differential => "differential",
+            Property::Differential { .. } => "differential",
             Property::Partition { .. } => "partition",
             Property::AndSplit { .. } => "and-split",
             Property::KeepPermutation { .. } => "keep-permutation",
@@ -139,7 +144,7 @@ impl fmt::Display for Case {
         writeln!(f, "property: {}", self.property.name())?;
         writeln!(f, "query: {}", self.query)?;
         match &self.property {
-            Property::Differential => {}
+            Property::Differential { exact_order } => writeln!(f, "exact order: {exact_order}")?,
             Property::Partition { predicate } => writeln!(f, "predicate: {predicate}")?,
             Property::AndSplit { a, b } => writeln!(f, "a: {a}\nb: {b}")?,
             Property::KeepPermutation { columns } => writeln!(f, "keep: {columns:?}")?,
@@ -148,7 +153,10 @@ impl fmt::Display for Case {
                 aggregates,
                 by,
                 shards,
-            } => writeln!(f, "aggregates: {aggregates:?}\nby: {by:?}\nshards: {shards}")?,
+            } => writeln!(
+                f,
+                "aggregates: {aggregates:?}\nby: {by:?}\nshards: {shards}"
+            )?,
             Property::MvExpandCount { column } => writeln!(f, "column: {column}")?,
         }
         for (index, ndjson) in to_ndjson(&self.docs) {

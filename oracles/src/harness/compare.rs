@@ -149,7 +149,10 @@ pub fn differences(plan: &Plan, expected: &Outcome, actual: &Outcome) -> Vec<Dif
                 out.push(Difference::SortOrder);
             }
             if out.is_empty()
-                && a.rows.iter().map(|r| row_key(r)).ne(b.rows.iter().map(|r| row_key(r)))
+                && a.rows
+                    .iter()
+                    .map(|r| row_key(r))
+                    .ne(b.rows.iter().map(|r| row_key(r)))
             {
                 out.push(Difference::RowOrderOnly);
             }

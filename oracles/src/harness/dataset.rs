@@ -141,7 +141,10 @@ pub fn build(docs: &[SourceDoc]) -> Built {
         };
         match doc {
             Ok(doc) => {
-                documents.entry(d.index.clone()).or_default().push(doc.clone());
+                documents
+                    .entry(d.index.clone())
+                    .or_default()
+                    .push(doc.clone());
                 if let Err(e) = source.push(doc) {
                     rejected.push((d.index.clone(), *line, e.to_string()));
                 }
@@ -210,7 +213,10 @@ mod tests {
         let docs = vec![
             SourceDoc::new(INDICES[2], json!({"process": {"name": "bash", "pid": 7}})),
             SourceDoc::new(INDICES[2], json!({"process": {"pid": "not a number"}})),
-            SourceDoc::new(INDICES[2], json!({"event": {"id": "e-1"}, "process.name": ["b", "a", "a"]})),
+            SourceDoc::new(
+                INDICES[2],
+                json!({"event": {"id": "e-1"}, "process.name": ["b", "a", "a"]}),
+            ),
         ];
         let built = build(&docs);
         assert_eq!(built.len(), 2);

@@ -9,8 +9,8 @@ use esql::ingest::read_ndjson;
 use esql::{analyze, parse, print};
 
 use super::dataset::{INDICES, Indexers, harness_catalog};
-use super::query::random_query;
 use super::query::CommandKind;
+use super::query::random_query;
 use super::vocabulary::vocabulary;
 
 /// Parses `text`; when it parses, printing and reparsing must give the same tree.
@@ -19,8 +19,16 @@ pub fn parse_text(text: &str) -> Result<(), String> {
         let printed = print(&q);
         match parse(&printed) {
             Ok(again) if again == q => {}
-            Ok(_) => return Err(format!("reparse differs\ninput:   {text:?}\nprinted: {printed:?}")),
-            Err(e) => return Err(format!("printed text does not parse: {e}\ninput:   {text:?}\nprinted: {printed:?}")),
+            Ok(_) => {
+                return Err(format!(
+                    "reparse differs\ninput:   {text:?}\nprinted: {printed:?}"
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "printed text does not parse: {e}\ninput:   {text:?}\nprinted: {printed:?}"
+                ));
+            }
         }
     }
     Ok(())
@@ -40,7 +48,10 @@ pub fn analyze_text(text: &str) -> Result<(), String> {
         let lines = text.lines().count().max(1) as u32;
         for p in &e.problems {
             if p.position.line == 0 || p.position.line > lines {
-                return Err(format!("problem at line {} of a {lines}-line query: {e}\nquery: {text:?}", p.position.line));
+                return Err(format!(
+                    "problem at line {} of a {lines}-line query: {e}\nquery: {text:?}",
+                    p.position.line
+                ));
             }
         }
     }
@@ -90,16 +101,24 @@ pub fn ingest_bytes(bytes: &[u8]) -> Result<(), String> {
             if let Ok(doc) = r
                 && doc.index != index
             {
-                return Err(format!("document indexed into {} instead of {index}", doc.index));
+                return Err(format!(
+                    "document indexed into {} instead of {index}",
+                    doc.index
+                ));
             }
         }
         let st = reader.stats();
         if st.indexed + st.rejected != seen {
-            return Err(format!("{index}: {} indexed + {} rejected != {seen} results", st.indexed, st.rejected));
+            return Err(format!(
+                "{index}: {} indexed + {} rejected != {seen} results",
+                st.indexed, st.rejected
+            ));
         }
         // Invalid UTF-8 makes the line reader stop with one I/O error; otherwise every line counts.
         if std::str::from_utf8(bytes).is_ok() && seen != lines {
-            return Err(format!("{index}: {seen} results for {lines} non-blank lines"));
+            return Err(format!(
+                "{index}: {seen} results for {lines} non-blank lines"
+            ));
         }
     }
     Ok(())
@@ -114,7 +133,10 @@ mod tests {
         assert_eq!(parse_text("FROM a | WHERE x =="), Ok(()));
         assert_eq!(parse_text("FROM logs-* | KEEP a"), Ok(()));
         assert_eq!(analyze_text("FROM logs-* | EVAL x = nope(1)"), Ok(()));
-        assert_eq!(ingest_bytes(b"{\"process\":{\"pid\":\"x\"}}\nnot json\n\n{}"), Ok(()));
+        assert_eq!(
+            ingest_bytes(b"{\"process\":{\"pid\":\"x\"}}\nnot json\n\n{}"),
+            Ok(())
+        );
         assert_eq!(analyze_mutated(&[1, 2, 3, 4, 5], &[(3, 0), (9, 1)]), Ok(()));
     }
 }

@@ -137,10 +137,11 @@ pub fn fleet(params: FleetParams) -> Arc<Fleet> {
         return f;
     }
     let built = Arc::new(build(params));
-    if let Ok(mut c) = cache.lock() {
-        c.entry(params).or_insert_with(|| built.clone());
+    match cache.lock() {
+        // Another thread may have built it meanwhile: everyone shares the first one stored.
+        Ok(mut c) => c.entry(params).or_insert(built).clone(),
+        Err(_) => built,
     }
-    built
 }
 
 fn build(params: FleetParams) -> Fleet {
@@ -160,7 +161,8 @@ fn build(params: FleetParams) -> Fleet {
     let world = match world {
         Ok(w) => w,
         Err(e) => {
-            out.rejected.push(format!("fleet {params:?} could not be built: {e}"));
+            out.rejected
+                .push(format!("fleet {params:?} could not be built: {e}"));
             return out;
         }
     };
@@ -176,7 +178,8 @@ fn build(params: FleetParams) -> Fleet {
             }
         };
         let Some(mapping) = indexers.mapping(&index) else {
-            out.rejected.push(format!("no mapping for data stream {index}"));
+            out.rejected
+                .push(format!("no mapping for data stream {index}"));
             continue;
         };
         let indexer = prepared

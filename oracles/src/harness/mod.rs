@@ -8,6 +8,7 @@
 //! - [`compare`]: comparing two results (columns, types, rows, warnings, sort order).
 //! - [`properties`]: the properties, each over any [`esql::Evaluator`]; [`case`] ties a query,
 //!   a property and documents together; [`regression`] saves and replays cases.
+//! - [`minimize`]: cuts the documents of a shrunk failing case down to what the failure needs.
 //! - [`runner`]: runs a property over many seeded cases, shrinks failures and saves them.
 //! - [`entry_points`]: the no-panic entry points the fuzz targets and their CI proptests share.
 //!
@@ -23,6 +24,7 @@ pub mod dataset;
 pub mod entry_points;
 pub mod fleet_pool;
 pub mod frontend;
+pub mod minimize;
 pub mod properties;
 pub mod query;
 pub mod regression;

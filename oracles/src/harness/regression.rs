@@ -59,6 +59,9 @@ pub struct Regression {
     pub mapping: String,
     /// The (base) query.
     pub query: String,
+    /// Differential: also require the reference's exact row order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exact_order: Option<bool>,
     /// Partition predicate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,
@@ -128,6 +131,7 @@ impl Regression {
             property: case.property.name().to_owned(),
             mapping: MAPPING_ID.to_owned(),
             query: case.query.clone(),
+            exact_order: None,
             predicate: None,
             a: None,
             b: None,
@@ -145,7 +149,7 @@ impl Regression {
                 .collect(),
         };
         match &case.property {
-            Property::Differential => {}
+            Property::Differential { exact_order } => r.exact_order = Some(*exact_order),
             Property::Partition { predicate } => r.predicate = Some(predicate.clone()),
             Property::AndSplit { a, b } => {
                 r.a = Some(a.clone());
@@ -179,7 +183,9 @@ impl Regression {
     pub fn case(&self) -> Result<Case, String> {
         let need = |o: &Option<String>, f: &str| o.clone().ok_or(format!("missing `{f}`"));
         let property = match self.property.as_str() {
-            "differential" => Property::Differential,
+            "differential" => Property::Differential {
+                exact_order: self.exact_order.unwrap_or(false),
+            },
             "partition" => Property::Partition {
                 predicate: need(&self.predicate, "predicate")?,
             },
@@ -215,7 +221,10 @@ impl Regression {
             other => return Err(format!("unknown property `{other}`")),
         };
         if self.mapping != MAPPING_ID {
-            return Err(format!("unknown mapping `{}` (only `{MAPPING_ID}`)", self.mapping));
+            return Err(format!(
+                "unknown mapping `{}` (only `{MAPPING_ID}`)",
+                self.mapping
+            ));
         }
         let per_index: BTreeMap<String, String> = self
             .index
@@ -254,9 +263,9 @@ impl Regression {
     /// Writes the file as `<dir>/<property>-<hash>.toml` and returns its path.
     pub fn save(&self, dir: &Path) -> Result<PathBuf, RegressionError> {
         let text = self.to_toml();
-        let hash = text
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
         let path = dir.join(format!("{}-{:08x}.toml", self.property, hash as u32));
         fs::create_dir_all(dir)
             .and_then(|_| fs::write(&path, text))

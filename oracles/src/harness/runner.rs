@@ -13,9 +13,11 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
 use super::case::Case;
+use super::case::Property;
 use super::choices::choice_stream;
 use super::data::{DataSpec, data_spec};
 use super::dataset::build;
+use super::minimize::minimize_docs;
 use super::properties::{Subjects, check_built, generate};
 use super::regression::Regression;
 use super::vocabulary::vocabulary;
@@ -35,6 +37,10 @@ pub struct RunConfig {
     pub max_adversarial_docs: usize,
     /// Save the shrunk failing case here (a regression folder).
     pub save_dir: Option<PathBuf>,
+    /// Differential: also require the reference's exact row order (the optimized engine's promise).
+    pub exact_order: bool,
+    /// Candidates tried when minimizing the documents of a shrunk failure.
+    pub minimize_budget: usize,
 }
 
 impl Default for RunConfig {
@@ -46,6 +52,8 @@ impl Default for RunConfig {
             max_fleet_docs: 40,
             max_adversarial_docs: 6,
             save_dir: None,
+            exact_order: false,
+            minimize_budget: 3000,
         }
     }
 }
@@ -67,6 +75,8 @@ pub struct RunStats {
     pub selective: u64,
     /// Documents rejected by the mapping (adversarial ones), counted, not dropped.
     pub rejected_docs: u64,
+    /// Differential cases whose outcomes differed only in row order (which ES leaves open).
+    pub order_only: u64,
     /// Up to 5 examples of strategy bugs and skips.
     pub examples: Vec<String>,
 }
@@ -75,14 +85,15 @@ impl std::fmt::Display for RunStats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} checked, {} skipped, {} strategy bugs in {} queries, {} with rows, {} selective, {} documents rejected by the mapping",
+            "{} checked, {} skipped, {} strategy bugs in {} queries, {} with rows, {} selective, {} documents rejected by the mapping, {} differing only in row order",
             self.checked,
             self.skipped,
             self.strategy_bugs,
             self.queries,
             self.nonempty,
             self.selective,
-            self.rejected_docs
+            self.rejected_docs,
+            self.order_only
         )
     }
 }
@@ -95,12 +106,20 @@ pub fn case_inputs(cfg: &RunConfig) -> impl Strategy<Value = (Vec<u32>, DataSpec
     )
 }
 
-/// The case of `property` those inputs describe.
-pub fn materialize(property: &str, raw: &[u32], spec: &DataSpec) -> (Case, usize) {
+/// The case of `property` those inputs describe, and the strategy bugs met building its query.
+pub fn materialize(
+    property: &str,
+    raw: &[u32],
+    spec: &DataSpec,
+    cfg: &RunConfig,
+) -> (Case, Vec<super::query::StrategyBug>) {
     let vocab = vocabulary();
     let (mut case, bugs) = generate(property, &vocab, raw);
+    if let Property::Differential { exact_order } = &mut case.property {
+        *exact_order = cfg.exact_order;
+    }
     case.docs = spec.docs(&vocab);
-    (case, bugs.len())
+    (case, bugs)
 }
 
 /// Runs `property` over `cfg.cases` generated cases. On failure returns the report: seed, shrunk case,
@@ -113,7 +132,8 @@ pub fn run_property(
     let stats = RefCell::new(RunStats::default());
     let mut seed = [0u8; 32];
     seed[..8].copy_from_slice(&cfg.seed.to_le_bytes());
-    seed[8..8 + property.len().min(24)].copy_from_slice(&property.as_bytes()[..property.len().min(24)]);
+    seed[8..8 + property.len().min(24)]
+        .copy_from_slice(&property.as_bytes()[..property.len().min(24)]);
     let mut runner = TestRunner::new_with_rng(
         Config {
             cases: cfg.cases,
@@ -125,9 +145,7 @@ pub fn run_property(
     );
     let shrinking = RefCell::new(false);
     let result = runner.run(&case_inputs(cfg), |(raw, spec)| {
-        let vocab = vocabulary();
-        let (mut case, bugs) = generate(property, &vocab, &raw);
-        case.docs = spec.docs(&vocab);
+        let (case, bugs) = materialize(property, &raw, &spec, cfg);
         let built = build(&case.docs);
         let outcome = check_built(&case, &built, subjects);
         if !*shrinking.borrow() {
@@ -136,21 +154,25 @@ pub fn run_property(
             s.strategy_bugs += bugs.len() as u64;
             s.rejected_docs += built.rejected.len() as u64;
             for b in bugs.iter().take(5usize.saturating_sub(s.examples.len())) {
-                s.examples.push(format!("strategy bug: {}\n  {}", b.error, b.query));
+                s.examples
+                    .push(format!("strategy bug: {}\n  {}", b.error, b.query));
             }
             match &outcome {
                 Ok(r) if r.skipped.is_some() => {
                     s.skipped += 1;
                     if s.examples.len() < 5 {
-                        s.examples.push(format!("skipped: {}", r.skipped.clone().unwrap_or_default()));
+                        s.examples.push(format!(
+                            "skipped: {}",
+                            r.skipped.clone().unwrap_or_default()
+                        ));
                     }
                 }
                 Ok(r) => {
                     s.checked += 1;
                     s.nonempty += u64::from(r.base_rows > 0);
-                    s.selective += u64::from(
-                        r.selected_rows.is_some_and(|n| n > 0 && n < r.base_rows),
-                    );
+                    s.order_only += u64::from(r.order_only);
+                    s.selective +=
+                        u64::from(r.selected_rows.is_some_and(|n| n > 0 && n < r.base_rows));
                 }
                 Err(_) => {}
             }
@@ -166,13 +188,27 @@ pub fn run_property(
     match result {
         Ok(()) => Ok(stats.into_inner()),
         Err(TestError::Fail(reason, (raw, spec))) => {
-            let (case, _) = materialize(property, &raw, &spec);
+            let (mut case, _) = materialize(property, &raw, &spec, cfg);
+            let fails = |c: &Case| check_built(c, &build(&c.docs), subjects).is_err();
+            let before = case.docs.len();
+            minimize_docs(&mut case, &fails, cfg.minimize_budget);
+            let reason = match check_built(&case, &build(&case.docs), subjects) {
+                Err(f) => f.to_string(),
+                Ok(_) => reason.to_string(),
+            };
             let mut report = format!(
                 "property `{property}` failed (seed {:#x}; rerun with HARNESS_SEED={} and the same PROPTEST_CASES)\n\
-                 shrunk case:\n{case}\n{reason}\n",
-                cfg.seed, cfg.seed
+                 shrunk case ({before} documents after shrinking, minimized to {}):\n{case}\n{reason}\n",
+                cfg.seed,
+                cfg.seed,
+                case.docs.len()
             );
-            let reg = Regression::from_case(&case, &format!("{property}: found by the harness"), "open", "");
+            let reg = Regression::from_case(
+                &case,
+                &format!("{property}: found by the harness"),
+                "open",
+                "",
+            );
             match &cfg.save_dir {
                 Some(dir) => match reg.save(dir) {
                     Ok(p) => report.push_str(&format!("saved as {}\n", p.display())),
@@ -192,11 +228,13 @@ pub fn run_property(
 impl RunConfig {
     /// A configuration from the values of the test environment: `PROPTEST_CASES` (cases; default
     /// `default_cases`), `HARNESS_SEED` (a number, or `random`; default 0x5eed) and `HARNESS_SAVE`
-    /// (`1` saves shrunk failures into `regressions`). The caller reads the variables.
+    /// (`1` saves shrunk failures into `regressions`), `HARNESS_EXACT_ORDER` (`1` also requires the
+    /// reference's exact row order in differential runs). The caller reads the variables.
     pub fn from_env_values(
         cases: Option<&str>,
         seed: Option<&str>,
         save: Option<&str>,
+        exact_order: Option<&str>,
         default_cases: u32,
         regressions: PathBuf,
     ) -> RunConfig {
@@ -219,6 +257,7 @@ impl RunConfig {
             cases,
             seed,
             save_dir: (save == Some("1")).then_some(regressions),
+            exact_order: exact_order == Some("1"),
             ..RunConfig::default()
         }
     }

@@ -55,15 +55,17 @@ fn value_set(v: &Value) -> BTreeSet<String> {
 /// Merges partial aggregate values of one kind; `None` when the merge is undefined (an overflowed sum).
 fn merge(kind: MergeableAgg, parts: &[Value]) -> Option<Value> {
     match kind {
-        MergeableAgg::CountAll | MergeableAgg::Count => {
-            Some(Value::Long(parts.iter().filter_map(as_i128).sum::<i128>() as i64))
-        }
+        MergeableAgg::CountAll | MergeableAgg::Count => Some(Value::Long(
+            parts.iter().filter_map(as_i128).sum::<i128>() as i64,
+        )),
         MergeableAgg::Sum => {
             let vals: Vec<i128> = parts.iter().filter_map(as_i128).collect();
             if vals.is_empty() {
                 return Some(Value::Null);
             }
-            i64::try_from(vals.iter().sum::<i128>()).ok().map(Value::Long)
+            i64::try_from(vals.iter().sum::<i128>())
+                .ok()
+                .map(Value::Long)
         }
         MergeableAgg::Min | MergeableAgg::Max => {
             let want = if kind == MergeableAgg::Min {
@@ -71,10 +73,13 @@ fn merge(kind: MergeableAgg, parts: &[Value]) -> Option<Value> {
             } else {
                 std::cmp::Ordering::Greater
             };
-            let best = parts.iter().filter(|v| !v.is_null()).fold(None::<&Value>, |b, x| match b {
-                Some(b) if x.compare(b) != Some(want) => Some(b),
-                _ => Some(x),
-            });
+            let best = parts
+                .iter()
+                .filter(|v| !v.is_null())
+                .fold(None::<&Value>, |b, x| match b {
+                    Some(b) if x.compare(b) != Some(want) => Some(b),
+                    _ => Some(x),
+                });
             Some(best.cloned().unwrap_or(Value::Null))
         }
         MergeableAgg::Values => Some(Value::Null), // compared as sets below
@@ -153,10 +158,15 @@ pub(super) fn sharded_stats(
         skipped: None,
         base_rows: whole.rows.len(),
         selected_rows: None,
+        order_only: false,
     })
 }
 
-pub(super) fn mv_expand_count(run: &mut Runner<'_>, ev: &dyn Evaluator, column: &str) -> Result<Report, Failure> {
+pub(super) fn mv_expand_count(
+    run: &mut Runner<'_>,
+    ev: &dyn Evaluator,
+    column: &str,
+) -> Result<Report, Failure> {
     let q = run.case.query.clone();
     let c = name(column);
     let expanded = match run.prepare(&format!("{q} | MV_EXPAND {c} | STATS mvx_n = COUNT(*)")) {
@@ -174,18 +184,26 @@ pub(super) fn mv_expand_count(run: &mut Runner<'_>, ev: &dyn Evaluator, column: 
     let x = x.map_err(|e| run.fail(format!("MV_EXPAND | STATS failed: {e}")))?;
     let y = y.map_err(|e| run.fail(format!("EVAL MV_COUNT | STATS failed: {e}")))?;
     let n = x.rows.first().and_then(|r| r.first()).and_then(as_i128);
-    let s = y.rows.first().and_then(|r| r.first()).cloned().unwrap_or(Value::Null);
+    let s = y
+        .rows
+        .first()
+        .and_then(|r| r.first())
+        .cloned()
+        .unwrap_or(Value::Null);
     let agree = match (&n, &s) {
         (Some(n), Value::Null) => *n == 0,
         (Some(n), v) => as_i128(v) == Some(*n),
         _ => false,
     };
     if !agree {
-        return Err(run.fail(format!("MV_EXPAND gives {n:?} rows, the MV_COUNT sum is {s:?}")));
+        return Err(run.fail(format!(
+            "MV_EXPAND gives {n:?} rows, the MV_COUNT sum is {s:?}"
+        )));
     }
     Ok(Report {
         skipped: None,
         base_rows: n.unwrap_or(0) as usize,
         selected_rows: None,
+        order_only: false,
     })
 }

@@ -3,7 +3,9 @@
 
 use esql::Value;
 
-use super::super::compare::{OutputKey, effective, key_sequence, multiset, row_key, terminal_sort_keys};
+use super::super::compare::{
+    OutputKey, effective, key_sequence, multiset, row_key, terminal_sort_keys,
+};
 use super::super::query::literal::name;
 use super::{Failure, Report, Runner, skipped};
 use crate::harness::compare::Outcome;
@@ -28,7 +30,11 @@ fn stripped(t: &ResultTable) -> Vec<String> {
 
 /// `Q` = `Q | WHERE p` ⊎ `Q | WHERE NOT (p)` ⊎ `Q | WHERE (p) IS NULL`, and the three derived queries
 /// warn alike (the same rows meet the same failing sub-expressions of `p`).
-pub(super) fn partition(run: &mut Runner<'_>, ev: &dyn Evaluator, p: &str) -> Result<Report, Failure> {
+pub(super) fn partition(
+    run: &mut Runner<'_>,
+    ev: &dyn Evaluator,
+    p: &str,
+) -> Result<Report, Failure> {
     let q = run.case.query.clone();
     let texts = [
         q.clone(),
@@ -75,11 +81,17 @@ pub(super) fn partition(run: &mut Runner<'_>, ev: &dyn Evaluator, p: &str) -> Re
         skipped: None,
         base_rows: all.rows.len(),
         selected_rows: Some(t.rows.len()),
+        order_only: false,
     })
 }
 
 /// `Q | WHERE (a) AND (b)` keeps the rows of `Q | WHERE a | WHERE b`, in the same order.
-pub(super) fn and_split(run: &mut Runner<'_>, ev: &dyn Evaluator, a: &str, b: &str) -> Result<Report, Failure> {
+pub(super) fn and_split(
+    run: &mut Runner<'_>,
+    ev: &dyn Evaluator,
+    a: &str,
+    b: &str,
+) -> Result<Report, Failure> {
     let q = run.case.query.clone();
     let both = match run.prepare(&format!("{q} | WHERE ({a}) AND ({b})")) {
         Ok(p) => p,
@@ -91,7 +103,10 @@ pub(super) fn and_split(run: &mut Runner<'_>, ev: &dyn Evaluator, a: &str, b: &s
     };
     let x = run.run("and", &both, ev);
     let y = run.run("split", &split, ev);
-    let (x, y) = (ok(run, "WHERE a AND b", &x)?, ok(run, "WHERE a | WHERE b", &y)?);
+    let (x, y) = (
+        ok(run, "WHERE a AND b", &x)?,
+        ok(run, "WHERE a | WHERE b", &y)?,
+    );
     if x.columns != y.columns {
         return Err(run.fail("the columns differ"));
     }
@@ -107,6 +122,7 @@ pub(super) fn and_split(run: &mut Runner<'_>, ev: &dyn Evaluator, a: &str, b: &s
         skipped: None,
         base_rows: x.rows.len(),
         selected_rows: Some(x.rows.len()),
+        order_only: false,
     })
 }
 
@@ -156,6 +172,7 @@ pub(super) fn keep_permutation(
         skipped: None,
         base_rows: x.rows.len(),
         selected_rows: None,
+        order_only: false,
     })
 }
 
@@ -203,7 +220,9 @@ pub(super) fn sort_limit(
         Err(s) => return Ok(skipped(s)),
     };
     let Some(out_keys) = terminal_sort_keys(&full.plan) else {
-        return Ok(skipped(super::Skip("sort keys are not plain columns".into())));
+        return Ok(skipped(super::Skip(
+            "sort keys are not plain columns".into(),
+        )));
     };
     let x = run.run("sorted", &full, ev);
     let y = run.run("limited", &lim, ev);
@@ -258,5 +277,6 @@ pub(super) fn sort_limit(
         skipped: None,
         base_rows: x.rows.len(),
         selected_rows: Some(m),
+        order_only: false,
     })
 }

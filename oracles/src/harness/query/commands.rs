@@ -235,10 +235,13 @@ impl QueryBuilder<'_> {
                 Some(c) => format!("count({})", self.col(&c)),
                 None => "count(*)".to_owned(),
             },
-            2 => match self.column_of(&[Class::Num, Class::Str, Class::Ip, Class::Date, Class::Bool]) {
-                Some(c) => format!("count_distinct({})", self.col(&c)),
-                None => "count(*)".to_owned(),
-            },
+            2 => {
+                match self.column_of(&[Class::Num, Class::Str, Class::Ip, Class::Date, Class::Bool])
+                {
+                    Some(c) => format!("count_distinct({})", self.col(&c)),
+                    None => "count(*)".to_owned(),
+                }
+            }
             3 | 4 => {
                 let f = ["sum", "avg", "median"][self.c.below(3)];
                 let arg = if self.c.chance(20) {
@@ -260,7 +263,12 @@ impl QueryBuilder<'_> {
                 None => "count(*)".to_owned(),
             },
             _ => match self.column_of(&[Class::Num, Class::Str, Class::Date, Class::Ip]) {
-                Some(c) => format!("top({}, {}, {})", self.col(&c), 1 + self.c.below(3), literal::string(["asc", "desc"][self.c.below(2)])),
+                Some(c) => format!(
+                    "top({}, {}, {})",
+                    self.col(&c),
+                    1 + self.c.below(3),
+                    literal::string(["asc", "desc"][self.c.below(2)])
+                ),
                 None => "count(*)".to_owned(),
             },
         }
@@ -353,13 +361,18 @@ impl QueryBuilder<'_> {
         let cols: Vec<_> = self
             .columns
             .iter()
-            .filter(|c| sortable.contains(&class_of(c.data_type)) && c.data_type != esql::DataType::Text)
+            .filter(|c| {
+                sortable.contains(&class_of(c.data_type)) && c.data_type != esql::DataType::Text
+            })
             .cloned()
             .collect();
         if cols.is_empty() {
             return None;
         }
-        let weights: Vec<u32> = cols.iter().map(|c| if self.has_data(&c.name) { 8 } else { 1 }).collect();
+        let weights: Vec<u32> = cols
+            .iter()
+            .map(|c| if self.has_data(&c.name) { 8 } else { 1 })
+            .collect();
         let i = self.c.weighted(&weights);
         Some(name(&cols[i].name))
     }

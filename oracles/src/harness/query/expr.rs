@@ -34,7 +34,11 @@ impl QueryBuilder<'_> {
 
     /// A literal for comparing with column `c`: one of its field's values when known.
     pub(crate) fn sample_literal(&mut self, c: &Column) -> String {
-        let field = self.origin.get(&c.name).cloned().unwrap_or_else(|| c.name.clone());
+        let field = self
+            .origin
+            .get(&c.name)
+            .cloned()
+            .unwrap_or_else(|| c.name.clone());
         let samples = self.vocab.samples_of(&field);
         if !samples.is_empty() && !self.c.chance(15) {
             let v = samples[self.c.below(samples.len())].clone();
@@ -47,7 +51,11 @@ impl QueryBuilder<'_> {
 
     /// A sample string value of column `c` (for patterns), or a vocabulary string.
     pub(crate) fn sample_string(&mut self, c: &Column) -> String {
-        let field = self.origin.get(&c.name).cloned().unwrap_or_else(|| c.name.clone());
+        let field = self
+            .origin
+            .get(&c.name)
+            .cloned()
+            .unwrap_or_else(|| c.name.clone());
         let strings: Vec<String> = self
             .vocab
             .samples_of(&field)
@@ -102,7 +110,9 @@ impl QueryBuilder<'_> {
     /// A boolean expression (a predicate).
     pub(crate) fn bool_expr(&mut self, depth: u32) -> String {
         let logic = if depth > 0 { 20 } else { 0 };
-        let k = self.c.weighted(&[30, 9, 12, 6, 10, 4, 6, logic, logic / 3, 2, 1]);
+        let k = self
+            .c
+            .weighted(&[30, 9, 12, 6, 10, 4, 6, logic, logic / 3, 2, 1]);
         match k {
             0 => self.comparison(depth),
             1 => self.in_list(),
@@ -123,9 +133,15 @@ impl QueryBuilder<'_> {
             8 => format!("NOT ({})", self.bool_expr(depth - 1)),
             9 => match self.column_of(&[Class::Ip]) {
                 Some(c) => {
-                    let blocks = ["\"10.0.0.0/8\"", "\"192.168.0.0/16\"", "\"::1/128\"", "\"0.0.0.0/0\""];
+                    let blocks = [
+                        "\"10.0.0.0/8\"",
+                        "\"192.168.0.0/16\"",
+                        "\"::1/128\"",
+                        "\"0.0.0.0/0\"",
+                    ];
                     let n = 1 + self.c.below(2);
-                    let list: Vec<&str> = (0..n).map(|_| blocks[self.c.below(blocks.len())]).collect();
+                    let list: Vec<&str> =
+                        (0..n).map(|_| blocks[self.c.below(blocks.len())]).collect();
                     format!("cidr_match({}, {})", self.col(&c), list.join(", "))
                 }
                 None => self.comparison(depth),
@@ -135,7 +151,14 @@ impl QueryBuilder<'_> {
     }
 
     fn comparison(&mut self, depth: u32) -> String {
-        let classes = [Class::Num, Class::Str, Class::Date, Class::Ip, Class::Bool, Class::UnsignedLong];
+        let classes = [
+            Class::Num,
+            Class::Str,
+            Class::Date,
+            Class::Ip,
+            Class::Bool,
+            Class::UnsignedLong,
+        ];
         let Some(c) = self.column_of(&classes) else {
             return "true".to_owned();
         };
@@ -158,11 +181,17 @@ impl QueryBuilder<'_> {
         } else {
             COMPARISONS[self.c.below(6)]
         };
-        format!("{} {op} {}", paren_if_compound(&left), paren_if_compound(&right))
+        format!(
+            "{} {op} {}",
+            paren_if_compound(&left),
+            paren_if_compound(&right)
+        )
     }
 
     fn in_list(&mut self) -> String {
-        let Some(c) = self.column_of(&[Class::Num, Class::Str, Class::Ip, Class::Date, Class::Bool]) else {
+        let Some(c) =
+            self.column_of(&[Class::Num, Class::Str, Class::Ip, Class::Date, Class::Bool])
+        else {
             return "true".to_owned();
         };
         let n = 1 + self.c.count(4);
@@ -188,7 +217,11 @@ impl QueryBuilder<'_> {
             return self.is_null(0);
         };
         let operand = self.string_operand(&c);
-        let n = if self.c.chance(20) { 2 + self.c.below(2) } else { 1 };
+        let n = if self.c.chance(20) {
+            2 + self.c.below(2)
+        } else {
+            1
+        };
         let pats: Vec<String> = (0..n)
             .map(|_| {
                 let s = self.sample_string(&c);
@@ -304,7 +337,7 @@ impl QueryBuilder<'_> {
                     None => "0".to_owned(),
                 }
             }
-            4 | 5 | 6 => match self.column_of(&[Class::Num]) {
+            4..=6 => match self.column_of(&[Class::Num]) {
                 Some(c) => {
                     let f = ["mv_min", "mv_max", "mv_sum", "mv_avg", "mv_median"][self.c.below(5)];
                     format!("{f}({})", self.col(&c))
@@ -339,7 +372,8 @@ impl QueryBuilder<'_> {
             }
             11 => match self.column_of(&[Class::Date]) {
                 Some(c) => {
-                    let part = ["\"HOUR_OF_DAY\"", "\"MINUTE_OF_HOUR\"", "\"DAY_OF_WEEK\""][self.c.below(3)];
+                    let part = ["\"HOUR_OF_DAY\"", "\"MINUTE_OF_HOUR\"", "\"DAY_OF_WEEK\""]
+                        [self.c.below(3)];
                     format!("date_extract({part}, {})", self.col(&c))
                 }
                 None => inner(self),
@@ -349,7 +383,10 @@ impl QueryBuilder<'_> {
                     Some(c) => self.col(&c),
                     None => string("abc"),
                 };
-                format!("locate({s}, {})", string(["/", "a", "e", ".", ""][self.c.below(5)]))
+                format!(
+                    "locate({s}, {})",
+                    string(["/", "a", "e", ".", ""][self.c.below(5)])
+                )
             }
         }
     }
@@ -391,10 +428,14 @@ impl QueryBuilder<'_> {
             3 => format!("substring({s}, {}, {})", self.c.below(4), self.c.below(6)),
             4 => format!("left({s}, {})", self.c.below(6)),
             5 => format!("right({s}, {})", self.c.below(6)),
-            6 => format!("{}({s})", ["trim", "ltrim", "rtrim", "reverse"][self.c.below(4)]),
+            6 => format!(
+                "{}({s})",
+                ["trim", "ltrim", "rtrim", "reverse"][self.c.below(4)]
+            ),
             7 | 8 => match self.column_of(&[Class::Str]) {
                 Some(c) => {
-                    let f = ["mv_first", "mv_last", "mv_min", "mv_max", "mv_dedupe"][self.c.below(5)];
+                    let f =
+                        ["mv_first", "mv_last", "mv_min", "mv_max", "mv_dedupe"][self.c.below(5)];
                     format!("{f}({})", self.col(&c))
                 }
                 None => s,
@@ -413,7 +454,11 @@ impl QueryBuilder<'_> {
                 string(["#", "", "_"][self.c.below(3)])
             ),
             12 => match self.column_of(&[Class::Str]) {
-                Some(c) => format!("mv_concat({}, {})", self.col(&c), string([",", " ", ""][self.c.below(3)])),
+                Some(c) => format!(
+                    "mv_concat({}, {})",
+                    self.col(&c),
+                    string([",", " ", ""][self.c.below(3)])
+                ),
                 None => s,
             },
             _ => format!("split({s}, {})", string(["/", " ", "."][self.c.below(3)])),
@@ -438,7 +483,11 @@ impl QueryBuilder<'_> {
                 ["1 hour", "30 minutes", "1 day"][self.c.below(3)]
             ),
             3 => self.generic_literal(Class::Date),
-            4 => format!("coalesce({}, {})", self.col(&c), self.generic_literal(Class::Date)),
+            4 => format!(
+                "coalesce({}, {})",
+                self.col(&c),
+                self.generic_literal(Class::Date)
+            ),
             _ => self.col(&c),
         }
     }
@@ -468,5 +517,9 @@ pub(crate) fn paren_if_compound(e: &str) -> String {
         }
         prev = if prev == '\\' && ch == '\\' { ' ' } else { ch };
     }
-    if compound { format!("({e})") } else { e.to_owned() }
+    if compound {
+        format!("({e})")
+    } else {
+        e.to_owned()
+    }
 }

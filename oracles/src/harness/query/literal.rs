@@ -133,7 +133,11 @@ pub fn like_pattern(c: &mut Choices<'_>, s: &str) -> String {
             }
         }
         5 => "*".to_owned(),
-        _ => format!("{}*{}", like_escape(head), like_escape(&tail.to_uppercase())),
+        _ => format!(
+            "{}*{}",
+            like_escape(head),
+            like_escape(&tail.to_uppercase())
+        ),
     }
 }
 
