@@ -13,6 +13,7 @@
 
 pub mod dataset;
 pub mod engine;
+pub mod regress;
 pub mod rules;
 pub mod run;
 pub mod schedule;
