@@ -16,7 +16,10 @@ use esql::{Catalog, DataSource, EvalOptions, Evaluator, MemorySource};
 use oracles::ReferenceEvaluator;
 
 fn env(name: &str, default: u32) -> u32 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn dataset() -> MemorySource {
@@ -24,7 +27,9 @@ fn dataset() -> MemorySource {
     let world = generators::Builder::new()
         .seed(42)
         .hosts(env("DETSIM_BENCH_HOSTS", 40))
-        .duration(generators::time::Span::mins(env("DETSIM_BENCH_MINUTES", 240) as i64))
+        .duration(generators::time::Span::mins(
+            env("DETSIM_BENCH_MINUTES", 240) as i64,
+        ))
         .build()
         .expect("generator config");
     let mut src = MemorySource::new();
@@ -68,7 +73,9 @@ fn bench(c: &mut Criterion) {
     let optimized = OptimizedEvaluator::new(Arc::new(ReferenceKernel), EngineConfig::default());
     for (name, text) in seed_rules() {
         let plan = esql::analyze(&esql::parse(&text).unwrap(), &catalog).unwrap();
-        let esql::plan::Source::From(from) = &plan.source else { continue };
+        let esql::plan::Source::From(from) = &plan.source else {
+            continue;
+        };
         let events: usize = data
             .catalog()
             .resolve(&from.patterns)
@@ -76,9 +83,17 @@ fn bench(c: &mut Criterion) {
             .map(|(i, _)| data.documents(i).len())
             .sum();
         let expected = ReferenceEvaluator::new().run(&plan, &data, &opts).unwrap();
-        assert_eq!(optimized.run(&plan, &data, &opts).unwrap(), expected, "{name}");
+        assert_eq!(
+            optimized.run(&plan, &data, &opts).unwrap(),
+            expected,
+            "{name}"
+        );
         let chunks = optimized.load(&plan, &data, &opts).unwrap();
-        assert_eq!(optimized.run_loaded(&plan, &chunks, &opts).unwrap(), expected, "{name}");
+        assert_eq!(
+            optimized.run_loaded(&plan, &chunks, &opts).unwrap(),
+            expected,
+            "{name}"
+        );
 
         let mut g = c.benchmark_group(format!("{name} ({events} events)"));
         g.throughput(Throughput::Elements(events as u64));

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
-use detsim::rules::{load_file, RuleFileKind};
+use detsim::rules::{RuleFileKind, load_file};
 use esql::{Catalog, DataSource, EvalOptions, Evaluator, MemorySource};
 use oracles::ReferenceEvaluator;
 
@@ -31,7 +31,9 @@ fn shared_dir() -> Option<PathBuf> {
 }
 
 fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -57,12 +59,15 @@ fn dataset() -> MemorySource {
     for event in world {
         let json = serde_json::to_value(&event).expect("event serializes");
         let index = event.data_stream().name().to_owned();
-        let mapping = catalog.mapping_for(&index).expect("shipped mapping for generated stream");
+        let mapping = catalog
+            .mapping_for(&index)
+            .expect("shipped mapping for generated stream");
         if added.insert(index.clone()) {
             src.add_index(index.clone(), mapping.clone());
         }
         let id = esql::ingest::event_id(&json).expect("generated events carry event.id");
-        let doc = esql::ingest::index_document(&json, &id, &index, &mapping).expect("generated document indexes");
+        let doc = esql::ingest::index_document(&json, &id, &index, &mapping)
+            .expect("generated document indexes");
         src.push(doc).unwrap();
     }
     src
@@ -79,7 +84,9 @@ fn rules() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (i, path) in files.iter().enumerate() {
         let Ok(file) = load_file(path) else { continue };
-        let RuleFileKind::Detection(rule) = &file.kind else { continue };
+        let RuleFileKind::Detection(rule) = &file.kind else {
+            continue;
+        };
         let linux = rule.tags.iter().any(|t| t == "OS: Linux");
         if i >= seeds && !linux {
             continue;
@@ -125,21 +132,32 @@ fn optimized_engine_matches_reference_on_linux_rules() {
         };
         let expected = ReferenceEvaluator::new().run(&plan, &data, &opts);
         for (name, cfg) in &engines {
-            let got = OptimizedEvaluator::new(Arc::new(ReferenceKernel), *cfg).run(&plan, &data, &opts);
+            let got =
+                OptimizedEvaluator::new(Arc::new(ReferenceKernel), *cfg).run(&plan, &data, &opts);
             match (&expected, &got) {
                 (Ok(e), Ok(g)) => {
                     assert_eq!(g.columns, e.columns, "{label} [{name}]: columns");
                     assert_eq!(g.warnings, e.warnings, "{label} [{name}]: warnings");
                     assert_eq!(g.rows, e.rows, "{label} [{name}]: rows");
                 }
-                (Err(e), Err(g)) => assert_eq!(g.to_string(), e.to_string(), "{label} [{name}]: error"),
+                (Err(e), Err(g)) => {
+                    assert_eq!(g.to_string(), e.to_string(), "{label} [{name}]: error")
+                }
                 _ => panic!("{label} [{name}]: reference {expected:?} vs optimized {got:?}"),
             }
         }
         checked += 1;
-        with_rows += expected.as_ref().map(|t| !t.rows.is_empty()).unwrap_or(false) as usize;
+        with_rows += expected
+            .as_ref()
+            .map(|t| !t.rows.is_empty())
+            .unwrap_or(false) as usize;
     }
-    let docs: usize = data.catalog().indices.keys().map(|i| data.documents(i).len()).sum();
+    let docs: usize = data
+        .catalog()
+        .indices
+        .keys()
+        .map(|i| data.documents(i).len())
+        .sum();
     eprintln!(
         "engine_rules: {docs} documents; {checked} rules checked ({with_rows} with rows); {} not analyzed",
         not_analyzed.len()

@@ -102,7 +102,9 @@ impl Pipeline {
         for (k, step) in plan.steps.iter().enumerate() {
             let n = k as u32 + 1;
             let op = match &step.kind {
-                StepKind::Where { condition } => Streaming::Where(WhereCommand::new(condition, n * NODE_STRIDE)),
+                StepKind::Where { condition } => {
+                    Streaming::Where(WhereCommand::new(condition, n * NODE_STRIDE))
+                }
                 StepKind::Eval { exprs, projection } => {
                     Streaming::Eval(EvalCommand::new(exprs, projection, n * NODE_STRIDE))
                 }
@@ -234,7 +236,11 @@ pub fn compact(frame: &mut Frame) {
     if frame.selection.len() == frame.rows {
         return;
     }
-    let lineage: Vec<super::frame::Lineage> = frame.selection.iter().map(|&r| frame.origin(r as usize)).collect();
+    let lineage: Vec<super::frame::Lineage> = frame
+        .selection
+        .iter()
+        .map(|&r| frame.origin(r as usize))
+        .collect();
     frame.lineage = Some(std::sync::Arc::new(lineage));
     frame.columns = frame
         .columns

@@ -159,7 +159,8 @@ pub fn cannot_fail_on_singles(expr: &Expr) -> bool {
         K::IsNull { .. } => true,
         K::Like { value, .. } | K::RLike { value, .. } => matches!(value.kind, K::Column(_)),
         K::In { value, list } => {
-            matches!(value.kind, K::Column(_)) && list.iter().all(|e| matches!(e.kind, K::Literal(_)))
+            matches!(value.kind, K::Column(_))
+                && list.iter().all(|e| matches!(e.kind, K::Literal(_)))
         }
         K::Comparison { left, right, .. } => {
             left.data_type.is_string()

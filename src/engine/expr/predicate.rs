@@ -568,10 +568,16 @@ fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
 
 /// Expressions [`cannot_fail_on_singles`] accepts log nothing on single values; a kernel that did would
 /// break that promise, so it surfaces as a bug instead of a dropped warning.
-fn unexpected_failure(expr: &Expr, f: &[crate::engine::failures::Failure]) -> Result<(), EvalError> {
+fn unexpected_failure(
+    expr: &Expr,
+    f: &[crate::engine::failures::Failure],
+) -> Result<(), EvalError> {
     if f.is_empty() {
         Ok(())
     } else {
-        Err(EvalError::Internal(format!("[{}] recorded a failure on a single value", expr.text)))
+        Err(EvalError::Internal(format!(
+            "[{}] recorded a failure on a single value",
+            expr.text
+        )))
     }
 }

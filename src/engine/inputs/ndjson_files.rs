@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use esql::ingest::{read_ndjson, LocatedError};
+use esql::ingest::{LocatedError, read_ndjson};
 use esql::{Catalog, MemorySource};
 
 /// What to do with a line that is not valid JSON or that Elasticsearch would reject.
@@ -112,7 +112,8 @@ fn load_file(
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
-    let reader = read_ndjson(BufReader::new(file), index, mapping).with_file(path.display().to_string());
+    let reader =
+        read_ndjson(BufReader::new(file), index, mapping).with_file(path.display().to_string());
     for item in reader {
         match item {
             Ok(doc) => {
@@ -152,7 +153,10 @@ mod tests {
         let catalog = Catalog::elastic_defend();
         let err = load(std::slice::from_ref(&dir), &catalog, OnError::Fail).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("logs-endpoint.events.process-default.ndjson:2:"), "{msg}");
+        assert!(
+            msg.contains("logs-endpoint.events.process-default.ndjson:2:"),
+            "{msg}"
+        );
         let ok = load(std::slice::from_ref(&dir), &catalog, OnError::Skip).unwrap();
         assert_eq!(ok.documents, 2);
         assert_eq!(ok.skipped, 1);
