@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use esql::{Catalog, DataSource, EvalOptions, Evaluator, MemorySource};
 use oracles::ReferenceEvaluator;
 
@@ -70,7 +70,7 @@ fn bench(c: &mut Criterion) {
     let data = dataset();
     let catalog = Catalog::elastic_defend();
     let opts = EvalOptions::default();
-    let optimized = OptimizedEvaluator::new(Arc::new(ReferenceKernel), EngineConfig::default());
+    let optimized = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default());
     for (name, text) in seed_rules() {
         let plan = esql::analyze(&esql::parse(&text).unwrap(), &catalog).unwrap();
         let esql::plan::Source::From(from) = &plan.source else {

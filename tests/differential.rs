@@ -16,7 +16,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use oracles::ReferenceEvaluator;
 use oracles::harness::properties::Subjects;
 use oracles::harness::regression::{Regression, files, replay};
@@ -64,7 +64,7 @@ fn configurations() -> Vec<(&'static str, EngineConfig)> {
 }
 
 fn engine(cfg: EngineConfig) -> OptimizedEvaluator {
-    OptimizedEvaluator::new(Arc::new(ReferenceKernel), cfg)
+    OptimizedEvaluator::new(Arc::new(EngineKernel::new()), cfg)
 }
 
 #[test]

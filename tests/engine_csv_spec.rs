@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use oracles::ReferenceEvaluator;
 use oracles::csv_spec::{
     Datasets, Outcome, Runner, Summary, describe_failure, esql_front_end, read_spec_file,
@@ -61,7 +61,7 @@ fn csv_spec_outcomes_match_the_reference() {
     }
     let expected = Runner::new(&datasets, &reference, &esql_front_end).run_all(&tests);
     for (name, cfg) in engines {
-        let engine = OptimizedEvaluator::new(Arc::new(ReferenceKernel), cfg);
+        let engine = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), cfg);
         let got = Runner::new(&datasets, &engine, &esql_front_end).run_all(&tests);
         let mut diffs = Vec::new();
         for (e, g) in expected.iter().zip(&got) {

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use esql::functions::{AggregateFunction as A, ScalarFunction as F};
 use esql::plan::{ArithmeticOp, ComparisonOp, Expr, Plan, SortKey, StepKind};
 use esql::{DataType as T, Document, EvalOptions, Evaluator, Mapping, MemorySource, Value};
@@ -492,7 +492,7 @@ fn optimized_engine_matches_reference_on_hand_built_plans() {
         let name = format!("{name} (implicit limit {limit:?})");
         let expected = ReferenceEvaluator::new().run(&plan, &data, &opts).unwrap();
         for (cname, cfg) in configs() {
-            let engine = OptimizedEvaluator::new(Arc::new(ReferenceKernel), cfg);
+            let engine = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), cfg);
             let got = engine.run(&plan, &data, &opts).unwrap();
             assert_eq!(got.columns, expected.columns, "{name} [{cname}]: columns");
             assert_eq!(

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use detsim::rules::{RuleFileKind, load_file};
 use esql::{Catalog, DataSource, EvalOptions, Evaluator, MemorySource};
 use oracles::ReferenceEvaluator;
@@ -132,8 +132,8 @@ fn optimized_engine_matches_reference_on_linux_rules() {
         };
         let expected = ReferenceEvaluator::new().run(&plan, &data, &opts);
         for (name, cfg) in &engines {
-            let got =
-                OptimizedEvaluator::new(Arc::new(ReferenceKernel), *cfg).run(&plan, &data, &opts);
+            let got = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), *cfg)
+                .run(&plan, &data, &opts);
             match (&expected, &got) {
                 (Ok(e), Ok(g)) => {
                     assert_eq!(g.columns, e.columns, "{label} [{name}]: columns");
@@ -176,7 +176,7 @@ fn profile_columnar() {
     let data = dataset();
     let catalog = Catalog::elastic_defend();
     let opts = EvalOptions::default();
-    let engine = OptimizedEvaluator::new(Arc::new(ReferenceKernel), EngineConfig::default());
+    let engine = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default());
     for (label, text) in rules().into_iter().take(2) {
         let plan = esql::analyze(&esql::parse(&text).unwrap(), &catalog).unwrap();
         let chunks = engine.load(&plan, &data, &opts).unwrap();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use detsim::dataset::{Format, WriteOptions, write_world};
-use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use detsim::rules::{RuleFileKind, load_file};
 use esql::{Catalog, EvalOptions, Evaluator, MemorySource, TimeRange};
 use generators::event::sample::maximal;
@@ -321,7 +321,7 @@ fn seed_rules_alert_on_detect_scenarios_and_not_on_misses() {
         src.push(esql::ingest::index_document(&json, e.id.as_str(), &index, &mapping).unwrap())
             .unwrap();
     }
-    let engine = OptimizedEvaluator::new(Arc::new(ReferenceKernel), EngineConfig::default());
+    let engine = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default());
     // Which scenarios' events fall in an alerting group, per rule: the alert rows name the group
     // (process.executable, file.path / process.parent.executable); find labelled events in that group.
     let mut caught: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

@@ -1,6 +1,6 @@
 //! [`OptimizedEvaluator`]: the columnar engine behind `esql::Evaluator`.
 //!
-//! Oracle twin: `oracles::ReferenceEvaluator`. Invariant: for every plan and data source, `run` returns
+//! Oracle twin: the reference evaluator (`ReferenceEvaluator`). Invariant: for every plan and data source, `run` returns
 //! the reference's `ResultTable` — same columns, rows (in order) and warnings. The source is read in
 //! chunks of columns (only the needed ones), each chunk is processed in batches through the compiled
 //! streaming steps into a STATS sink or a row collector, and the rest of the plan runs row-wise through

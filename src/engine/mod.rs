@@ -1,16 +1,17 @@
 //! # The optimized evaluator
 //!
-//! A columnar ES|QL engine that returns exactly what the reference evaluator (`oracles`) returns, much
+//! A columnar ES|QL engine that returns exactly what the reference evaluator returns, much
 //! faster. Data is read into chunks of typed columns (keyword columns dictionary-encoded, multi-values as
 //! offsets, only the columns the plan reads); each chunk is cut into batches that flow through the
 //! compiled streaming steps (WHERE, EVAL, KEEP/DROP/RENAME, MV_EXPAND) as selection vectors, into a
 //! hash-aggregating STATS sink or a row collector; the rest of the plan runs row-wise.
 //!
-//! Exactness comes from one rule: the engine never re-implements scalar semantics. Every value that is
-//! not a column read, a Kleene combination or a table lookup is computed by the [`RowKernel`] (the
-//! reference's own code) on the very row the reference would see — but only once per distinct
-//! dictionary value, and only on selected rows. Warnings are logged with keys that sort in the
-//! reference's order and replayed at the end (`failures.rs`).
+//! Every value that is not a column read, a Kleene combination or a table lookup is computed by the
+//! [`RowKernel`] — the engine's own scalar semantics ([`EngineKernel`]: `scalar/`, `aggregates/finish.rs`,
+//! `rows/`, written independently of the reference evaluator, which checks them) — on the very row the
+//! reference would see, but only once per distinct dictionary value and only on selected rows.
+//! Warnings are logged with keys that sort in the reference's order and replayed at the end
+//! (`failures.rs`).
 //!
 //! Each file's `//!` names its oracle twin and the invariant it keeps.
 
@@ -23,12 +24,14 @@ pub mod expr;
 pub mod failures;
 pub mod frame;
 pub mod inputs;
+pub mod kernel;
 pub mod pipeline;
 pub mod prune;
-pub mod reference_kernel;
 pub mod row_kernel;
+pub mod rows;
+pub mod scalar;
 pub mod source;
 
 pub use evaluator::{EngineConfig, OptimizedEvaluator};
-pub use reference_kernel::ReferenceKernel;
+pub use kernel::EngineKernel;
 pub use row_kernel::RowKernel;

@@ -1,16 +1,16 @@
-//! The row-wise kernel: exact scalar semantics the columnar engine borrows for what it does not specialise.
+//! The row-wise kernel seam: the scalar semantics the columnar paths call for what they do not specialise.
 //!
-//! Oracle twin: the reference evaluator itself. Invariant: the engine never re-derives ES|QL scalar
-//! semantics (functions, casts, LIKE/RLIKE matching, arithmetic, MV rules): every value it computes that is
-//! not a plain column read, boolean combination or dictionary lookup comes from a [`RowKernel`] call on the
-//! very row values the reference would see, so the two engines cannot disagree on a function. What the
-//! engine adds is *when* and *how often* those calls happen (once per distinct dictionary value, only on
-//! selected rows) — that is what the differential tests check.
+//! Oracle twin: the reference evaluator's expression, aggregate and step functions. Invariant: every
+//! value the columnar paths compute that is not a plain column read, boolean combination or dictionary
+//! lookup comes from a [`RowKernel`] call on the very row values the reference would see (once per
+//! distinct dictionary value, only on selected rows). The engine's implementation is
+//! [`EngineKernel`](super::kernel::EngineKernel), written independently of the reference, so the
+//! differential tests check both the semantics and the columnar bookkeeping.
 
 use esql::plan::{AggregateCall, Step};
 use esql::{EvalError, EvalOptions, Plan, ResultTable, Schema, Value, Warnings};
 
-/// Exact row-at-a-time semantics, provided by the reference evaluator.
+/// Exact row-at-a-time semantics (see [`EngineKernel`](super::kernel::EngineKernel)).
 pub trait RowKernel: Send + Sync {
     /// Evaluates `expr` on `row` (laid out as the expression's input schema), recording failures in
     /// `warnings` exactly as the reference does.

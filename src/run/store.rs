@@ -592,7 +592,7 @@ mod tests {
             .unwrap();
         assert_eq!(by_ref.rows, vec![vec![Value::keyword("b")]]);
         let engine = crate::engine::OptimizedEvaluator::new(
-            Arc::new(crate::engine::ReferenceKernel),
+            Arc::new(crate::engine::EngineKernel::new()),
             crate::engine::EngineConfig::default(),
         );
         let chunks = store.chunks(from, needed.source(), &w).unwrap();

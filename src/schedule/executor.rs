@@ -16,7 +16,7 @@ use oracles::ReferenceEvaluator;
 use rayon::prelude::*;
 
 use crate::engine::prune::needed_columns;
-use crate::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use crate::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use crate::run::rule::PreparedRule;
 use crate::run::store::{Store, Window, WindowSource};
 
@@ -98,7 +98,7 @@ pub fn evaluate(
             ReferenceEvaluator::new().run(plan, &WindowSource::new(store, window), &opts)
         }
         EngineKind::Optimized => {
-            let e = OptimizedEvaluator::new(Arc::new(ReferenceKernel), EngineConfig::default());
+            let e = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default());
             let Source::From(from) = &plan.source else {
                 return e.run(plan, &WindowSource::new(store, window), &opts);
             };

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, anyhow};
 use clap::{Args, ValueEnum};
 use detsim::engine::inputs::ndjson_files::{OnError, load};
-use detsim::engine::{EngineConfig, OptimizedEvaluator, ReferenceKernel};
+use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use detsim::rules::{RuleFileKind, load_file};
 use esql::table::value_to_json;
 use esql::{Catalog, EvalOptions, Evaluator, ResultTable, TimeRange};
@@ -154,7 +154,7 @@ pub fn run(args: EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
 
     let table = match args.engine {
         EngineKind::Optimized => OptimizedEvaluator::new(
-            Arc::new(ReferenceKernel),
+            Arc::new(EngineKernel::new()),
             EngineConfig::default(),
         )
         .run(&plan, &loaded.source, &opts),

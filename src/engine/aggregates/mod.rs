@@ -1,5 +1,6 @@
 //! Hash aggregation for STATS: value interners, group maps and per-group aggregate states.
 
+pub mod finish;
 pub mod group_map;
 pub mod interner;
 pub mod state;
