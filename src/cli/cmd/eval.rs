@@ -1,7 +1,11 @@
-//! `detsim eval`: run a rule's query over NDJSON data with the optimized (or reference) evaluator.
+//! `detsim eval`: run a rule's query over NDJSON or Parquet data with the optimized (or reference)
+//! evaluator.
 //!
 //! The rule file's first ES|QL query is parsed and analyzed against the shipped Elastic Defend catalog;
-//! `--data` folders and files give `<index>.ndjson` files, indexed through `esql::ingest`. Results go to
+//! `--data` folders and files give `<index>.ndjson` / `<index>.parquet` files. With the optimized engine
+//! (`--input fast`, the default) the files are streamed straight into columns, reading only the fields
+//! the query needs (`engine::inputs::read`); `--input ingest` (and the reference engine) index every
+//! document through `esql::ingest` into memory first. Results go to
 //! stdout as a table, JSON rows, or the `_query` API response (`--format esql`); warnings and notices go to
 //! stderr. With `--now`, `NOW()` is that instant, and a detection rule's `from` look-back becomes the
 //! time-range filter on its `timestamp_override` (or `@timestamp`), as Kibana's rule executor applies it.
@@ -15,6 +19,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, anyhow};
 use clap::{Args, ValueEnum};
 use detsim::engine::inputs::ndjson_files::{OnError, load};
+use detsim::engine::inputs::read::{FileKind, ReadOptions, ReadReport, data_files, eval_files};
 use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use detsim::rules::{RuleFileKind, load_file};
 use esql::table::value_to_json;
@@ -52,6 +57,15 @@ pub enum OnErrorArg {
     Skip,
 }
 
+/// How data files are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputArg {
+    /// Stream NDJSON/Parquet into columns, reading only the needed fields (optimized engine only).
+    Fast,
+    /// Index every document through `esql::ingest` into memory (NDJSON only).
+    Ingest,
+}
+
 /// Flags of `detsim eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -73,6 +87,15 @@ pub struct EvalArgs {
     /// Malformed NDJSON lines: fail (default) or skip and count.
     #[arg(long, value_enum, default_value = "fail")]
     pub on_error: OnErrorArg,
+    /// How data files are read.
+    #[arg(long, value_enum, default_value = "fast")]
+    pub input: InputArg,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Print the time spent reading and evaluating, and the throughput, on stderr.
+    #[arg(long)]
+    pub timing: bool,
 }
 
 fn parse_now(text: &str) -> anyhow::Result<i64> {
@@ -127,21 +150,31 @@ pub fn run(args: EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         OnErrorArg::Fail => OnError::Fail,
         OnErrorArg::Skip => OnError::Skip,
     };
-    let loaded = load(&args.data, &catalog, on_error).context("loading --data")?;
-    for f in &loaded.unmapped_files {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("starting worker threads")?;
+    let started = std::time::Instant::now();
+    let (table, read, notices) =
+        pool.install(|| evaluate(&args, &plan, &catalog, &opts, on_error))?;
+    for n in notices {
+        writeln!(err, "notice: {n}")?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    for f in &read.unmapped_files {
         writeln!(
             err,
             "notice: {}: no mapping for this index name; not loaded",
             f.display()
         )?;
     }
-    if loaded.skipped > 0 {
+    if read.skipped > 0 {
         writeln!(
             err,
             "warning: skipped {} malformed or rejected NDJSON lines",
-            loaded.skipped
+            read.skipped
         )?;
-        for e in &loaded.first_errors {
+        for e in &read.first_errors {
             writeln!(
                 err,
                 "  {}:{}: {}",
@@ -151,16 +184,17 @@ pub fn run(args: EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             )?;
         }
     }
-
-    let table = match args.engine {
-        EngineKind::Optimized => OptimizedEvaluator::new(
-            Arc::new(EngineKernel::new()),
-            EngineConfig::default(),
-        )
-        .run(&plan, &loaded.source, &opts),
-        EngineKind::Reference => ReferenceEvaluator::new().run(&plan, &loaded.source, &opts),
+    if args.timing {
+        writeln!(
+            err,
+            "timing: {} documents, {} bytes in {elapsed:.3} s: {:.0} documents/s, {:.1} MB/s ({} lines via ingest)",
+            read.documents,
+            read.bytes,
+            read.documents as f64 / elapsed.max(1e-9),
+            read.bytes as f64 / 1e6 / elapsed.max(1e-9),
+            read.slow_lines,
+        )?;
     }
-    .map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
 
     for w in &table.warnings {
         writeln!(err, "warning: {w}")?;
@@ -170,10 +204,69 @@ pub fn run(args: EvalArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         Format::Json => write_json_rows(out, &table)?,
         Format::Table => write_table(out, &table)?,
     }
-    if loaded.documents == 0 {
+    if read.documents == 0 {
         writeln!(err, "notice: no documents were loaded from --data")?;
     }
     Ok(ExitStatus::Success)
+}
+
+/// Reads the data and runs the query: the fast file readers when they can serve the plan, else the
+/// in-memory ingest path.
+fn evaluate(
+    args: &EvalArgs,
+    plan: &esql::Plan,
+    catalog: &Catalog,
+    opts: &EvalOptions,
+    on_error: OnError,
+) -> anyhow::Result<(ResultTable, ReadReport, Vec<String>)> {
+    let mut notices = Vec::new();
+    if args.engine == EngineKind::Optimized && args.input == InputArg::Fast {
+        let options = ReadOptions {
+            on_error,
+            ..ReadOptions::default()
+        };
+        let kernel = EngineKernel::new();
+        let fast = eval_files(plan, &args.data, catalog, opts, &kernel, options)
+            .map_err(|e| anyhow!("{e}"))
+            .with_context(|| format!("evaluating {} over --data", args.rule.display()))?;
+        if let Some((table, report)) = fast {
+            return Ok((table, report, notices));
+        }
+        notices.push(
+            "this query needs the in-memory ingest path (METADATA _ignored, or DISSECT/GROK early)"
+                .into(),
+        );
+    }
+    let files = data_files(&args.data).map_err(|e| anyhow!("{e}"))?;
+    if let Some((p, _)) = files.iter().find(|(_, k)| *k == FileKind::Parquet) {
+        anyhow::bail!(
+            "{}: Parquet files are read by the optimized engine with --input fast only",
+            p.display()
+        );
+    }
+    let loaded = load(&args.data, catalog, on_error).context("loading --data")?;
+    let bytes = files
+        .iter()
+        .filter_map(|(p, _)| std::fs::metadata(p).ok().map(|m| m.len()))
+        .sum();
+    let table = match args.engine {
+        EngineKind::Optimized => {
+            OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default())
+                .run(plan, &loaded.source, opts)
+        }
+        EngineKind::Reference => ReferenceEvaluator::new().run(plan, &loaded.source, opts),
+    }
+    .map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;
+    let report = ReadReport {
+        documents: loaded.documents,
+        skipped: loaded.skipped,
+        first_errors: loaded.first_errors,
+        bytes,
+        slow_lines: loaded.documents,
+        files: files.len(),
+        unmapped_files: loaded.unmapped_files,
+    };
+    Ok((table, report, notices))
 }
 
 fn write_json_rows(out: &mut dyn Write, t: &ResultTable) -> std::io::Result<()> {

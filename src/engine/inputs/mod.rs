@@ -1,3 +1,19 @@
-//! Data inputs for the engine and the CLI: NDJSON dataset files read into a data source.
+//! Data inputs for the engine and the CLI: dataset files (NDJSON, Parquet) read straight into the
+//! engine's column chunks, extracting only the columns a plan needs, and the in-memory ingest path.
+//!
+//! - [`read::eval_files`]: evaluate a plan over NDJSON/Parquet files, streaming, on all cores.
+//! - [`ndjson_fast`], [`json_scan`]: NDJSON blocks → chunks through an extracting JSON walker.
+//! - [`parquet_fast`]: Parquet row groups → chunks, projected to the needed columns.
+//! - [`layout`], [`convert`]: what is extracted and how raw values become stored values.
+//! - [`ndjson_files`]: NDJSON files → an `esql::MemorySource` through `esql::ingest` (every field).
 
+pub mod convert;
+pub mod json_scan;
+pub mod layout;
+pub mod ndjson_fast;
 pub mod ndjson_files;
+pub mod parquet_fast;
+pub mod read;
+
+#[cfg(test)]
+mod tests;

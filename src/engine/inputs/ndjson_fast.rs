@@ -1,0 +1,268 @@
+//! NDJSON file → column chunks, fast: the file is read in blocks cut at line ends, blocks are parsed on
+//! all cores (rayon) by the extracting walker ([`super::json_scan`]), and each block becomes one chunk
+//! of the needed columns. Memory is bounded by the blocks in flight, not by the file size.
+//!
+//! Oracle twin: `esql::ingest::read_ndjson` (+ `ChunkBuilder`). Invariant: a block's chunk holds the rows
+//! of its lines in order, exactly as the ingest path would build them; line numbers in errors and in
+//! generated `_id`s are the file's 1-based line numbers (blank lines count), whatever the block size
+//! and thread count. A line the walker bails on is parsed by serde_json and indexed by ingest, which
+//! gives the exact document or the exact error (invalid UTF-8 gives the error `BufRead::lines` gives).
+//! Under [`OnError::Fail`] the first bad line in file order stops the read; under [`OnError::Skip`] bad
+//! lines are counted and the first 20 kept.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use esql::Document;
+use esql::ingest::{Indexer, IngestError, LocatedError, event_id};
+use rayon::prelude::*;
+
+use super::json_scan::{Line, scan_line};
+use super::layout::{Assembler, Layout, Pending};
+use super::ndjson_files::OnError;
+use super::read::{KEPT_ERRORS, ReadError, ReadReport};
+use crate::engine::frame::Chunk;
+
+/// What parsing one block gave.
+struct BlockOut {
+    chunk: Chunk,
+    documents: u64,
+    rejected: u64,
+    slow: u64,
+    errors: Vec<LocatedError>,
+}
+
+/// One block of whole lines and the file line number of its first line (1-based).
+struct Block {
+    bytes: Vec<u8>,
+    first_line: usize,
+}
+
+/// Reads `path` (documents of `layout`'s index), handing chunks to `sink` a group at a time, in file
+/// order; `sink` returns false when no further row matters (the read then stops).
+pub fn read_file(
+    layout: &Layout,
+    path: &Path,
+    block_bytes: usize,
+    on_error: OnError,
+    report: &mut ReadReport,
+    sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
+) -> Result<(), ReadError> {
+    let io = |e: std::io::Error| ReadError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let file_name = path.display().to_string();
+    let mut file = File::open(path).map_err(io)?;
+    let group = rayon::current_num_threads().max(1) * 2;
+    let block_bytes = block_bytes.max(1 << 12);
+    let mut carry: Vec<u8> = Vec::new();
+    let mut next_line = 1usize;
+    let mut eof = false;
+    while !eof {
+        let mut blocks = Vec::with_capacity(group);
+        while blocks.len() < group && !eof {
+            let mut buf = std::mem::take(&mut carry);
+            // Read until the block holds a line end past its target size (or the file ends).
+            loop {
+                let want = block_bytes.saturating_sub(buf.len()).max(1 << 12);
+                let before = buf.len();
+                (&mut file)
+                    .take(want as u64)
+                    .read_to_end(&mut buf)
+                    .map_err(io)?;
+                if buf.len() == before {
+                    eof = true;
+                    break;
+                }
+                if buf.len() >= block_bytes && memchr::memchr(b'\n', &buf[before..]).is_some() {
+                    break;
+                }
+            }
+            let cut = if eof {
+                buf.len()
+            } else {
+                memchr::memrchr(b'\n', &buf)
+                    .map(|i| i + 1)
+                    .unwrap_or(buf.len())
+            };
+            carry = buf.split_off(cut);
+            if buf.is_empty() {
+                continue;
+            }
+            report.bytes += buf.len() as u64;
+            let mut lines = memchr::memchr_iter(b'\n', &buf).count();
+            if buf.last() != Some(&b'\n') {
+                lines += 1;
+            }
+            blocks.push(Block {
+                bytes: buf,
+                first_line: next_line,
+            });
+            next_line += lines;
+        }
+        if blocks.is_empty() {
+            break;
+        }
+        let outs: Vec<BlockOut> = blocks
+            .par_iter()
+            .map(|b| parse_block(layout, b, &file_name))
+            .collect();
+        drop(blocks);
+        let mut chunks = Vec::with_capacity(outs.len());
+        for out in outs {
+            report.documents += out.documents;
+            report.slow_lines += out.slow;
+            if out.rejected > 0 {
+                if on_error == OnError::Fail {
+                    let first = out.errors.into_iter().next();
+                    return Err(match first {
+                        Some(e) => ReadError::Line(Box::new(e)),
+                        None => ReadError::Io {
+                            path: file_name,
+                            message: "a line was rejected".into(),
+                        },
+                    });
+                }
+                report.skipped += out.rejected;
+                for e in out.errors {
+                    if report.first_errors.len() < KEPT_ERRORS {
+                        report.first_errors.push(e);
+                    }
+                }
+            }
+            if out.chunk.rows > 0 {
+                chunks.push(out.chunk);
+            }
+        }
+        if !chunks.is_empty() && !sink(chunks)? {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Parses one block into a chunk.
+fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
+    let bytes = &block.bytes;
+    let mut out = BlockOut {
+        chunk: Chunk {
+            index: 0,
+            rows: 0,
+            columns: Vec::new(),
+        },
+        documents: 0,
+        rejected: 0,
+        slow: 0,
+        errors: Vec::new(),
+    };
+    let mut asm = Assembler::new(layout, bytes.len() / 256 + 16);
+    let mut pending = Pending::new(layout);
+    let mut slow = SlowPath::new(layout, file);
+    // Validate UTF-8 once for the block; on failure, line by line.
+    let whole = std::str::from_utf8(bytes).ok();
+    let mut line_no = block.first_line;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..])
+            .map(|k| start + k)
+            .unwrap_or(bytes.len());
+        let raw = &bytes[start..end];
+        let text = match whole {
+            Some(w) => Some(&w[start..end]),
+            None => std::str::from_utf8(raw).ok(),
+        };
+        match text {
+            None => {
+                out.rejected += 1;
+                out.errors.push(slow.located(
+                    line_no,
+                    IngestError::Io {
+                        path: file.to_owned(),
+                        message: "stream did not contain valid UTF-8".into(),
+                    },
+                ));
+            }
+            Some(text) => match scan_line(layout, text, &mut pending) {
+                Ok(Line::Blank) => {}
+                Ok(Line::Document) => {
+                    out.documents += 1;
+                    asm.push_pending(&pending, line_no);
+                }
+                Err(_) => {
+                    out.slow += 1;
+                    match slow.line(text, line_no) {
+                        Ok(None) => {}
+                        Ok(Some(doc)) => {
+                            out.documents += 1;
+                            asm.push_document(&doc);
+                        }
+                        Err(e) => {
+                            out.rejected += 1;
+                            if out.errors.len() < KEPT_ERRORS {
+                                out.errors.push(e);
+                            }
+                        }
+                    }
+                }
+            },
+        }
+        line_no += 1;
+        start = end + 1;
+    }
+    out.chunk = asm.finish();
+    out
+}
+
+/// The exact ingest path for single lines.
+struct SlowPath<'l> {
+    layout: &'l Layout,
+    file: &'l str,
+    indexer: Option<Indexer<'l>>,
+}
+
+impl<'l> SlowPath<'l> {
+    fn new(layout: &'l Layout, file: &'l str) -> SlowPath<'l> {
+        SlowPath {
+            layout,
+            file,
+            indexer: None,
+        }
+    }
+
+    fn located(&self, line: usize, error: IngestError) -> LocatedError {
+        LocatedError {
+            file: Some(self.file.to_owned()),
+            line,
+            error,
+        }
+    }
+
+    /// Exactly what `esql::ingest::NdjsonReader` does with one line (already split, `\r` included).
+    fn line(&mut self, text: &str, line: usize) -> Result<Option<Document>, LocatedError> {
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            self.located(
+                line,
+                IngestError::Json {
+                    column: e.column(),
+                    message: e.to_string(),
+                },
+            )
+        })?;
+        let index = &self.layout.index;
+        let id = event_id(&json).unwrap_or_else(|| format!("{index}-{line}"));
+        let layout = self.layout;
+        let indexer = self
+            .indexer
+            .get_or_insert_with(|| Indexer::new(&layout.mapping));
+        match indexer.index(&json, &id, index) {
+            Ok(i) => Ok(Some(i.document)),
+            Err(e) => Err(self.located(line, e)),
+        }
+    }
+}

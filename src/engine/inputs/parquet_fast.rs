@@ -1,0 +1,307 @@
+//! Parquet file (as `detsim generate --format parquet` writes it) → column chunks: only the columns of
+//! needed source paths are decoded (projection by root column), row groups are read on all cores, each
+//! row group becomes one chunk.
+//!
+//! File shape: one column per dotted source path (`process.parent.name`), `Utf8` for strings (dates are
+//! RFC 3339 text), `Int64`, `Float64`, `Boolean`, and `List<Utf8>` for multi-valued fields (the writer
+//! renders list items as text). A path absent from the file reads as null, as a field absent from a
+//! document does.
+//!
+//! Oracle twin: the same events written as NDJSON and read by `esql::ingest`. Invariant: each cell is
+//! converted under the field mapping exactly as ingest converts the JSON value it came from
+//! ([`super::convert`]); a row with a value the fast conversions do not serve is rebuilt as a small JSON
+//! document of its needed paths and indexed by ingest itself. `_id` is `event.id`, or
+//! `<index>-<row>` (1-based row in the file) when absent. A row ingest rejects stops the read with its
+//! file and row (Parquet files are written by detsim; there is no skip mode for them).
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::path::Path;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType as ArrowType;
+use esql::ingest::Indexer;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
+use rayon::prelude::*;
+use serde_json::{Map, Value as Json};
+
+use super::convert::{Bail, Out, from_bool, from_number, from_str};
+use super::layout::{Assembler, Layout, Pending};
+use super::read::{ReadError, ReadReport};
+use crate::engine::frame::Chunk;
+
+/// Rows decoded per Arrow batch.
+const BATCH_ROWS: usize = 16 * 1024;
+
+/// Reads `path` (documents of `layout`'s index), handing chunks to `sink` in row-group order; `sink`
+/// returns false when no further row matters.
+pub fn read_file(
+    layout: &Layout,
+    path: &Path,
+    report: &mut ReadReport,
+    sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
+) -> Result<(), ReadError> {
+    let name = path.display().to_string();
+    let fail = |row_group: usize, message: String| ReadError::Parquet {
+        path: name.clone(),
+        row_group,
+        message,
+    };
+    let file = File::open(path).map_err(|e| ReadError::Io {
+        path: name.clone(),
+        message: e.to_string(),
+    })?;
+    report.bytes += file.metadata().map(|m| m.len()).unwrap_or(0);
+    let meta =
+        ArrowReaderMetadata::load(&file, Default::default()).map_err(|e| fail(0, e.to_string()))?;
+    // Root columns of the needed source paths, and where each path's column sits in a projected batch.
+    let schema = meta.schema().clone();
+    let paths = layout.source_paths();
+    let mut roots: Vec<usize> = paths
+        .iter()
+        .filter_map(|p| schema.fields().iter().position(|f| f.name() == p))
+        .collect();
+    roots.sort_unstable();
+    let groups = meta.metadata().num_row_groups();
+    // Row offsets of the row groups (1-based row numbers name rows in `_id`s and errors).
+    let mut first_rows = Vec::with_capacity(groups);
+    let mut total = 0usize;
+    for g in 0..groups {
+        first_rows.push(total);
+        total += meta.metadata().row_group(g).num_rows().max(0) as usize;
+    }
+    let per_round = rayon::current_num_threads().max(1);
+    let mut g = 0;
+    while g < groups {
+        let end = (g + per_round).min(groups);
+        let outs: Vec<Result<(Chunk, u64), ReadError>> = (g..end)
+            .into_par_iter()
+            .map(|rg| {
+                let f = File::open(path).map_err(|e| ReadError::Io {
+                    path: name.clone(),
+                    message: e.to_string(),
+                })?;
+                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
+                    .with_projection(ProjectionMask::roots(
+                        meta.parquet_schema(),
+                        roots.iter().copied(),
+                    ))
+                    .with_row_groups(vec![rg])
+                    .with_batch_size(BATCH_ROWS)
+                    .build()
+                    .map_err(|e| fail(rg, e.to_string()))?;
+                let mut asm = Assembler::new(layout, BATCH_ROWS);
+                let mut rows = 0u64;
+                let mut row = first_rows[rg];
+                for batch in reader {
+                    let batch = batch.map_err(|e| fail(rg, e.to_string()))?;
+                    rows += batch.num_rows() as u64;
+                    push_batch(layout, &batch, row, &mut asm).map_err(|m| fail(rg, m))?;
+                    row += batch.num_rows();
+                }
+                Ok((asm.finish(), rows))
+            })
+            .collect();
+        let mut chunks = Vec::with_capacity(outs.len());
+        for out in outs {
+            let (chunk, rows) = out?;
+            report.documents += rows;
+            if chunk.rows > 0 {
+                chunks.push(chunk);
+            }
+        }
+        if !chunks.is_empty() && !sink(chunks)? {
+            return Ok(());
+        }
+        g = end;
+    }
+    Ok(())
+}
+
+/// One projected column, typed.
+enum Cells<'a> {
+    Absent,
+    Str(&'a arrow_array::StringArray),
+    LargeStr(&'a arrow_array::LargeStringArray),
+    Int(&'a arrow_array::Int64Array),
+    Float(&'a arrow_array::Float64Array),
+    Bool(&'a arrow_array::BooleanArray),
+    List(&'a arrow_array::ListArray),
+}
+
+fn cells(col: Option<&ArrayRef>) -> Result<Cells<'_>, String> {
+    let Some(a) = col else {
+        return Ok(Cells::Absent);
+    };
+    Ok(match a.data_type() {
+        ArrowType::Utf8 => Cells::Str(a.as_string::<i32>()),
+        ArrowType::LargeUtf8 => Cells::LargeStr(a.as_string::<i64>()),
+        ArrowType::Int64 => Cells::Int(a.as_primitive::<Int64Type>()),
+        ArrowType::Float64 => Cells::Float(a.as_primitive::<Float64Type>()),
+        ArrowType::Boolean => Cells::Bool(a.as_boolean()),
+        ArrowType::List(item) if item.data_type() == &ArrowType::Utf8 => Cells::List(a.as_list()),
+        other => return Err(format!("column type {other} is not one detsim writes")),
+    })
+}
+
+/// A raw cell value.
+#[derive(Clone, Copy)]
+enum Raw<'a> {
+    Str(&'a str),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl Raw<'_> {
+    fn json(self) -> Json {
+        match self {
+            Raw::Str(s) => Json::String(s.to_owned()),
+            Raw::Int(i) => Json::from(i),
+            Raw::Float(f) => serde_json::Number::from_f64(f)
+                .map(Json::Number)
+                .unwrap_or(Json::Null),
+            Raw::Bool(b) => Json::Bool(b),
+        }
+    }
+}
+
+/// Calls `f` with each value of row `r` of a column (none for null).
+fn each<'a>(
+    c: &Cells<'a>,
+    r: usize,
+    f: &mut dyn FnMut(Raw<'a>) -> Result<(), Bail>,
+) -> Result<(), Bail> {
+    match c {
+        Cells::Absent => Ok(()),
+        Cells::Str(a) if a.is_valid(r) => f(Raw::Str(a.value(r))),
+        Cells::LargeStr(a) if a.is_valid(r) => f(Raw::Str(a.value(r))),
+        Cells::Int(a) if a.is_valid(r) => f(Raw::Int(a.value(r))),
+        Cells::Float(a) if a.is_valid(r) => f(Raw::Float(a.value(r))),
+        Cells::Bool(a) if a.is_valid(r) => f(Raw::Bool(a.value(r))),
+        Cells::List(a) if a.is_valid(r) => {
+            let offs = a.value_offsets();
+            let items = a.values().as_string::<i32>();
+            for i in offs[r] as usize..offs[r + 1] as usize {
+                if items.is_valid(i) {
+                    f(Raw::Str(items.value(i)))?;
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn convert<'a>(f: &esql::FieldMapping, raw: Raw<'a>) -> Result<Option<Out<'a>>, Bail> {
+    match raw {
+        Raw::Str(s) => from_str(f, Cow::Borrowed(s)),
+        Raw::Int(i) => from_number(f, &i.to_string()),
+        Raw::Float(x) if f.es_type == "double" => match x.is_finite() {
+            true => Ok(Some(Out::Val(esql::Value::Double(x)))),
+            false => Err(Bail),
+        },
+        Raw::Float(x) => {
+            let n = serde_json::Number::from_f64(x).ok_or(Bail)?;
+            from_number(f, &n.to_string())
+        }
+        Raw::Bool(b) => from_bool(f, b),
+    }
+}
+
+fn push_batch(
+    layout: &Layout,
+    batch: &RecordBatch,
+    first_row: usize,
+    asm: &mut Assembler<'_>,
+) -> Result<(), String> {
+    let schema = batch.schema();
+    let col_of = |path: &str| {
+        schema
+            .fields()
+            .iter()
+            .position(|f| f.name() == path)
+            .map(|i| batch.column(i))
+    };
+    let slot_cells: Vec<Cells<'_>> = layout
+        .slots
+        .iter()
+        .map(|s| cells(col_of(&s.path)))
+        .collect::<Result<_, _>>()?;
+    let id_cells = if layout.needs_id() {
+        cells(col_of("event.id"))?
+    } else {
+        Cells::Absent
+    };
+    let mut pending = Pending::new(layout);
+    let mut indexer: Option<Indexer<'_>> = None;
+    for r in 0..batch.num_rows() {
+        let line = first_row + r + 1;
+        pending.clear();
+        let fast = (|| -> Result<(), Bail> {
+            for (s, (slot, c)) in layout.slots.iter().zip(&slot_cells).enumerate() {
+                let vals = &mut pending.values[s];
+                each(c, r, &mut |raw| {
+                    if let Some(v) = convert(&slot.mapping, raw)? {
+                        vals.push(v);
+                    }
+                    Ok(())
+                })?;
+            }
+            let mut id = None;
+            each(&id_cells, r, &mut |raw| {
+                id = match raw {
+                    Raw::Str(s) => Some(Cow::Borrowed(s)),
+                    Raw::Int(i) => Some(Cow::Owned(i.to_string())),
+                    _ => return Err(Bail),
+                };
+                Ok(())
+            })?;
+            pending.id_nested = id;
+            Ok(())
+        })();
+        if fast.is_ok() {
+            asm.push_pending(&pending, line);
+            continue;
+        }
+        // The exact path: the row's needed paths as a JSON document, indexed by ingest.
+        let mut doc = Map::new();
+        let mut paths: Vec<(&str, &Cells<'_>)> = layout
+            .slots
+            .iter()
+            .zip(&slot_cells)
+            .map(|(s, c)| (s.path.as_str(), c))
+            .collect();
+        if layout.needs_id() {
+            paths.push(("event.id", &id_cells));
+        }
+        for (path, c) in paths {
+            if doc.contains_key(path) {
+                continue;
+            }
+            let mut vals = Vec::new();
+            let _ = each(c, r, &mut |raw| {
+                vals.push(raw.json());
+                Ok(())
+            });
+            let v = match (c, vals.len()) {
+                (_, 0) => continue,
+                (Cells::List(_), _) => Json::Array(vals),
+                (_, _) => vals.swap_remove(0),
+            };
+            doc.insert(path.to_owned(), v);
+        }
+        let json = Json::Object(doc);
+        let id =
+            esql::ingest::event_id(&json).unwrap_or_else(|| format!("{}-{line}", layout.index));
+        let indexer = indexer.get_or_insert_with(|| Indexer::new(&layout.mapping));
+        let indexed = indexer
+            .index(&json, &id, &layout.index)
+            .map_err(|e| format!("row {line}: {e}"))?;
+        asm.push_document(&indexed.document);
+    }
+    Ok(())
+}
