@@ -1,6 +1,10 @@
 //! Generation benches (one core):
 //! - `generate/events_in_memory`: simulate a fleet and drain its event stream into memory (events/s);
-//! - `generate/ndjson_serialize`: serialize pre-generated events to NDJSON in memory (bytes/s).
+//! - `generate/ndjson_serialize`: serialize pre-generated events to NDJSON in memory with serde_json
+//!   (the `Serialize` implementation, bytes/s);
+//! - `generate/ndjson_write_json`: the same with the hand-tuned writer `Event::write_json` (what
+//!   `detsim generate` uses; bytes/s). Each iteration serializes freshly generated events, so the
+//!   one-time rendering of every process image's fragments is included.
 //!
 //! Run: `cargo bench -p generators --bench generate`.
 
@@ -48,6 +52,21 @@ fn bench(c: &mut Criterion) {
             }
             black_box(buf.len())
         })
+    });
+    g.bench_function("ndjson_write_json", |b| {
+        b.iter_batched(
+            || world().take(100_000).collect::<Vec<Event>>(),
+            |events| {
+                buf.clear();
+                for e in &events {
+                    black_box(e).write_json(&mut buf, false);
+                    buf.push(b'\n');
+                }
+                black_box(buf.len());
+                events
+            },
+            BatchSize::PerIteration,
+        )
     });
     g.finish();
 }

@@ -5,9 +5,16 @@
 //! configuration only. A shard holds the hosts whose index ≡ i (mod n): shards are disjoint and their
 //! union, merged by the same key, is the unsharded stream. Memory is bounded by the live processes and
 //! the pending events of each host, not by the length of the period.
+//!
+//! **Parallel generation.** Time is cut into windows. At the start of a window every host simulates,
+//! on all cores (rayon), the events it has before the window's end into its own lane; the lanes are
+//! then merged on the calling thread. A host's stream depends only on its own state and random
+//! streams, and every event of a window precedes every event of the next, so the merged stream is
+//! the same whatever the number of threads or the window length (the window adapts to keep about
+//! [`WINDOW_EVENTS`] events buffered).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -21,6 +28,47 @@ use crate::time::NANOS_PER_HOUR;
 const FLEET_STREAM: u64 = 0xF1EE7;
 const HOST_STREAM: u64 = 0x4057;
 const SIM_STREAM: u64 = 0x5133;
+
+/// The number of events a window aims to buffer (all hosts together).
+pub const WINDOW_EVENTS: usize = 32 * 1024;
+
+/// First window length (simulated nanoseconds): 10 s.
+const FIRST_WINDOW: i64 = 10 * crate::time::NANOS_PER_SEC;
+
+/// One host's simulation, its buffered events of the current window, and its first event after it.
+#[derive(Debug)]
+struct Lane {
+    sim: HostSim,
+    buf: VecDeque<Event>,
+    head: Option<Event>,
+    done: bool,
+}
+
+impl Lane {
+    /// Moves every event before `horizon` into the buffer.
+    fn fill(&mut self, horizon: i64) {
+        loop {
+            if self.head.is_none() && !self.done {
+                self.head = self.sim.next_event();
+                self.done = self.head.is_none();
+            }
+            match &self.head {
+                Some(e) if e.timestamp.0 < horizon => {
+                    if let Some(e) = self.head.take() {
+                        self.buf.push_back(e);
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn key(&self, lane: usize) -> Option<Reverse<(i64, u32, u64, usize)>> {
+        self.buf
+            .front()
+            .map(|e| Reverse((e.timestamp.0, e.host.index, e.sequence, lane)))
+    }
+}
 
 /// Counts of what the world has produced so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -59,9 +107,10 @@ pub struct World {
     config: Config,
     scenarios: Vec<Scenario>,
     hosts: Vec<Arc<HostSpec>>,
-    sims: Vec<HostSim>,
-    heads: Vec<Option<Event>>,
+    lanes: Vec<Lane>,
     heap: BinaryHeap<Reverse<(i64, u32, u64, usize)>>,
+    horizon: i64,
+    window: i64,
     instances: Vec<InstanceRecord>,
     counts: Counts,
     reservations: usize,
@@ -143,29 +192,53 @@ impl World {
             }
             sims.push(sim);
         }
-        let mut w = World {
+        let horizon = config.start.0;
+        World {
             config,
             scenarios,
             hosts,
-            heads: (0..sims.len()).map(|_| None).collect(),
-            sims,
+            lanes: sims
+                .into_iter()
+                .map(|sim| Lane {
+                    sim,
+                    buf: VecDeque::new(),
+                    head: None,
+                    done: false,
+                })
+                .collect(),
             heap: BinaryHeap::new(),
+            horizon,
+            window: FIRST_WINDOW,
             instances: planned.instances,
             counts: Counts::default(),
             reservations,
-        };
-        for i in 0..w.sims.len() {
-            w.refill(i);
         }
-        w
     }
 
-    fn refill(&mut self, i: usize) {
-        if let Some(e) = self.sims[i].next_event() {
-            self.heap
-                .push(Reverse((e.timestamp.0, e.host.index, e.sequence, i)));
-            self.heads[i] = Some(e);
+    /// Simulates the next window on all cores and queues each lane's first event; false when every
+    /// host is done.
+    fn next_window(&mut self) -> bool {
+        use rayon::prelude::*;
+        while self.heap.is_empty() {
+            if self.lanes.iter().all(|l| l.done && l.head.is_none()) {
+                return false;
+            }
+            let horizon = self.horizon.saturating_add(self.window);
+            self.horizon = horizon;
+            self.lanes.par_iter_mut().for_each(|l| l.fill(horizon));
+            let buffered: usize = self.lanes.iter().map(|l| l.buf.len()).sum();
+            if buffered < WINDOW_EVENTS / 2 && self.window < NANOS_PER_HOUR {
+                self.window *= 2;
+            } else if buffered > WINDOW_EVENTS * 2 && self.window > 1_000 {
+                self.window /= 2;
+            }
+            for (i, l) in self.lanes.iter().enumerate() {
+                if let Some(k) = l.key(i) {
+                    self.heap.push(k);
+                }
+            }
         }
+        true
     }
 
     /// The configuration.
@@ -200,9 +273,9 @@ impl World {
 
     /// Per-host counters of this shard (suppressed noise, stale operations, failed scenario binds).
     pub fn host_stats(&self) -> BTreeMap<String, HostStats> {
-        self.sims
+        self.lanes
             .iter()
-            .map(|s| (s.spec.name().to_string(), s.stats.clone()))
+            .map(|l| (l.sim.spec.name().to_string(), l.sim.stats.clone()))
             .collect()
     }
 
@@ -216,9 +289,15 @@ impl Iterator for World {
     type Item = Event;
 
     fn next(&mut self) -> Option<Event> {
+        if self.heap.is_empty() && !self.next_window() {
+            return None;
+        }
         let Reverse((_, _, _, i)) = self.heap.pop()?;
-        let e = self.heads[i].take()?;
-        self.refill(i);
+        let lane = &mut self.lanes[i];
+        let e = lane.buf.pop_front()?;
+        if let Some(k) = lane.key(i) {
+            self.heap.push(k);
+        }
         self.counts.add(&e);
         Some(e)
     }

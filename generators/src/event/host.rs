@@ -3,6 +3,9 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+
+use super::json::HostFragments;
+use super::process::RenderCache;
 use serde::ser::{SerializeMap, Serializer};
 
 /// `host.os.*`.
@@ -41,6 +44,15 @@ pub struct HostInfo {
     pub mac: Arc<[Arc<str>]>,
     /// `host.os.*`.
     pub os: OsInfo,
+    /// The `agent`, `elastic` and `host` blocks as JSON, rendered on first use by the fast writer.
+    pub rendered: RenderCache<HostFragments>,
+}
+
+impl HostInfo {
+    /// The host's JSON fragments (rendered on first use).
+    pub fn fragments(&self) -> &HostFragments {
+        self.rendered.get_or_init(|| HostFragments::new(self))
+    }
 }
 
 /// `agent` block.

@@ -7,6 +7,7 @@
 mod document;
 mod host;
 mod ids;
+mod json;
 mod process;
 pub mod sample;
 
@@ -14,10 +15,11 @@ pub use document::{
     Body, Event, FileAction, FileBody, FileInfo, Label, LabelledEvent, ProcessActions, ProcessBody,
 };
 pub use host::{HostInfo, OsInfo};
+pub use json::HostFragments;
 pub use ids::{EntityId, EntityPrefix, EventId, entity_id};
 pub use process::{
     Account, Creds, EntryMeta, FullProcess, Hashes, Image, LeaderBlock, LeaderKind, MAX_ANCESTRY,
-    ParentBlock, Proc, SlimProcess,
+    ParentBlock, Proc, ProcFragments, RenderCache, SlimProcess,
 };
 
 /// The data streams generated events go to.

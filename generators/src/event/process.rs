@@ -14,7 +14,7 @@
 //! - [`LeaderBlock`] — `process.{group,session,entry}_leader.*`;
 //! - [`SlimProcess`] — the small `process.*` block of file events.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -137,9 +137,128 @@ pub struct Proc {
     /// The nearest ancestor image: the pre-exec image for exec images, the parent at creation
     /// otherwise (kept when the process is re-parented). `process.Ext.ancestry` walks this chain.
     pub lineage: Option<Arc<Proc>>,
+    /// This image's JSON fragments, rendered on first use by the fast writer (a clone starts empty,
+    /// so an image copied and changed is rendered anew).
+    pub rendered: RenderCache<ProcFragments>,
+}
+
+/// A value computed on first use and shared by readers on any thread. Cloning gives an empty cache
+/// and every cache compares equal, so a cache never changes what its owner is.
+#[derive(Debug)]
+pub struct RenderCache<T>(OnceLock<T>);
+
+impl<T> Default for RenderCache<T> {
+    fn default() -> Self {
+        RenderCache(OnceLock::new())
+    }
+}
+
+impl<T> Clone for RenderCache<T> {
+    fn clone(&self) -> Self {
+        RenderCache::default()
+    }
+}
+
+impl<T> PartialEq for RenderCache<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> Eq for RenderCache<T> {}
+
+impl<T> RenderCache<T> {
+    /// The value, computed by `init` on first use.
+    pub fn get_or_init(&self, init: impl FnOnce() -> T) -> &T {
+        self.0.get_or_init(init)
+    }
+}
+
+/// The JSON fragments of one image that the detailed blocks (`process.parent`, the leaders) repeat:
+/// `"args":[…],"args_count":n`, the quoted command line, `"entity_id":…` to `"real_user":{…}`, and
+/// `"start":…` to `"working_directory":…`, stored back to back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcFragments {
+    bytes: Box<[u8]>,
+    ends: [u32; 3],
+}
+
+impl ProcFragments {
+    fn render(p: &Proc) -> ProcFragments {
+        use super::json::{put_account, put_bool, put_int, put_str, put_ts, put_tty};
+        let mut b = Vec::with_capacity(512);
+        b.extend_from_slice(b"\"args\":[");
+        for (i, a) in p.args().iter().enumerate() {
+            if i > 0 {
+                b.push(b',');
+            }
+            put_str(&mut b, a);
+        }
+        b.extend_from_slice(b"],\"args_count\":");
+        put_int(&mut b, p.args().len());
+        let e0 = b.len() as u32;
+        put_str(&mut b, p.command_line());
+        let e1 = b.len() as u32;
+        b.extend_from_slice(b"\"entity_id\":");
+        put_str(&mut b, p.entity_id.as_str());
+        b.extend_from_slice(b",\"executable\":");
+        put_str(&mut b, p.executable());
+        b.extend_from_slice(b",\"group\":");
+        put_account(&mut b, p.group());
+        b.extend_from_slice(b",\"interactive\":");
+        put_bool(&mut b, p.interactive);
+        b.extend_from_slice(b",\"name\":");
+        put_str(&mut b, p.name());
+        b.extend_from_slice(b",\"pid\":");
+        put_int(&mut b, p.pid);
+        b.extend_from_slice(b",\"real_group\":");
+        put_account(&mut b, p.real_group());
+        b.extend_from_slice(b",\"real_user\":");
+        put_account(&mut b, p.real_user());
+        let e2 = b.len() as u32;
+        b.extend_from_slice(b"\"start\":");
+        put_ts(&mut b, p.start);
+        if let Some(tty) = p.tty {
+            b.extend_from_slice(b",\"tty\":");
+            put_tty(&mut b, tty);
+        }
+        b.extend_from_slice(b",\"user\":");
+        put_account(&mut b, p.user());
+        b.extend_from_slice(b",\"working_directory\":");
+        put_str(&mut b, &p.working_directory);
+        ProcFragments {
+            bytes: b.into_boxed_slice(),
+            ends: [e0, e1, e2],
+        }
+    }
+
+    /// `"args":[…],"args_count":n`.
+    pub fn args(&self) -> &[u8] {
+        &self.bytes[..self.ends[0] as usize]
+    }
+
+    /// The command line as a JSON string.
+    pub fn command_line(&self) -> &[u8] {
+        &self.bytes[self.ends[0] as usize..self.ends[1] as usize]
+    }
+
+    /// `"entity_id":…,"executable":…,"group":{…},"interactive":…,"name":…,"pid":…,"real_group":{…},"real_user":{…}`.
+    pub fn identity(&self) -> &[u8] {
+        &self.bytes[self.ends[1] as usize..self.ends[2] as usize]
+    }
+
+    /// `"start":…[,"tty":{…}],"user":{…},"working_directory":…`.
+    pub fn tail(&self) -> &[u8] {
+        &self.bytes[self.ends[2] as usize..]
+    }
 }
 
 impl Proc {
+    /// The image's JSON fragments (rendered on first use).
+    pub fn fragments(&self) -> &ProcFragments {
+        self.rendered.get_or_init(|| ProcFragments::render(self))
+    }
+
     fn leader<'a>(&'a self, slot: &'a Option<Arc<Proc>>) -> &'a Proc {
         slot.as_deref().unwrap_or(self)
     }

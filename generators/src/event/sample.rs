@@ -31,6 +31,7 @@ fn host() -> Arc<HostInfo> {
             platform: s("ubuntu"),
             version: s("22.04.4"),
         },
+        rendered: Default::default(),
     })
 }
 
@@ -71,6 +72,7 @@ fn proc(
         interactive: true,
         exec: previous.is_some(),
         lineage: previous.or_else(|| parent.clone()),
+        rendered: Default::default(),
         parent,
         group_leader: None,
         session_leader: None,

@@ -153,6 +153,7 @@ impl HostSpec {
             ip: ips.into(),
             mac: macs.into(),
             os,
+            rendered: Default::default(),
         };
 
         let mut accounts = Accounts::default();

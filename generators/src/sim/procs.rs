@@ -451,6 +451,7 @@ impl ProcTable {
             entry_leader,
             entry_meta,
             lineage: previous.or(parent).cloned(),
+            rendered: Default::default(),
         })
     }
 
@@ -473,6 +474,7 @@ impl ProcTable {
             entry_leader: Some(Self::leader_of(&par, &par.entry_leader)),
             entry_meta: None,
             lineage: Some(par.clone()),
+            rendered: Default::default(),
             parent: Some(par),
         });
         self.insert(child.clone());

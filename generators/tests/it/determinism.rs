@@ -65,6 +65,36 @@ fn same_bytes_whatever_the_thread() {
 }
 
 #[test]
+fn same_bytes_whatever_the_thread_count() {
+    // Hosts are simulated on all threads of the pool, window by window: 1, 2 and 5 threads give
+    // the same stream.
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                ndjson(&world(
+                    8,
+                    9,
+                    120,
+                    ScenarioSelection::All,
+                    Shard::WHOLE,
+                    Profile::default(),
+                ))
+            })
+    };
+    let one = run(1);
+    assert!(one.len() > 100_000, "seed 8: only {} bytes", one.len());
+    for threads in [2, 5] {
+        assert!(
+            run(threads) == one,
+            "seed 8: {threads} threads differ from 1 thread"
+        );
+    }
+}
+
+#[test]
 fn shards_are_disjoint_and_union_to_the_whole() {
     let seed = 21;
     let whole = world(

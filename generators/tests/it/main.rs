@@ -9,6 +9,7 @@
 
 mod common;
 mod determinism;
+mod json_writer;
 mod properties;
 mod scenarios;
 mod tree;

@@ -124,22 +124,37 @@ impl HostSim {
                     b.delete(w, path);
                 }
             }
-            Role::WebCaddy => {
-                let path = format!(
-                    "/var/lib/caddy/.local/share/caddy/locks/issue_cert_{}.lock",
-                    self.rng.string(CharClass::LowerDigits, 10)
-                );
-                b.create(w, path.clone(), 64, None);
-                b.delete(w, path);
+            Role::WebCaddy | Role::WebTraefik => {
+                // Reverse proxies and static servers buffer requests in memory and write nothing per
+                // request; they write files when they renew a certificate (a few times a week per
+                // host), so an arrival here is a renewal with a probability that makes ~0.3 a day.
+                let renewals_per_hour = 0.3 / 24.0;
+                if !self.rng.chance(renewals_per_hour / per_hour) {
+                    return Some(next);
+                }
+                let domain = format!("{}.example.com", self.spec.name());
+                if self.spec.role == Role::WebCaddy {
+                    let data = "/var/lib/caddy/.local/share/caddy";
+                    let lock = format!("{data}/locks/issue_cert_{domain}.lock");
+                    let dir = format!(
+                        "{data}/certificates/acme-v02.api.letsencrypt.org-directory/{domain}"
+                    );
+                    b.create(w, lock.clone(), 64, None);
+                    b.wait(Span::ms(self.life_ms(4_000.0)));
+                    b.create(w, format!("{dir}/{domain}.crt"), 2_900, Some(5.9));
+                    b.create(w, format!("{dir}/{domain}.key"), 227, Some(5.7));
+                    b.create(w, format!("{dir}/{domain}.json"), 140, Some(5.0));
+                    b.delete(w, lock);
+                } else {
+                    let path = format!(
+                        "/etc/traefik/acme.json.{}",
+                        self.rng.string(CharClass::Digits, 9)
+                    );
+                    b.create(w, path.clone(), self.rng.range(4_000, 30_000), Some(5.6));
+                    b.rename(w, path, "/etc/traefik/acme.json", 9_000);
+                }
             }
-            _ => {
-                let path = format!(
-                    "/etc/traefik/acme.json.{}",
-                    self.rng.string(CharClass::Digits, 9)
-                );
-                b.create(w, path.clone(), self.rng.range(4_000, 30_000), Some(5.6));
-                b.rename(w, path, "/etc/traefik/acme.json", 9_000);
-            }
+            _ => return Some(next),
         }
         self.start_script(t, b.finish());
         Some(next)
