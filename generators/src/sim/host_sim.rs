@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::activity::Activity;
 use super::procs::{Deferred, ProcTable};
 use super::reservations::Reservations;
-use super::script::{Merge, Op, OpKind, Script};
+use super::script::{Merge, Op, OpKind, Script, ScriptBuilder};
 use crate::event::{Body, Event, EventId, FileBody, FileInfo, Label, ProcessActions, ProcessBody};
 use crate::fleet::HostSpec;
 use crate::rng::SimRng;
@@ -125,6 +125,7 @@ pub struct HostSim {
     pseq: u64,
     seq: u64,
     prefix: [u8; 12],
+    ops_pool: Vec<Vec<Op>>,
     /// Counters.
     pub stats: HostStats,
     pub(crate) state: super::boot::RoleState,
@@ -167,6 +168,7 @@ impl HostSim {
             pseq: 0,
             seq: 0,
             prefix,
+            ops_pool: Vec::new(),
             stats: HostStats::default(),
             state: Default::default(),
         }
@@ -186,6 +188,14 @@ impl HostSim {
         };
         self.qseq += 1;
         self.queue.push(Reverse((t.0, self.qseq, id)));
+    }
+
+    /// A script builder with a recycled operation buffer.
+    pub(crate) fn script_builder(&mut self) -> ScriptBuilder {
+        let mut ops = self.ops_pool.pop().unwrap_or_default();
+        // Room for the longest usual scripts, so a recycled buffer never grows again.
+        ops.reserve(48);
+        ScriptBuilder::with_ops(ops)
     }
 
     /// Queues a script to start at `t`.
@@ -310,6 +320,11 @@ impl HostSim {
             if let Some(e) = self.table.get_mut(pid) {
                 e.pinned = e.pinned.saturating_sub(1);
             }
+        }
+        let mut ops = ops;
+        ops.clear();
+        if self.ops_pool.len() < 64 && ops.capacity() <= 256 {
+            self.ops_pool.push(ops);
         }
     }
 

@@ -183,6 +183,16 @@ impl ScriptBuilder {
         ScriptBuilder::default()
     }
 
+    /// An empty script writing its operations into `ops` (cleared), a recycled buffer: hosts reuse
+    /// the buffers of finished scripts instead of growing new ones.
+    pub fn with_ops(mut ops: Vec<Op>) -> ScriptBuilder {
+        ops.clear();
+        ScriptBuilder {
+            ops,
+            ..ScriptBuilder::default()
+        }
+    }
+
     fn new_slot(&mut self, parent: Option<Slot>) -> Slot {
         self.parent_of.push(parent);
         self.parent_of.len() - 1
@@ -381,7 +391,11 @@ impl ScriptBuilder {
                 }
             }
         }
-        self.ops.sort_by_key(|op| op.at);
+        // Stable (equal offsets keep their order); most scripts are already in order, and checking
+        // first spares the sort's scratch allocation.
+        if !self.ops.is_sorted_by_key(|op| op.at) {
+            self.ops.sort_by_key(|op| op.at);
+        }
         // Point each spawn's fork at its exec (the next exec of the same slot).
         let mut next_exec: Vec<Option<usize>> = vec![None; n];
         for i in (0..self.ops.len()).rev() {

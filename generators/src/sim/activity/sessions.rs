@@ -151,7 +151,7 @@ impl HostSim {
         }
         let admin = *self.rng.pick(&self.spec.admins);
         let from = format!("10.0.{}.{}", self.rng.range(0, 3), self.rng.range(10, 250));
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let (monitor, shell) = self.ssh_login(&mut b, admin, &from);
         let n = 2 + self.rng.below(18) as usize;
         self.typed_commands(&mut b, shell, n);
@@ -193,7 +193,7 @@ impl HostSim {
         }
         let admin = *self.rng.pick(&self.spec.admins);
         let from = format!("10.0.{}.{}", self.rng.range(0, 3), self.rng.range(10, 250));
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let (monitor, shell) = self.ssh_login(&mut b, admin, &from);
         let n = 1 + self.rng.below(3) as usize;
         self.typed_commands(&mut b, shell, n);
@@ -267,7 +267,7 @@ impl HostSim {
             .rng
             .pick(&["shop-api", "billing", "infra-tools", "web-frontend"]);
         let dir = format!("/home/{owner}/src/{project}");
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let server = b.bind(tmux);
         let mut shell = ExecSpec::new("/usr/bin/bash", &["-bash"]).cwd(&dir);
         shell.new_session = true;
@@ -405,7 +405,7 @@ impl HostSim {
         let job = self.rng.range(100_000, 999_999);
         let project = *self.rng.pick(&["shop-api", "billing", "web-frontend"]);
         let dir = format!("/home/gitlab-runner/builds/x7Yz1/0/team/{project}");
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let r = b.bind(runner);
         let user = self.spec.accounts.or_root("gitlab-runner");
         let bash = b.spawn(

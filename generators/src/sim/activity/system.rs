@@ -4,7 +4,6 @@ use crate::fleet::{Family, Role};
 use crate::rng::CharClass;
 use crate::sim::host_sim::HostSim;
 use crate::sim::procs::ExecSpec;
-use crate::sim::script::ScriptBuilder;
 use crate::time::{NANOS_PER_DAY, NANOS_PER_MIN, Span, Timestamp};
 
 impl HostSim {
@@ -61,7 +60,7 @@ impl HostSim {
     }
 
     fn cron_job(&mut self, t: Timestamp, user: &str, cmd: &str) {
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let cron = b.bind(self.state.cron);
         let child = b.fork(cron);
         let acct = self.spec.accounts.or_root(user);
@@ -210,7 +209,7 @@ impl HostSim {
 
     /// The monitoring agent's exec inputs, every 30 s.
     pub(crate) fn monitoring(&mut self, t: Timestamp) -> Option<Timestamp> {
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let agent = b.bind(self.state.monitor);
         let sh = self.sh_c(&mut b, agent, "/etc/telegraf/scripts/conntrack.sh");
         let script = b.spawn(
@@ -262,7 +261,7 @@ impl HostSim {
 
     /// Daily timers: logrotate around midnight, man-db, package metadata refresh.
     pub(crate) fn daily_maintenance(&mut self, t: Timestamp) -> Option<Timestamp> {
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let init = b.bind(1);
         let lr = b.spawn(
             init,
@@ -348,7 +347,7 @@ impl HostSim {
             ("python3", "/usr/bin/python3.10"),
             ("sudo", "/usr/bin/sudo"),
         ];
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let init = b.bind(1);
         match self.spec.distro.family {
             Family::Debian => {
@@ -484,7 +483,7 @@ impl HostSim {
             return Some(next);
         }
         let script_path = self.spec.backup_script.clone()?;
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let cron = b.bind(self.state.cron);
         let child = b.fork(cron);
         let root = self.spec.accounts.root();

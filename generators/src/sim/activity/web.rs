@@ -6,7 +6,6 @@ use crate::fleet::Role;
 use crate::rng::CharClass;
 use crate::sim::host_sim::HostSim;
 use crate::sim::procs::ExecSpec;
-use crate::sim::script::ScriptBuilder;
 use crate::time::{Span, Timestamp};
 
 impl HostSim {
@@ -31,7 +30,7 @@ impl HostSim {
         let Some(worker) = self.pick_worker() else {
             return Some(next);
         };
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let w = b.bind(worker);
         let root = self.spec.webroot.clone();
         match self.spec.role {
@@ -210,7 +209,7 @@ impl HostSim {
         }
         self.state.workers.retain(|p| *p != old);
         self.state.workers.push(new.pid);
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let w_new = b.bind(new.pid);
         let w_old = b.bind(old);
         if self.spec.role == Role::WebGunicorn {
@@ -236,7 +235,7 @@ impl HostSim {
         let Some(worker) = self.pick_worker() else {
             return Some(next);
         };
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let w = b.bind(worker);
         match self.spec.role {
             Role::WebNginxPhp | Role::WebApachePhp | Role::WebHttpdPhp => {
@@ -300,7 +299,7 @@ impl HostSim {
                 old.push(p);
             }
         }
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let init = b.bind(1);
         let sc = b.spawn(
             init,
@@ -346,7 +345,7 @@ impl HostSim {
     pub(crate) fn postgres(&mut self, t: Timestamp) -> Option<Timestamp> {
         let next = self.next_arrival(t, 120.0 * self.spec.traffic * self.params.traffic_scale);
         let pm = self.state.postmaster?;
-        let mut b = ScriptBuilder::new();
+        let mut b = self.script_builder();
         let p = b.bind(pm);
         let backend = b.fork(p);
         b.run_for(backend, Span::ms(self.life_ms(2000.0)));
