@@ -124,6 +124,20 @@ impl<'a> Walker<'a, '_, '_> {
         self.i += 1;
         let start = self.i;
         let mut escaped = false;
+        // Most keys and many values are short: look at the first bytes inline before calling memchr.
+        let s = self.s;
+        let stop = (start + 24).min(s.len());
+        while self.i < stop {
+            let b = s[self.i];
+            if b == b'"' {
+                self.i += 1;
+                return Ok((start, self.i - 1, false));
+            }
+            if b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.i += 1;
+        }
         loop {
             let rest = &self.s[self.i..];
             let k = memchr::memchr2(b'"', b'\\', rest).ok_or(Bail)?;

@@ -2,9 +2,10 @@
 //! needed source paths are decoded (projection by root column), row groups are read on all cores, each
 //! row group becomes one chunk.
 //!
-//! File shape: one column per dotted source path (`process.parent.name`), `Utf8` for strings (dates are
-//! RFC 3339 text), `Int64`, `Float64`, `Boolean`, and `List<Utf8>` for multi-valued fields (the writer
-//! renders list items as text). A path absent from the file reads as null, as a field absent from a
+//! File shape: one column per dotted source path (`process.parent.name`), `Utf8` for strings,
+//! `Timestamp` (any unit; the writer uses nanoseconds, UTC) for date fields (RFC 3339 text in files
+//! written before that change, also read), `Int64`, `Float64`, `Boolean`, and `List<Utf8>` for
+//! multi-valued fields (the writer renders list items as text). A path absent from the file reads as null, as a field absent from a
 //! document does.
 //!
 //! Oracle twin: the same events written as NDJSON and read by `esql::ingest`. Invariant: each cell is
@@ -19,9 +20,12 @@ use std::fs::File;
 use std::path::Path;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::types::{
+    Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
+};
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::DataType as ArrowType;
+use arrow_schema::{DataType as ArrowType, TimeUnit};
 use esql::ingest::Indexer;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
@@ -129,7 +133,29 @@ enum Cells<'a> {
     Int(&'a arrow_array::Int64Array),
     Float(&'a arrow_array::Float64Array),
     Bool(&'a arrow_array::BooleanArray),
+    Time(Times<'a>),
     List(&'a arrow_array::ListArray),
+}
+
+/// A timestamp column in one of Arrow's units.
+enum Times<'a> {
+    Ns(&'a arrow_array::TimestampNanosecondArray),
+    Us(&'a arrow_array::TimestampMicrosecondArray),
+    Ms(&'a arrow_array::TimestampMillisecondArray),
+    S(&'a arrow_array::TimestampSecondArray),
+}
+
+impl Times<'_> {
+    /// Nanoseconds since the epoch of row `r`, `None` when null.
+    fn nanos(&self, r: usize) -> Option<i128> {
+        let (valid, v, per) = match self {
+            Times::Ns(a) => (a.is_valid(r), a.value(r), 1),
+            Times::Us(a) => (a.is_valid(r), a.value(r), 1_000),
+            Times::Ms(a) => (a.is_valid(r), a.value(r), 1_000_000),
+            Times::S(a) => (a.is_valid(r), a.value(r), 1_000_000_000),
+        };
+        valid.then_some(v as i128 * per)
+    }
 }
 
 fn cells(col: Option<&ArrayRef>) -> Result<Cells<'_>, String> {
@@ -142,6 +168,12 @@ fn cells(col: Option<&ArrayRef>) -> Result<Cells<'_>, String> {
         ArrowType::Int64 => Cells::Int(a.as_primitive::<Int64Type>()),
         ArrowType::Float64 => Cells::Float(a.as_primitive::<Float64Type>()),
         ArrowType::Boolean => Cells::Bool(a.as_boolean()),
+        ArrowType::Timestamp(unit, _) => Cells::Time(match unit {
+            TimeUnit::Nanosecond => Times::Ns(a.as_primitive::<TimestampNanosecondType>()),
+            TimeUnit::Microsecond => Times::Us(a.as_primitive::<TimestampMicrosecondType>()),
+            TimeUnit::Millisecond => Times::Ms(a.as_primitive::<TimestampMillisecondType>()),
+            TimeUnit::Second => Times::S(a.as_primitive::<TimestampSecondType>()),
+        }),
         ArrowType::List(item) if item.data_type() == &ArrowType::Utf8 => Cells::List(a.as_list()),
         other => return Err(format!("column type {other} is not one detsim writes")),
     })
@@ -154,6 +186,8 @@ enum Raw<'a> {
     Int(i64),
     Float(f64),
     Bool(bool),
+    /// Nanoseconds since the epoch.
+    Time(i128),
 }
 
 impl Raw<'_> {
@@ -165,6 +199,11 @@ impl Raw<'_> {
                 .map(Json::Number)
                 .unwrap_or(Json::Null),
             Raw::Bool(b) => Json::Bool(b),
+            Raw::Time(ns) => match i64::try_from(ns) {
+                // The writer's own RFC 3339 rendering of the instant.
+                Ok(ns) => Json::String(generators::time::Timestamp(ns).to_string()),
+                Err(_) => Json::Null,
+            },
         }
     }
 }
@@ -182,6 +221,10 @@ fn each<'a>(
         Cells::Int(a) if a.is_valid(r) => f(Raw::Int(a.value(r))),
         Cells::Float(a) if a.is_valid(r) => f(Raw::Float(a.value(r))),
         Cells::Bool(a) if a.is_valid(r) => f(Raw::Bool(a.value(r))),
+        Cells::Time(t) => match t.nanos(r) {
+            Some(ns) => f(Raw::Time(ns)),
+            None => Ok(()),
+        },
         Cells::List(a) if a.is_valid(r) => {
             let offs = a.value_offsets();
             let items = a.values().as_string::<i32>();
@@ -209,6 +252,16 @@ fn convert<'a>(f: &esql::FieldMapping, raw: Raw<'a>) -> Result<Option<Out<'a>>, 
             from_number(f, &n.to_string())
         }
         Raw::Bool(b) => from_bool(f, b),
+        // The instant the writer parsed from the document's RFC 3339 text, stored as ingest stores it.
+        Raw::Time(ns) => match f.es_type.as_str() {
+            "date" => Ok(Some(Out::Val(esql::Value::Date(
+                esql::ingest::date::nanos_to_millis(ns).ok_or(Bail)?,
+            )))),
+            "date_nanos" if ns >= 0 => Ok(Some(Out::Val(esql::Value::DateNanos(
+                i64::try_from(ns).map_err(|_| Bail)?,
+            )))),
+            _ => Err(Bail),
+        },
     }
 }
 
