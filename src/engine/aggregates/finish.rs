@@ -81,19 +81,6 @@ pub fn finish(
             Ok(Value::from_values(all))
         }
         A::CountDistinct => count_distinct(call, items),
-        A::Median => {
-            let mut all = first_values(items);
-            if all.is_empty() {
-                return Ok(Value::Null);
-            }
-            sort_values(&mut all);
-            let n = all.len();
-            Ok(Value::Double(if n % 2 == 1 {
-                float(&all[n / 2])
-            } else {
-                (float(&all[n / 2 - 1]) + float(&all[n / 2])) / 2.0
-            }))
-        }
         A::First | A::Last => {
             if call.args.len() < 2 {
                 return Err(EvalError::Internal(format!(
@@ -121,10 +108,13 @@ pub fn finish(
             Ok(best.map_or(Value::Null, |(v, _)| v.clone()))
         }
         A::Top => top(call, items),
-        other => Err(EvalError::Unsupported(format!(
-            "aggregate [{}] in the optimized engine",
-            other.name()
-        ))),
+        other => match super::statistics::finish(call, items, warnings)? {
+            Some(v) => Ok(v),
+            None => Err(EvalError::Unsupported(format!(
+                "aggregate [{}] in the optimized engine",
+                other.name()
+            ))),
+        },
     }
 }
 

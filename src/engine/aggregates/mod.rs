@@ -4,3 +4,4 @@ pub mod finish;
 pub mod group_map;
 pub mod interner;
 pub mod state;
+pub mod statistics;

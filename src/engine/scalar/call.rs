@@ -38,6 +38,8 @@ pub fn call(
     }
     match function {
         F::Now => return Ok(Value::Date(s.now_millis)),
+        F::Pi => return Ok(Value::Double(std::f64::consts::PI)),
+        F::E => return Ok(Value::Double(std::f64::consts::E)),
         F::Greatest => return Ok(extreme(&values, std::cmp::Ordering::Greater)),
         F::Least => return Ok(extreme(&values, std::cmp::Ordering::Less)),
         F::Abs | F::Round | F::Pow => return math(expr, function, &values, s),
