@@ -172,6 +172,16 @@ impl<T> RenderCache<T> {
     pub fn get_or_init(&self, init: impl FnOnce() -> T) -> &T {
         self.0.get_or_init(init)
     }
+
+    /// The value, if computed.
+    pub fn get(&self) -> Option<&T> {
+        self.0.get()
+    }
+
+    /// Stores `value` unless a value is already there (then `value` is dropped).
+    pub fn set(&self, value: T) {
+        let _ = self.0.set(value);
+    }
 }
 
 /// The JSON fragments of one image that the detailed blocks (`process.parent`, the leaders) repeat:

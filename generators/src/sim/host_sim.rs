@@ -8,11 +8,11 @@
 //! streams: its output does not depend on other hosts, shards or threads.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
 
 use super::activity::Activity;
-use super::procs::{Deferred, ProcTable};
+use super::procs::{Deferred, ExecSpec, ProcTable};
 use super::reservations::Reservations;
 use super::script::{Merge, Op, OpKind, Script, ScriptBuilder};
 use crate::event::{Body, Event, EventId, FileBody, FileInfo, Label, ProcessActions, ProcessBody};
@@ -126,6 +126,7 @@ pub struct HostSim {
     seq: u64,
     prefix: [u8; 12],
     ops_pool: Vec<Vec<Op>>,
+    pub(crate) spec_cache: BTreeMap<(&'static str, &'static str), Arc<ExecSpec>>,
     /// Counters.
     pub stats: HostStats,
     pub(crate) state: super::boot::RoleState,
@@ -169,6 +170,7 @@ impl HostSim {
             seq: 0,
             prefix,
             ops_pool: Vec::new(),
+            spec_cache: BTreeMap::new(),
             stats: HostStats::default(),
             state: Default::default(),
         }

@@ -13,6 +13,7 @@ use foldhash::fast::FixedState;
 
 use crate::event::{
     Account, Creds, EntityPrefix, EntryMeta, Hashes, Image, Label, Proc, ProcessActions,
+    RenderCache,
 };
 use crate::rng::{hash_str, mix64};
 use crate::time::Timestamp;
@@ -97,6 +98,9 @@ pub struct ExecSpec {
     pub entry: Option<Arc<EntryMeta>>,
     /// Terminal handling.
     pub tty: TtyMode,
+    /// The image an exec of this spec gets, built on first use with the distro it was built for
+    /// (executable hashes depend on the distro); a clone starts empty.
+    pub image: RenderCache<(&'static str, Arc<Image>)>,
 }
 
 impl ExecSpec {
@@ -112,6 +116,7 @@ impl ExecSpec {
             new_session: false,
             entry: None,
             tty: TtyMode::Inherit,
+            image: RenderCache::default(),
         }
     }
 
@@ -419,21 +424,15 @@ impl ProcTable {
             entry_leader = None;
             entry_meta = Some(meta.clone());
         }
-        let (name, hash) = self.exe_info(&spec.executable);
-        let mut cl = String::with_capacity(spec.args.iter().map(|a| a.len() + 1).sum());
-        for (i, a) in spec.args.iter().enumerate() {
-            if i > 0 {
-                cl.push(' ');
+        let distro = self.distro_key;
+        let image = match spec.image.get() {
+            Some((d, img)) if *d == distro => img.clone(),
+            _ => {
+                let img = self.make_image(spec);
+                spec.image.set((distro, img.clone()));
+                img
             }
-            cl.push_str(a);
-        }
-        let image = Arc::new(Image {
-            executable: spec.executable.clone(),
-            name,
-            args: spec.args.clone(),
-            command_line: cl.into(),
-            hash: Some(hash),
-        });
+        };
         let interactive = tty.is_some() && !matches!(spec.tty, TtyMode::Detach);
         Arc::new(Proc {
             pid,
@@ -452,6 +451,25 @@ impl ProcTable {
             entry_meta,
             lineage: previous.or(parent).cloned(),
             rendered: Default::default(),
+        })
+    }
+
+    /// The image an exec of `spec` gets on this host.
+    fn make_image(&mut self, spec: &ExecSpec) -> Arc<Image> {
+        let (name, hash) = self.exe_info(&spec.executable);
+        let mut cl = String::with_capacity(spec.args.iter().map(|a| a.len() + 1).sum());
+        for (i, a) in spec.args.iter().enumerate() {
+            if i > 0 {
+                cl.push(' ');
+            }
+            cl.push_str(a);
+        }
+        Arc::new(Image {
+            executable: spec.executable.clone(),
+            name,
+            args: spec.args.clone(),
+            command_line: cl.into(),
+            hash: Some(hash),
         })
     }
 

@@ -46,8 +46,8 @@ pub enum OpKind {
     Exec {
         /// Slot.
         slot: Slot,
-        /// What runs.
-        spec: Box<ExecSpec>,
+        /// What runs (shared: a host reuses the specs of its frequent commands).
+        spec: Arc<ExecSpec>,
         /// Whether the process exits within a second and has no children (its end may be merged).
         short: bool,
         /// Aggregation policy.
@@ -256,7 +256,7 @@ impl ScriptBuilder {
     pub fn exec(&mut self, slot: Slot, spec: ExecSpec) {
         self.push(OpKind::Exec {
             slot,
-            spec: Box::new(spec),
+            spec: Arc::new(spec),
             short: false,
             merge: Merge::Profile,
         });
@@ -270,6 +270,11 @@ impl ScriptBuilder {
 
     /// Fork + exec with an explicit aggregation policy.
     pub fn spawn_with(&mut self, parent: Slot, spec: ExecSpec, merge: Merge) -> Slot {
+        self.spawn_shared(parent, Arc::new(spec), merge)
+    }
+
+    /// Fork + exec of a shared spec (its image is built once per host and reused).
+    pub fn spawn_shared(&mut self, parent: Slot, spec: Arc<ExecSpec>, merge: Merge) -> Slot {
         let slot = self.new_slot(Some(parent));
         self.push(OpKind::Fork {
             slot,
@@ -279,7 +284,7 @@ impl ScriptBuilder {
         self.wait(FORK_EXEC_GAP);
         self.push(OpKind::Exec {
             slot,
-            spec: Box::new(spec),
+            spec,
             short: false,
             merge,
         });

@@ -13,7 +13,9 @@ mod web;
 
 use super::host_sim::HostSim;
 use super::procs::ExecSpec;
-use super::script::{ScriptBuilder, Slot};
+use std::sync::Arc;
+
+use super::script::{Merge, ScriptBuilder, Slot};
 use crate::time::Timestamp;
 
 /// A recurring background activity.
@@ -79,6 +81,52 @@ impl HostSim {
                 vec!["/bin/sh".into(), "-c".into(), cmd.into()],
             ),
         )
+    }
+
+    /// The host's shared spec named `key` (built by `make` on first use). Frequent commands share one
+    /// spec, whose image is then built once: no per-run allocation of arguments and command line.
+    pub(crate) fn shared_spec(
+        &mut self,
+        key: (&'static str, &'static str),
+        make: impl FnOnce(&HostSim) -> ExecSpec,
+    ) -> Arc<ExecSpec> {
+        if let Some(s) = self.spec_cache.get(&key) {
+            return s.clone();
+        }
+        let spec = Arc::new(make(self));
+        self.spec_cache.insert(key, spec.clone());
+        spec
+    }
+
+    /// `/bin/sh -c <cmd>` under `parent`, for a constant command (shared spec).
+    pub(crate) fn sh_c_static(
+        &mut self,
+        b: &mut ScriptBuilder,
+        parent: Slot,
+        cmd: &'static str,
+    ) -> Slot {
+        let spec = self.shared_spec(("sh -c", cmd), |h| {
+            ExecSpec::with_args(
+                h.spec.distro.sh(),
+                vec!["/bin/sh".into(), "-c".into(), cmd.into()],
+            )
+        });
+        b.spawn_shared(parent, spec, Merge::Profile)
+    }
+
+    /// A short constant command (shared spec `key`) under `parent`, running `ms` milliseconds.
+    pub(crate) fn quick_static(
+        &mut self,
+        b: &mut ScriptBuilder,
+        parent: Slot,
+        key: &'static str,
+        args: &'static [&'static str],
+        ms: i64,
+    ) -> Slot {
+        let spec = self.shared_spec(("exec", key), |_| ExecSpec::new(key, args));
+        let s = b.spawn_shared(parent, spec, Merge::Profile);
+        b.run_for(s, crate::time::Span::ms(ms));
+        s
     }
 
     /// A short command under `parent` that runs for `ms` milliseconds and exits 0.

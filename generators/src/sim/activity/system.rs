@@ -4,6 +4,7 @@ use crate::fleet::{Family, Role};
 use crate::rng::CharClass;
 use crate::sim::host_sim::HostSim;
 use crate::sim::procs::ExecSpec;
+use crate::sim::script::Merge;
 use crate::time::{NANOS_PER_DAY, NANOS_PER_MIN, Span, Timestamp};
 
 impl HostSim {
@@ -80,33 +81,27 @@ impl HostSim {
         );
         let php = self.spec.distro.family;
         if cmd.starts_with("/usr/local/bin/node-health.sh") {
-            let script = b.spawn(
-                sh,
+            let health = self.shared_spec(("exec", "node-health.sh"), |_| {
                 ExecSpec::new(
                     "/usr/local/bin/node-health.sh",
                     &["/bin/bash", "/usr/local/bin/node-health.sh"],
-                ),
-            );
-            self.quick(
+                )
+            });
+            let script = b.spawn_shared(sh, health, Merge::Profile);
+            self.quick_static(&mut b, script, "/usr/bin/df", &["df", "-P", "/"], 4);
+            self.quick_static(
                 &mut b,
                 script,
-                ExecSpec::new("/usr/bin/df", &["df", "-P", "/"]),
-                4,
-            );
-            self.quick(
-                &mut b,
-                script,
-                ExecSpec::new("/usr/bin/awk", &["awk", "NR==2 {print $5}"]),
+                "/usr/bin/awk",
+                &["awk", "NR==2 {print $5}"],
                 3,
             );
             if self.rng.chance(0.3) {
-                self.quick(
+                self.quick_static(
                     &mut b,
                     script,
-                    ExecSpec::new(
-                        "/usr/bin/systemctl",
-                        &["systemctl", "is-active", "--quiet", "elastic-agent"],
-                    ),
+                    "/usr/bin/systemctl",
+                    &["systemctl", "is-active", "--quiet", "elastic-agent"],
                     12,
                 );
             }
@@ -211,46 +206,42 @@ impl HostSim {
     pub(crate) fn monitoring(&mut self, t: Timestamp) -> Option<Timestamp> {
         let mut b = self.script_builder();
         let agent = b.bind(self.state.monitor);
-        let sh = self.sh_c(&mut b, agent, "/etc/telegraf/scripts/conntrack.sh");
-        let script = b.spawn(
-            sh,
+        let sh = self.sh_c_static(&mut b, agent, "/etc/telegraf/scripts/conntrack.sh");
+        let conntrack = self.shared_spec(("exec", "conntrack.sh"), |_| {
             ExecSpec::new(
                 "/etc/telegraf/scripts/conntrack.sh",
                 &["/bin/bash", "/etc/telegraf/scripts/conntrack.sh"],
-            ),
-        );
-        self.quick(
+            )
+        });
+        let script = b.spawn_shared(sh, conntrack, Merge::Profile);
+        self.quick_static(
             &mut b,
             script,
-            ExecSpec::new(
-                "/usr/bin/cat",
-                &["cat", "/proc/sys/net/netfilter/nf_conntrack_count"],
-            ),
+            "/usr/bin/cat",
+            &["cat", "/proc/sys/net/netfilter/nf_conntrack_count"],
             2,
         );
         b.run_for(script, Span::ms(6));
         b.run_for(sh, Span::ms(1));
         if self.spec.role.is_web() && self.rng.chance(0.5) {
-            let c = self.sh_c(
+            let c = self.sh_c_static(
                 &mut b,
                 agent,
                 "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1/healthz",
             );
-            self.quick(
+            self.quick_static(
                 &mut b,
                 c,
-                ExecSpec::new(
-                    "/usr/bin/curl",
-                    &[
-                        "curl",
-                        "-s",
-                        "-o",
-                        "/dev/null",
-                        "-w",
-                        "%{http_code}",
-                        "http://127.0.0.1/healthz",
-                    ],
-                ),
+                "/usr/bin/curl",
+                &[
+                    "curl",
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "http://127.0.0.1/healthz",
+                ],
                 25,
             );
             b.run_for(c, Span::ms(1));
