@@ -250,10 +250,11 @@ fn evaluate(
         .filter_map(|(p, _)| std::fs::metadata(p).ok().map(|m| m.len()))
         .sum();
     let table = match args.engine {
-        EngineKind::Optimized => {
-            OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default())
-                .run(plan, &loaded.source, opts)
-        }
+        EngineKind::Optimized => OptimizedEvaluator::new(
+            Arc::new(EngineKernel::new()),
+            EngineConfig::default(),
+        )
+        .run(plan, &loaded.source, opts),
         EngineKind::Reference => ReferenceEvaluator::new().run(plan, &loaded.source, opts),
     }
     .map_err(|e| anyhow!("{}: {e}", args.rule.display()))?;

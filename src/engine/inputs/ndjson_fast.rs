@@ -174,6 +174,7 @@ fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
             None => std::str::from_utf8(raw).ok(),
         };
         match text {
+            None if out.errors.len() >= KEPT_ERRORS => out.rejected += 1,
             None => {
                 out.rejected += 1;
                 out.errors.push(slow.located(
@@ -201,7 +202,7 @@ fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
                         Err(e) => {
                             out.rejected += 1;
                             if out.errors.len() < KEPT_ERRORS {
-                                out.errors.push(e);
+                                out.errors.push(*e);
                             }
                         }
                     }
@@ -240,19 +241,19 @@ impl<'l> SlowPath<'l> {
     }
 
     /// Exactly what `esql::ingest::NdjsonReader` does with one line (already split, `\r` included).
-    fn line(&mut self, text: &str, line: usize) -> Result<Option<Document>, LocatedError> {
+    fn line(&mut self, text: &str, line: usize) -> Result<Option<Document>, Box<LocatedError>> {
         let text = text.strip_suffix('\r').unwrap_or(text);
         if text.trim().is_empty() {
             return Ok(None);
         }
         let json: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            self.located(
+            Box::new(self.located(
                 line,
                 IngestError::Json {
                     column: e.column(),
                     message: e.to_string(),
                 },
-            )
+            ))
         })?;
         let index = &self.layout.index;
         let id = event_id(&json).unwrap_or_else(|| format!("{index}-{line}"));
@@ -262,7 +263,7 @@ impl<'l> SlowPath<'l> {
             .get_or_insert_with(|| Indexer::new(&layout.mapping));
         match indexer.index(&json, &id, index) {
             Ok(i) => Ok(Some(i.document)),
-            Err(e) => Err(self.located(line, e)),
+            Err(e) => Err(Box::new(self.located(line, e))),
         }
     }
 }

@@ -247,7 +247,6 @@ pub fn eval_files(
             }
         }
     }
-    drop(sink);
     let table = run.finish()?;
     Ok(Some((table, report)))
 }

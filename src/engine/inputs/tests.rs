@@ -217,9 +217,10 @@ fn generated_datasets_give_the_in_memory_results_from_ndjson_and_parquet() {
         queries.push((name.clone(), text.clone(), None));
         if let Some(from) = from {
             // A look-back window inside the generated hour.
-            let start = esql::ingest::date::parse_default_date(generators::config::DEFAULT_START_TEXT)
-                .and_then(esql::ingest::date::nanos_to_millis)
-                .unwrap();
+            let start =
+                esql::ingest::date::parse_default_date(generators::config::DEFAULT_START_TEXT)
+                    .and_then(esql::ingest::date::nanos_to_millis)
+                    .unwrap();
             let now = start + 40 * 60_000;
             queries.push((
                 format!("{name} (time range)"),
@@ -232,7 +233,11 @@ fn generated_datasets_give_the_in_memory_results_from_ndjson_and_parquet() {
             ));
         }
     }
-    queries.push(("wide".into(), format!("{WIDE} | SORT _id | LIMIT 300"), None));
+    queries.push((
+        "wide".into(),
+        format!("{WIDE} | SORT _id | LIMIT 300"),
+        None,
+    ));
     queries.push((
         "stats".into(),
         "FROM logs-* | STATS n = COUNT(*), h = COUNT_DISTINCT(host.name), a = VALUES(event.action) BY event.dataset | SORT event.dataset".into(),
@@ -256,8 +261,14 @@ fn generated_datasets_give_the_in_memory_results_from_ndjson_and_parquet() {
         }
         for (block, threads) in [(8 << 20, 1), (16 << 10, 2)] {
             let (got, report) = fast(&plan, &ndjson, &opts, OnError::Fail, block, threads).unwrap();
-            assert_eq!(got, want, "{name}: NDJSON, block {block}, threads {threads}");
-            assert_eq!(report.slow_lines, 0, "{name}: generated lines take the fast path");
+            assert_eq!(
+                got, want,
+                "{name}: NDJSON, block {block}, threads {threads}"
+            );
+            assert_eq!(
+                report.slow_lines, 0,
+                "{name}: generated lines take the fast path"
+            );
         }
         for threads in [1, 2] {
             let (got, _) = fast(&plan, &parquet, &opts, OnError::Fail, 0, threads).unwrap();
