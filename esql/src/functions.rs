@@ -69,6 +69,8 @@ function_enum! {
         DateParse => "date_parse",
         /// `date_trunc(interval, date)`
         DateTrunc => "date_trunc",
+        /// `e()`: Euler's number
+        E => "e",
         /// `ends_with(s, suffix)`
         EndsWith => "ends_with",
         /// `from_base64(s)`
@@ -117,6 +119,8 @@ function_enum! {
         MvSum => "mv_sum",
         /// `now()`
         Now => "now",
+        /// `pi()`
+        Pi => "pi",
         /// `pow(base, exp)`
         Pow => "pow",
         /// `repeat(s, n)`
@@ -187,18 +191,32 @@ function_enum! {
         Max => "max",
         /// `median(n)`
         Median => "median",
+        /// `median_absolute_deviation(n)`
+        MedianAbsoluteDeviation => "median_absolute_deviation",
         /// `min(v)`
         Min => "min",
+        /// `percentile(n, p)`
+        Percentile => "percentile",
+        /// `present(v)`: whether any value exists
+        Present => "present",
+        /// `absent(v)`: whether no value exists
+        Absent => "absent",
+        /// `std_dev(n)`: population standard deviation
+        StdDev => "std_dev",
         /// `sum(n)`
         Sum => "sum",
         /// `top(v, limit, order)`
         Top => "top",
         /// `values(v)`
         Values => "values",
+        /// `variance(n)` / `std_var`: population variance
+        Variance => "variance",
+        /// `weighted_avg(n, weight)`
+        WeightedAvg => "weighted_avg",
     }
 }
 
-/// Alternative spellings ES accepts for a few scalar functions, mapped to their canonical name.
+/// Alternative spellings ES accepts for a few functions, mapped to their canonical name.
 pub fn canonical_alias(name: &str) -> &str {
     match name.to_ascii_lowercase().as_str() {
         "to_bool" => "to_boolean",
@@ -208,6 +226,7 @@ pub fn canonical_alias(name: &str) -> &str {
         "to_str" => "to_string",
         "to_ul" | "to_ulong" => "to_unsigned_long",
         "to_ver" => "to_version",
+        "std_var" => "variance",
         _ => name,
     }
 }
@@ -282,13 +301,11 @@ pub const UNSUPPORTED_FUNCTIONS: &[&str] = &[
     "copy_sign",
     "cos",
     "cosh",
-    "e",
     "exp",
     "floor",
     "hypot",
     "log",
     "log10",
-    "pi",
     "scalb",
     "signum",
     "sin",
@@ -334,15 +351,7 @@ pub const UNSUPPORTED_FUNCTIONS: &[&str] = &[
     "bucket",
     "tbucket",
     "categorize",
-    "percentile",
-    "median_absolute_deviation",
-    "weighted_avg",
-    "std_dev",
-    "std_var",
-    "variance",
     "sample",
-    "absent",
-    "present",
     "earliest",
     "latest",
     "all_first",

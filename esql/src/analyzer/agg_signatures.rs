@@ -13,9 +13,19 @@ pub fn arity(f: AggregateFunction) -> (usize, usize) {
     match f {
         Count => (0, 1),
         CountDistinct => (1, 2),
-        First | Last => (2, 2),
+        First | Last | Percentile | WeightedAvg => (2, 2),
         Top => (3, 3),
-        Avg | Max | Median | Min | Sum | Values => (1, 1),
+        Absent
+        | Avg
+        | Max
+        | Median
+        | MedianAbsoluteDeviation
+        | Min
+        | Present
+        | StdDev
+        | Sum
+        | Values
+        | Variance => (1, 1),
     }
 }
 
@@ -91,7 +101,7 @@ pub fn resolve(f: AggregateFunction, op: &str, args: &[Arg]) -> Result<DataType,
                 _ => T::Long,
             }
         }
-        Median => {
+        Median | MedianAbsoluteDeviation | StdDev | Variance => {
             expect(
                 &args[0],
                 "",
@@ -100,6 +110,41 @@ pub fn resolve(f: AggregateFunction, op: &str, args: &[Arg]) -> Result<DataType,
                 summable,
             )?;
             T::Double
+        }
+        Percentile => {
+            let accepted = "numeric except unsigned_long";
+            expect(&args[0], ordinal(0), op, accepted, summable)?;
+            expect(&args[1], ordinal(1), op, accepted, summable)?;
+            expect_constant(&args[1], ordinal(1), op)?;
+            T::Double
+        }
+        WeightedAvg => {
+            let accepted = "numeric except unsigned_long or counter types";
+            expect(&args[0], ordinal(0), op, accepted, summable)?;
+            expect(&args[1], ordinal(1), op, accepted, summable)?;
+            // ES's WeightedAvg.resolveType: a null weight, or a constant weight equal (Java `equals`)
+            // to the integer 0 or the double 0.0, is rejected; a long 0 or a -0.0 passes.
+            let bad_weight = match (&args[1].constant, args[1].data_type) {
+                (_, T::Null) | (Some(Value::Null), _) => Some("null".to_owned()),
+                (Some(Value::Integer(0)), _) => Some("0".to_owned()),
+                (Some(Value::Double(d)), _) if *d == 0.0 && d.is_sign_positive() => {
+                    Some("0.0".to_owned())
+                }
+                _ => None,
+            };
+            if let Some(v) = bad_weight {
+                return Err(format!(
+                    "{}argument of [{op}] cannot be null or 0, received [{v}]",
+                    ordinal(1)
+                ));
+            }
+            T::Double
+        }
+        Present | Absent => {
+            if let Some(a) = args.first() {
+                expect(a, "", op, "any type except counter types", any_value)?;
+            }
+            T::Boolean
         }
         Count => {
             if let Some(a) = args.first() {
@@ -242,5 +287,89 @@ mod tests {
             Some("error building [count]: expects at most one argument")
         );
         assert_eq!(arity_error(AggregateFunction::Count, 0), None);
+    }
+
+    /// WeightedAvg.resolveType (stats.csv-spec weightedAvgWeightZero uses a computed 0, which passes):
+    /// a literal null or integer/double 0 weight is an error; Percentile.validate: a constant percentile.
+    #[test]
+    fn weighted_avg_and_percentile_arguments() {
+        let salary = Arg::new(DataType::Integer, "salary");
+        let zero = Arg::constant(DataType::Integer, "0", Value::Integer(0));
+        assert_eq!(
+            resolve(
+                AggregateFunction::WeightedAvg,
+                "weighted_avg(salary, 0)",
+                &[salary.clone(), zero]
+            ),
+            Err(
+                "second argument of [weighted_avg(salary, 0)] cannot be null or 0, received [0]"
+                    .into()
+            )
+        );
+        let null = Arg::constant(DataType::Null, "null", Value::Null);
+        assert_eq!(
+            resolve(AggregateFunction::WeightedAvg, "weighted_avg(salary, null)", &[salary.clone(), null]),
+            Err("second argument of [weighted_avg(salary, null)] cannot be null or 0, received [null]".into())
+        );
+        let long_zero = Arg::constant(DataType::Long, "0", Value::Long(0));
+        assert_eq!(
+            resolve(
+                AggregateFunction::WeightedAvg,
+                "weighted_avg(salary, 0)",
+                &[salary.clone(), long_zero]
+            ),
+            Ok(DataType::Double)
+        );
+        let w = Arg::new(DataType::Integer, "w");
+        assert_eq!(
+            resolve(
+                AggregateFunction::WeightedAvg,
+                "weighted_avg(salary, w)",
+                &[salary.clone(), w.clone()]
+            ),
+            Ok(DataType::Double)
+        );
+        assert_eq!(
+            resolve(
+                AggregateFunction::Percentile,
+                "percentile(salary, w)",
+                &[salary.clone(), w]
+            ),
+            Err(
+                "second argument of [percentile(salary, w)] must be a constant, received [w]"
+                    .into()
+            )
+        );
+        for f in [
+            AggregateFunction::StdDev,
+            AggregateFunction::Variance,
+            AggregateFunction::MedianAbsoluteDeviation,
+        ] {
+            assert_eq!(
+                resolve(f, "f(salary)", std::slice::from_ref(&salary)),
+                Ok(DataType::Double)
+            );
+        }
+        let ip = Arg::new(DataType::Ip, "ip");
+        assert!(
+            resolve(
+                AggregateFunction::StdDev,
+                "std_dev(ip)",
+                std::slice::from_ref(&ip)
+            )
+            .is_err()
+        );
+        assert_eq!(
+            resolve(
+                AggregateFunction::Present,
+                "present(ip)",
+                std::slice::from_ref(&ip)
+            ),
+            Ok(DataType::Boolean)
+        );
+        assert_eq!(
+            arity_error(AggregateFunction::Percentile, 1).as_deref(),
+            Some("error building [percentile]: expects exactly two arguments")
+        );
     }
 }

@@ -36,7 +36,7 @@ pub enum LiteralTarget {
 pub fn arity(f: ScalarFunction) -> (usize, Option<usize>) {
     use ScalarFunction::*;
     match f {
-        Now => (0, Some(0)),
+        Now | Pi | E => (0, Some(0)),
         Abs | FromBase64 | Length | Ltrim | MvAvg | MvCount | MvDedupe | MvFirst | MvLast
         | MvMax | MvMedian | MvMin | MvSum | Reverse | Rtrim | Space | ToBase64 | ToBoolean
         | ToDatetime | ToDouble | ToInteger | ToIp | ToLong | ToLower | ToString
@@ -335,6 +335,7 @@ pub fn resolve(f: ScalarFunction, op: &str, args: &[Arg]) -> Result<DataType, St
             a(0).data_type.text_as_keyword()
         }
         Now => T::Date,
+        Pi | E => T::Double,
         Pow => {
             expect(a(0), ordinal(0), op, "numeric", T::is_numeric)?;
             expect(a(1), ordinal(1), op, "numeric", T::is_numeric)?;

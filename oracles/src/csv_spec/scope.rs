@@ -33,7 +33,10 @@ pub const PROCESSING_COMMANDS: &[&str] = &[
     "grok",
 ];
 
-/// Capabilities of features outside detsim's scope, with the feature they name.
+/// Capabilities of features outside detsim's scope, with the feature they name. A capability matches
+/// when its name starts with the prefix (`join_lookup_v12`, `enrich_load`); a prefix names the feature
+/// itself, never a word that other capabilities share (`variance_stddev_over_time` is the plain
+/// VARIANCE aggregate, not the TS command's `*_over_time` functions).
 pub const OUT_OF_SCOPE_CAPABILITIES: &[(&str, &str)] = &[
     (
         "aggregate_metric_double",
@@ -41,7 +44,6 @@ pub const OUT_OF_SCOPE_CAPABILITIES: &[(&str, &str)] = &[
     ),
     ("join_lookup", "LOOKUP JOIN"),
     ("enrich", "ENRICH"),
-    ("over_time", "time-series aggregations (TS command)"),
     (
         "like_rlike_constant_expression",
         "a LIKE/RLIKE pattern that is an expression, not a string literal (newer than the Elasticsearch \
@@ -99,7 +101,7 @@ pub fn skip_reason(
         let lower = cap.to_ascii_lowercase();
         if let Some((_, feature)) = OUT_OF_SCOPE_CAPABILITIES
             .iter()
-            .find(|(c, _)| lower.contains(c))
+            .find(|(c, _)| lower.starts_with(c))
         {
             return Some(format!(
                 "required_capability {cap}: {feature} is out of scope"

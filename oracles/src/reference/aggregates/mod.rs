@@ -2,18 +2,22 @@
 //!
 //! Each group holds one [`Accumulator`] per aggregate. Rows are added one at a time (their evaluated
 //! arguments, when the aggregate's `WHERE` filter passed) and [`Accumulator::finish`] gives the result.
-//! COUNT, SUM, AVG, MIN, MAX, VALUES and COUNT_DISTINCT keep running state; the others keep the
-//! argument lists of their rows and compute from the whole list. Aggregates skip nulls and read every
+//! COUNT, SUM, AVG, MIN, MAX, VALUES and COUNT_DISTINCT keep running state; the others (MEDIAN,
+//! PERCENTILE, MEDIAN_ABSOLUTE_DEVIATION, STD_DEV, VARIANCE, WEIGHTED_AVG, PRESENT, ABSENT, FIRST, LAST,
+//! TOP) keep the argument lists of their rows and compute from the whole list. Aggregates skip nulls and read every
 //! value of a multi-value (`COUNT([1,2])` is 2).
 
 pub mod count;
 pub mod count_distinct;
 pub mod first_last;
 pub mod hll;
-pub mod median;
 pub mod min_max;
+pub mod presence;
+pub mod quantile;
 pub mod sum_avg;
 pub mod values;
+pub mod variance;
+pub mod weighted_avg;
 
 use esql::functions::AggregateFunction as A;
 use esql::plan::AggregateCall;
@@ -59,7 +63,17 @@ impl Accumulator {
             A::CountDistinct => {
                 Accumulator::CountDistinct(count_distinct::DistinctState::new(call)?)
             }
-            A::Median | A::First | A::Last | A::Top => Accumulator::Rows(Vec::new()),
+            A::Median
+            | A::Percentile
+            | A::MedianAbsoluteDeviation
+            | A::StdDev
+            | A::Variance
+            | A::WeightedAvg
+            | A::Present
+            | A::Absent
+            | A::First
+            | A::Last
+            | A::Top => Accumulator::Rows(Vec::new()),
             other => {
                 return Err(EvalError::Unsupported(format!(
                     "aggregate [{}] in the reference evaluator",
@@ -91,7 +105,14 @@ impl Accumulator {
             Accumulator::Values(s) => Ok(s.finish()),
             Accumulator::CountDistinct(s) => s.finish(call),
             Accumulator::Rows(rows) => match call.function {
-                A::Median => Ok(median::median(rows)),
+                A::Median => quantile::median(call, rows),
+                A::Percentile => quantile::percentile(call, rows),
+                A::MedianAbsoluteDeviation => quantile::median_absolute_deviation(call, rows),
+                A::StdDev => Ok(variance::std_dev(rows)),
+                A::Variance => Ok(variance::variance(rows)),
+                A::WeightedAvg => weighted_avg::weighted_avg(call, rows, ctx),
+                A::Present => Ok(presence::present(rows)),
+                A::Absent => Ok(presence::absent(rows)),
                 A::First => first_last::first(call, rows),
                 A::Last => first_last::last(call, rows),
                 A::Top => first_last::top(call, rows),

@@ -80,6 +80,8 @@ pub fn call(
         F::DateExtract => date::date_extract(expr, v, ctx),
         F::DateTrunc => date::date_trunc(expr, v, ctx),
         F::Now => Ok(Value::Date(ctx.now_millis)),
+        F::Pi => Ok(Value::Double(std::f64::consts::PI)),
+        F::E => Ok(Value::Double(std::f64::consts::E)),
         F::DateFormat => date_format::date_format(expr, v, ctx),
         F::DateParse => date_format::date_parse(expr, v, ctx),
 
