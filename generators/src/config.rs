@@ -16,6 +16,10 @@
 //! merge_end = 0.2         # share of those, for sub-second processes, also merging "end"
 //! already_running = true  # report live processes at the start
 //! ```
+//!
+//! What the roles write and how often (web-server file creations per host-hour, their heavy tail) and
+//! the sources of those rates are documented in the crate's `README.md`, "Fleet profile: rates and
+//! their sources".
 
 use std::collections::BTreeMap;
 

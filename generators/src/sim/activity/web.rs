@@ -22,7 +22,15 @@ impl HostSim {
 
     /// Requests that make a worker write: sessions, uploads, temp and cache files.
     pub(crate) fn web_traffic(&mut self, t: Timestamp) -> Option<Timestamp> {
-        let per_hour = 40.0 * self.spec.traffic * self.params.traffic_scale;
+        // PHP applications write on new sessions (70%), uploads (15%) and caches; Python and Java
+        // applications keep sessions in a database or in memory and write only for uploads spooled
+        // to disk (and JSP compilation), the upload share of the same traffic. See README.md,
+        // "Fleet profile: rates and their sources".
+        let share = match self.spec.role {
+            Role::WebGunicorn | Role::WebUwsgi | Role::WebTomcat => 0.15,
+            _ => 1.0,
+        };
+        let per_hour = 40.0 * share * self.spec.traffic * self.params.traffic_scale;
         let next = self.next_arrival(t, per_hour);
         if !self.rng.chance(self.traffic_shape(t)) {
             return Some(next);
