@@ -5,8 +5,17 @@
 //! `mismatched input 'x' expecting {…}`, `extraneous input 'x' expecting …`,
 //! `missing X at 'y'`, `no viable alternative at input '…'`, `token recognition error at: '…'`.
 //! The position is the offending token's start, exactly where ANTLR reports it.
+//!
+//! Elasticsearch's release build rewrites parser messages (not lexer messages) before it reports
+//! them: its error listener deletes every match of `,*\s*DEV_\w+\s*`, the names of the
+//! development-only tokens ANTLR lists among the expected ones. detsim applies the same rewrite,
+//! stray `{, ` included (`expecting {, 'row', 'from', …}`), so its messages are the ones
+//! Elasticsearch prints.
 
 use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::{LineIndex, Position, Span};
 
@@ -68,7 +77,8 @@ pub struct ParseError {
     pub line: u32,
     /// 1-based column (characters from the start of the line, plus one).
     pub column: u32,
-    /// The expected tokens, as ANTLR names them (`'|'`, `QUOTED_STRING`, `<EOF>`); may be empty.
+    /// The expected tokens, as ANTLR names them (`'|'`, `QUOTED_STRING`, `<EOF>`), without the
+    /// development-only `DEV_…` tokens a release build never accepts; may be empty.
     pub expected: Vec<String>,
 }
 
@@ -88,7 +98,12 @@ impl ParseError {
         kind: ParseErrorKind,
         expected: Vec<String>,
     ) -> ParseError {
-        let message = message(&kind, &expected);
+        let mut message = message(&kind, &expected);
+        if from_parser(&kind) {
+            message = release_message(&message);
+        }
+        let mut expected = expected;
+        expected.retain(|name| !name.starts_with("DEV_"));
         let Position { line, column } = position(src, span.start as usize);
         ParseError {
             kind,
@@ -181,6 +196,33 @@ pub(crate) fn escape(text: &str) -> String {
         .replace('\t', "\\t")
 }
 
+/// Whether Elasticsearch's parser (rather than its lexer) reports errors of `kind`, so that its
+/// release-build message rewrite applies.
+fn from_parser(kind: &ParseErrorKind) -> bool {
+    match kind {
+        ParseErrorKind::MismatchedInput { .. }
+        | ParseErrorKind::ExtraneousInput { .. }
+        | ParseErrorKind::MissingToken { .. }
+        | ParseErrorKind::NoViableAlternative { .. } => true,
+        ParseErrorKind::TokenRecognition { .. }
+        | ParseErrorKind::UnbalancedClose { .. }
+        | ParseErrorKind::TooDeep { .. } => false,
+    }
+}
+
+/// Elasticsearch's release-build rewrite of a parser message (`EsqlParser`'s error listener):
+/// every match of `,*\s*DEV_\w+\s*` is deleted, wherever it is in the message (quoted input
+/// included). Java's `\w` and `\s` are ASCII-only.
+fn release_message(message: &str) -> String {
+    static DEV: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r",*[ \t\n\x0B\x0C\r]*DEV_[A-Za-z0-9_]+[ \t\n\x0B\x0C\r]*").expect("valid regex")
+    });
+    if !message.contains("DEV_") {
+        return message.to_owned();
+    }
+    DEV.replace_all(message, "").into_owned()
+}
+
 fn message(kind: &ParseErrorKind, expected: &[String]) -> String {
     match kind {
         ParseErrorKind::TokenRecognition { text } => {
@@ -221,6 +263,42 @@ mod tests {
     fn positions_count_characters_per_line() {
         assert_eq!(position("ab\ncé d", 7), Position { line: 2, column: 4 });
         assert_eq!(position("", 0), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn release_messages_drop_dev_tokens_like_elasticsearch() {
+        assert_eq!(
+            release_message("expecting {DEV_EXPLAIN, 'row', 'from', DEV_EXTERNAL, 'set'}"),
+            "expecting {, 'row', 'from', 'set'}"
+        );
+        assert_eq!(
+            release_message("no viable alternative at input 'x DEV_ab,,  DEV_c y'"),
+            "no viable alternative at input 'xy'"
+        );
+        // `DEV_` alone is no match (`\w+` needs a character); case matters.
+        assert_eq!(
+            release_message("at input 'DEV_ dev_x'"),
+            "at input 'DEV_ dev_x'"
+        );
+        let err = ParseError::new(
+            "",
+            Span::new(0, 0),
+            ParseErrorKind::MismatchedInput {
+                found: "<EOF>".into(),
+            },
+            vec!["DEV_EXPLAIN".into(), "'row'".into()],
+        );
+        assert_eq!(err.message, "mismatched input '<EOF>' expecting {, 'row'}");
+        assert_eq!(err.expected, vec!["'row'".to_owned()]);
+        let lexical = ParseError::new(
+            "DEV_X",
+            Span::new(0, 1),
+            ParseErrorKind::TokenRecognition {
+                text: "DEV_X".into(),
+            },
+            vec![],
+        );
+        assert_eq!(lexical.message, "token recognition error at: 'DEV_X'");
     }
 
     #[test]

@@ -10,8 +10,7 @@
 //! - F2: a lexical error in the token after the offending one is reported instead of the parse
 //!   error (ANTLR reads `LA(2)` before reporting mismatched/extraneous/missing input). Fixed.
 //! - F1: a `no viable alternative` is reported without reading past the offending token, so a
-//!   later lexical error does not win. Open: ignored until the parser follows Elasticsearch
-//!   (run with `cargo test -p esql --test parse_antlr_regressions -- --ignored`).
+//!   later lexical error does not win (Java's token stream; the Python runtime reads on). Fixed.
 //!
 //! The expectations are checked against the oracle itself by
 //! `scripts/antlr/verify_cases.py esql/tests/parse_antlr_regressions.tsv` (needs the venv).
@@ -140,7 +139,6 @@ fn f2_a_lexical_error_in_the_next_token_is_reported_first() {
 }
 
 #[test]
-#[ignore = "open: scripts/antlr/FINDINGS.md F1 (detsim reads ahead like ANTLR's Python runtime)"]
 fn f1_no_viable_alternative_reads_no_further_than_the_offending_token() {
     assert_finding("F1", 30);
 }

@@ -158,6 +158,25 @@ def signature(kind: str, detsim: dict, antlr: dict) -> tuple:
             offending(detsim.get("message")), offending(antlr.get("message"))[:1], order)
 
 
+def message_classes(differences: list[dict]) -> list[dict]:
+    """Groups same-position rejections whose messages differ by the first words of both
+    messages; each class with its count and its shortest query as the example."""
+    classes: dict[tuple, dict] = {}
+
+    def head(msg):
+        return " ".join((msg or "").split("'")[0].split()[:3])
+
+    for item in differences:
+        key = (head(item["detsim"].get("message")), head(item["antlr"].get("message")))
+        entry = classes.setdefault(key, {"detsim_head": key[0], "antlr_head": key[1], "count": 0})
+        entry["count"] += 1
+        if "example" not in entry or len(item["query"]) < len(entry["example"]):
+            entry["example"] = item["query"]
+            entry["example_detsim"] = item["detsim"].get("message")
+            entry["example_antlr"] = item["antlr"].get("message")
+    return sorted(classes.values(), key=lambda e: (-e["count"], e["detsim_head"], e["antlr_head"]))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=1, help="mutation seed (default 1)")
@@ -237,6 +256,7 @@ def _run(args, judge: Judge, oracle, binary: str) -> int:
     counts = {g: {"cases": 0, "agree": 0, "agree-unpositioned": 0, "oracle-error": 0,
                 "rejected-same-position": 0, "same-message": 0, **{k: 0 for k in KINDS}} for g in ("corpus", "mutant")}
     disagreements = []
+    message_differences = []
     for case, (d, a, kind) in zip(cases, results):
         c = counts[case["group"]]
         c["cases"] += 1
@@ -246,6 +266,9 @@ def _run(args, judge: Judge, oracle, binary: str) -> int:
         if kind == "agree" and not d["ok"]:
             c["rejected-same-position"] += 1
             c["same-message"] += d.get("message") == a.get("message")
+            if d.get("message") != a.get("message"):
+                message_differences.append({"group": case["group"], "query": case["text"],
+                                            "detsim": short(d), "antlr": short(a)})
         if kind in KINDS:
             disagreements.append({
                 "group": case["group"],
@@ -284,6 +307,8 @@ def _run(args, judge: Judge, oracle, binary: str) -> int:
         "counts": counts,
         "shrunk": shrunk,
         "disagreements": disagreements,
+        "message_classes": message_classes(message_differences),
+        "message_differences": message_differences,
     }
     report_path = args.report or os.path.join(default_dir("antlr-diff"), f"report-{args.seed}-{args.mutants}.json")
     os.makedirs(os.path.dirname(os.path.abspath(report_path)), exist_ok=True)
@@ -300,6 +325,12 @@ def _run(args, judge: Judge, oracle, binary: str) -> int:
     for item in shrunk:
         print(f"shrunk [{item['kind']}] {item['query']!r}\n  detsim: {verdict_text(item['detsim'])}\n"
               f"  antlr:  {verdict_text(item['antlr'])}")
+    classes = report["message_classes"]
+    if classes:
+        print(f"message differences (same position), {len(classes)} classes:")
+    for item in classes[:15]:
+        print(f"  {item['count']:5}x {item['detsim_head']!r} vs {item['antlr_head']!r}, e.g. {item['example']!r}\n"
+              f"         detsim: {item['example_detsim']}\n         antlr:  {item['example_antlr']}")
     print(f"oracle: {oracle.info['package']}, grammar {oracle.info['grammar']} "
           f"(elasticsearch {oracle.info['elasticsearch_ref']}@{oracle.info['elasticsearch_sha']}), "
           f"{oracle.info['prediction_mode']}; {oracle.computed} verdicts computed, {oracle.hits} from cache")

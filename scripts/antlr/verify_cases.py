@@ -11,6 +11,8 @@ message rewrite) is compared with the recorded one: a different acceptance or po
     /work/team/venv-antlr/bin/python scripts/antlr/verify_cases.py esql/tests/parse_antlr_regressions.tsv
 
 Exit status 1 when a position differs (messages alone do not fail unless --messages).
+With --update the files are rewritten with the oracle's verdicts (message kept only where one
+was recorded; comments and other columns untouched); review the diff before committing.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ def unescape(s: str) -> str:
     return "".join(out)
 
 
+def escape(s: str) -> str:
+    """The case files' escapes (inverse of `unescape`)."""
+    return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
 def rendered(v: dict, with_message: bool) -> str:
     if v["ok"]:
         return "OK"
@@ -52,29 +59,40 @@ def main() -> int:
     ap.add_argument("files", nargs="+")
     ap.add_argument("--messages", action="store_true", help="fail on message differences too")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--update", action="store_true",
+                    help="rewrite the recorded verdicts with the oracle's")
     args = ap.parse_args()
     cases = []
+    lines_of: dict[str, list[str]] = {}
     for path in args.files:
         with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle.read().split("\n"), 1):
+            lines_of[path] = handle.read().split("\n")
+            for number, line in enumerate(lines_of[path], 1):
                 if not line or line.startswith("# "):
                     continue
                 cols = line.split("\t")
                 if len(cols) < 2:
                     print(f"{path}:{number}: not a case line", file=sys.stderr)
                     return 2
-                cases.append((f"{path}:{number}", unescape(cols[0]), unescape(cols[1])))
+                cases.append(((path, number), unescape(cols[0]), unescape(cols[1])))
     oracle = antlr_oracle.AntlrOracle(args.jobs, default_dir("antlr-cache"))
     try:
         verdicts = oracle.verdicts([q for _, q, _ in cases])
     finally:
         oracle.close()
     positions = messages = 0
-    for (where, query, recorded), verdict in zip(cases, verdicts):
-        with_message = " " in recorded
+    for ((path, number), query, recorded), verdict in zip(cases, verdicts):
+        where = f"{path}:{number}"
+        # A case recorded as UNBALANCED has no message to tell the file's style; the oracle
+        # tables that hold such cases record messages.
+        with_message = " " in recorded or recorded == "UNBALANCED"
         got = rendered(verdict, with_message)
         if got == recorded:
             continue
+        if args.update:
+            cols = lines_of[path][number - 1].split("\t")
+            cols[1] = escape(got)
+            lines_of[path][number - 1] = "\t".join(cols)
         same_position = got.split(" ")[0] == recorded.split(" ")[0]
         if same_position:
             messages += 1
@@ -84,6 +102,12 @@ def main() -> int:
             label = "POSITION"
         print(f"{label} {where}: {query!r}\n    recorded: {recorded[:200]}\n    oracle:   {got[:200]}")
     print(f"{len(cases)} cases, {positions} position differences, {messages} message differences")
+    if args.update:
+        for path, lines in lines_of.items():
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write("\n".join(lines))
+        print(f"updated {', '.join(lines_of)}")
+        return 0
     return 1 if positions or (args.messages and messages) else 0
 
 

@@ -14,7 +14,7 @@
 //! everything since the start of that boolean expression. `pending` records that start.
 
 use super::precedence::Precedence;
-use super::{Ambiguity, PResult, Parser};
+use super::{PResult, Parser};
 use crate::ast::{
     BinaryOp, DecimalLiteral, Expr, ExprKind, FunctionArgs, FunctionCall, IntegerLiteral, LikeKind,
     Literal, MapEntry, MapExpr, MapValue, NamePart, QualifiedName, Sign, StringLiteral, UnaryOp,
@@ -462,15 +462,7 @@ impl Parser<'_> {
                     self.span_from(start),
                 )
             }
-            K::Plus | K::Minus => {
-                let e = self.parse_primary()?;
-                self.ambiguity = Some(Ambiguity {
-                    start,
-                    end: self.mark(),
-                    signed_number: true,
-                });
-                e
-            }
+            // A signed number: the constant.
             _ => self.parse_primary()?,
         };
         while let Some(op) = arithmetic(self.peek()) {
@@ -534,11 +526,6 @@ impl Parser<'_> {
             }
             K::Param | K::NamedOrPositionalParam if self.peek_at(1) != K::Dot => {
                 let t = self.advance();
-                self.ambiguity = Some(Ambiguity {
-                    start,
-                    end: start + 1,
-                    signed_number: false,
-                });
                 Expr::spanned(ExprKind::Param(self.param_from(t)), t.span)
             }
             K::UnquotedIdentifier

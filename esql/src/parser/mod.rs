@@ -36,61 +36,10 @@ pub(crate) struct Parser<'a> {
     pub(crate) pending: Option<usize>,
     /// How many FORK branches or subqueries enclose the current command.
     pub(crate) nested: usize,
-    /// The last primary expression ANTLR finds ambiguous (see [`Ambiguity`]).
-    pub(crate) ambiguity: Option<Ambiguity>,
     /// What may follow the boolean expression being parsed (besides `AND`/`OR`), for ANTLR's
     /// `missing 'null'` message; set by the construct that contains it.
     pub(crate) expr_follow: &'static [TokenKind],
 }
-
-/// A primary expression that two of ANTLR's alternatives both match, so that an illegal token
-/// right after it (`end`) fails in full-context prediction: `no viable alternative` quoting from
-/// `start`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Ambiguity {
-    /// The first token of the primary.
-    pub(crate) start: usize,
-    /// The token right after it.
-    pub(crate) end: usize,
-    /// A signed number (`-1`: constant or negation) fails on any illegal token; a parameter
-    /// (`?p`: constant or name) only on tokens that can follow a primary somewhere in the grammar.
-    pub(crate) signed_number: bool,
-}
-
-/// Tokens that follow a `primaryExpression` somewhere in the grammar (ANTLR's global follow set,
-/// which its first prediction stage uses).
-const PRIMARY_FOLLOW: &[TokenKind] = &[
-    TokenKind::Eof,
-    TokenKind::And,
-    TokenKind::Asc,
-    TokenKind::Asterisk,
-    TokenKind::By,
-    TokenKind::Comma,
-    TokenKind::Desc,
-    TokenKind::Eq,
-    TokenKind::Gt,
-    TokenKind::Gte,
-    TokenKind::In,
-    TokenKind::Is,
-    TokenKind::Like,
-    TokenKind::Lt,
-    TokenKind::Lte,
-    TokenKind::Minus,
-    TokenKind::Neq,
-    TokenKind::Not,
-    TokenKind::Nulls,
-    TokenKind::On,
-    TokenKind::Or,
-    TokenKind::Percent,
-    TokenKind::Pipe,
-    TokenKind::Plus,
-    TokenKind::QuotedString,
-    TokenKind::RLike,
-    TokenKind::Rp,
-    TokenKind::Slash,
-    TokenKind::Where,
-    TokenKind::With,
-];
 
 /// Parses a whole query (see [`crate::parse`]).
 pub fn parse_query(src: &str) -> Result<Query, ParseError> {
@@ -103,7 +52,6 @@ pub fn parse_query(src: &str) -> Result<Query, ParseError> {
         lex_error: lexed.error.as_ref(),
         pending: None,
         nested: 0,
-        ambiguity: None,
         expr_follow: &[TokenKind::Pipe, TokenKind::Eof],
     };
     let query = p.parse_statements()?;
@@ -397,10 +345,12 @@ impl<'a> Parser<'a> {
     /// An error of `kind` at token `at`; if that token stands for a lexical error, the lexical
     /// error instead (ANTLR's lexer fails first when the parser reads that far).
     ///
-    /// ANTLR's Python runtime also lexes ahead while *reporting* an error: a `no viable
-    /// alternative` message reads the whole remaining input (`getText` fills the token buffer), and
-    /// the single-token-deletion check behind `mismatched`/`extraneous`/`missing` messages reads
-    /// the token after the offending one. A lexical error met that way is reported instead.
+    /// ANTLR also lexes ahead while *reporting* some errors: the single-token-deletion check
+    /// behind `mismatched`/`extraneous`/`missing` messages reads the token after the offending
+    /// one, and a lexical error met that way is reported instead. A `no viable alternative`
+    /// message reads nothing further: Java's `BufferedTokenStream.getText` quotes only the tokens
+    /// already fetched (the Python runtime's fills the buffer first; `scripts/antlr/FINDINGS.md`,
+    /// F1), so there a lexical error wins only at or before the offending token.
     pub(crate) fn error_at(
         &self,
         at: usize,
@@ -420,21 +370,8 @@ impl<'a> Parser<'a> {
         deletion_check: bool,
     ) -> ParseError {
         let last = self.toks.len() - 1;
-        if let Some(a) = self.ambiguity
-            && a.end == at
-            && matches!(
-                kind,
-                ParseErrorKind::MismatchedInput { .. }
-                    | ParseErrorKind::ExtraneousInput { .. }
-                    | ParseErrorKind::MissingToken { .. }
-            )
-            && (a.signed_number || PRIMARY_FOLLOW.contains(&self.toks[at.min(last)].kind))
-        {
-            return self.no_viable_at(a.start, at);
-        }
         if let Some(e) = self.lex_error {
             let reads_ahead = match kind {
-                ParseErrorKind::NoViableAlternative { .. } => true,
                 ParseErrorKind::MismatchedInput { .. }
                 | ParseErrorKind::ExtraneousInput { .. }
                 | ParseErrorKind::MissingToken { .. } => deletion_check && at + 1 >= last,

@@ -73,6 +73,16 @@ impl Parser<'_> {
             return Err(self.mismatch(&[K::QuotedString, K::UnquotedSource]));
         }
         let target_start = self.mark();
+        if self.peek() == K::UnquotedSource
+            && self.peek_at(1) == K::Colon
+            && self.peek_at(2) != K::UnquotedSource
+        {
+            // `cluster:` without an index: ANTLR is still choosing between the release form
+            // and the development-only `index [AS] alias` form, both of which start with the
+            // index pattern, so the failure is that prediction's (SLL: no alternative has
+            // finished the target yet).
+            return Err(self.no_viable_at(target_start, target_start + 2));
+        }
         let target = self.parse_index_pattern(false)?;
         if matches!(self.peek(), K::As | K::UnquotedSource) {
             // The development-only `index [AS] alias` form: ANTLR reads it, then fails its

@@ -60,12 +60,6 @@ impl Parser<'_> {
                 break;
             }
         }
-        if self.at(K::Rp) && self.first_three_done(first) {
-            // A complete parenthesised or parameter form followed by `)`: ANTLR's first stage
-            // lets both readings continue (a query may end in `)` inside development-only
-            // EXPLAIN), and the full-context retry fails here.
-            return Err(self.no_viable(start));
-        }
         Ok(PromqlCommand {
             tokens,
             span: self.span_from(start),
@@ -97,11 +91,6 @@ impl Parser<'_> {
     /// True when the tokens read so far still fit one of the non-bare forms.
     fn first_three_alive(&self, first: usize) -> bool {
         !self.first_three_states(first).is_empty()
-    }
-
-    /// True when the tokens read so far are a complete non-bare form.
-    fn first_three_done(&self, first: usize) -> bool {
-        self.first_three_states(first).contains(&St::Done)
     }
 }
 

@@ -177,9 +177,6 @@ impl Parser<'_> {
             None
         } else if VALUE_START.contains(&self.peek()) {
             let vector = self.with_follow(&[K::On], |p| p.parse_primary())?;
-            // `parameter | primaryExpression`: a bare parameter is the first alternative, so
-            // ANTLR's constant-or-name ambiguity does not arise here.
-            self.ambiguity = None;
             Some(vector)
         } else {
             let mut expected = VALUE_START.to_vec();
