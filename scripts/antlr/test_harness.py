@@ -12,7 +12,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from corpus import read_csv_spec  # noqa: E402
-from differential import classify, generate_mutants, signature  # noqa: E402
+from differential import classify, generate_mutants, message_classes, signature  # noqa: E402
 from mutate import OPERATORS_TABLE, mutant_rng, mutate, tokenize  # noqa: E402
 from shrink import Shrinker  # noqa: E402
 
@@ -116,6 +116,21 @@ class ClassifyTest(unittest.TestCase):
         a = signature("position", err(1, 3, "extraneous input 'x'"), err(1, 5, "token recognition error at: '\"'"))
         b = signature("position", err(1, 5, "extraneous input 'x'"), err(1, 3, "token recognition error at: '\"'"))
         self.assertNotEqual(a, b)
+
+    def test_message_classes_group_by_first_words_with_the_shortest_example(self):
+        def diff(query, detsim, antlr):
+            return {"query": query, "detsim": err(1, 1, detsim), "antlr": err(1, 1, antlr)}
+
+        classes = message_classes([
+            diff("ROW d = -1 da e", "no viable alternative at input '-1 da e'", "extraneous input 'e' expecting <EOF>"),
+            diff("ROW -1 x", "no viable alternative at input '-1 x'", "extraneous input 'x' expecting <EOF>"),
+            diff("x", "mismatched input 'x' expecting {DEV_EXPLAIN, 'row'}", "mismatched input 'x' expecting {, 'row'}"),
+        ])
+        self.assertEqual([c["count"] for c in classes], [2, 1])
+        self.assertEqual(classes[0]["detsim_head"], "no viable alternative")
+        self.assertEqual(classes[0]["antlr_head"], "extraneous input")
+        self.assertEqual(classes[0]["example"], "ROW -1 x")
+        self.assertEqual(classes[1]["example_antlr"], "mismatched input 'x' expecting {, 'row'}")
 
 
 class ShrinkTest(unittest.TestCase):
