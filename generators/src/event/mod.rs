@@ -15,8 +15,8 @@ pub use document::{
     Body, Event, FileAction, FileBody, FileInfo, Label, LabelledEvent, ProcessActions, ProcessBody,
 };
 pub use host::{HostInfo, OsInfo};
-pub use json::HostFragments;
 pub use ids::{EntityId, EntityPrefix, EventId, entity_id};
+pub use json::HostFragments;
 pub use process::{
     Account, Creds, EntryMeta, FullProcess, Hashes, Image, LeaderBlock, LeaderKind, MAX_ANCESTRY,
     ParentBlock, Proc, ProcFragments, RenderCache, SlimProcess,

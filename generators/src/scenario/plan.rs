@@ -85,6 +85,24 @@ fn has_glob(s: &str) -> bool {
     s.contains('*') || s.contains('?')
 }
 
+/// An upper bound of when an instance's last step happens after its start: every step's longest
+/// delay, repeated executions' spacing, and the spread between its hosts (process lifetimes run in
+/// parallel with later steps and are left out).
+fn longest(sc: &Scenario) -> Span {
+    let mut total = sc.hosts.spread.hi.0;
+    for st in &sc.steps {
+        total = total.saturating_add(st.after.hi.0);
+        if let StepKind::Exec {
+            repeat, interval, ..
+        } = &st.kind
+        {
+            let repeats = i64::from(repeat.saturating_sub(1));
+            total = total.saturating_add(interval.hi.0.saturating_mul(repeats));
+        }
+    }
+    Span(total)
+}
+
 /// Plans every instance of `scenarios` on `hosts` within `start..end`.
 pub fn plan(
     scenarios: &[Scenario],
@@ -134,7 +152,12 @@ pub fn plan(
                     let span = end.0 - start.0;
                     let margin_lo = Span((span / 20).min(Span::mins(30).0));
                     let margin_hi = Span((span / 8).min(Span::hours(3).0));
-                    (start.plus(margin_lo), end.minus(margin_hi))
+                    // Leave room for the whole scenario when the period allows it, so that short
+                    // periods still see every step of an instance.
+                    let room = Span(longest(sc).0.saturating_add(Span::mins(1).0));
+                    let hi = end.minus(margin_hi).min(end.minus(room));
+                    let lo = start.plus(margin_lo);
+                    (lo, if hi >= lo { hi } else { end.minus(margin_hi) })
                 }
             };
             let hi = hi.min(end.minus(Span::secs(1)));
