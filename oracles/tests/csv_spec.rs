@@ -1,11 +1,15 @@
 //! Runs Elasticsearch's csv-spec golden tests in `../shared/esql-spec` through detsim's front end and
 //! the reference evaluator: no test may fail, and every skipped test must say which out-of-scope
-//! feature it needs. Fails loudly when `CI=true` and `../shared` is missing; otherwise prints a skip
+//! feature it needs, and no class of skip reason may exceed its budget (`scope::SKIP_BUDGET`), so the
+//! skip list cannot grow silently. Fails loudly when `CI=true` and `../shared` is missing; otherwise prints a skip
 //! notice.
 
 use std::path::PathBuf;
 
 use oracles::ReferenceEvaluator;
+use std::collections::BTreeMap;
+
+use oracles::csv_spec::scope::{SKIP_BUDGET, SkipClass, skip_budget};
 use oracles::csv_spec::{
     Datasets, Outcome, Runner, Summary, describe_failure, esql_front_end, read_spec_file,
     spec_files,
@@ -71,6 +75,35 @@ fn shared_csv_spec_tests_pass_or_skip_with_a_reason() {
     }
     let summary = Summary::of(&results);
     println!("{summary}");
+    let mut by_class: BTreeMap<SkipClass, Vec<String>> = BTreeMap::new();
+    for r in &results {
+        if let Outcome::Skipped(why) = &r.outcome {
+            by_class
+                .entry(SkipClass::of(why))
+                .or_default()
+                .push(format!("{}:{} {}: {why}", r.file, r.line, r.name));
+        }
+    }
+    let mut over = Vec::new();
+    for (class, tests) in &by_class {
+        let budget = skip_budget(*class);
+        println!("skipped {class:?}: {} (budget {budget})", tests.len());
+        if tests.len() > budget {
+            over.push(format!(
+                "{class:?}: {} skipped, budget {budget}:\n  {}",
+                tests.len(),
+                tests.join("\n  ")
+            ));
+        }
+    }
+    assert!(
+        over.is_empty(),
+        "skip classes over budget (implement the feature, or justify and raise the budget in \
+         oracles/src/csv_spec/scope.rs SKIP_BUDGET):\n{}",
+        over.join("\n")
+    );
+    let budget_total: usize = SKIP_BUDGET.iter().map(|(_, n)| n).sum();
+    assert!(summary.skipped <= budget_total, "{summary}");
     assert!(summary.passed > 0, "no csv-spec test passed");
     assert!(
         failures.is_empty(),

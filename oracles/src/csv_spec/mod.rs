@@ -4,6 +4,28 @@
 //! [`spec_file`] reads the test files, [`expected`] their result tables, [`data`] the datasets,
 //! [`scope`] decides which tests are out of scope (always with a reason), [`compare`] checks results as
 //! ES's `CsvAssert` does, and [`runner`] ties them together, generic over the evaluator.
+//!
+//! # Conformance on `../shared/esql-spec` (728 tests)
+//!
+//! `cargo run --release -p oracles --bin csv-spec -- ../shared/esql-spec/*.csv-spec` gives
+//! **651 passed, 0 failed, 77 skipped** (`--list-skips` prints each skip with its reason). Every skip
+//! falls in a [`scope::SkipClass`] with a budget in [`scope::SKIP_BUDGET`], which `tests/csv_spec.rs`
+//! enforces:
+//!
+//! | class | tests | why |
+//! |---|---|---|
+//! | MissingDataset | 48 | the dataset's CSV and mapping are not among the shared files (only `employees`, `addresses` and `hosts` data are): airports 13, sample_data 8, event_alerts 7, wide 6, apps 5, ul_logs 3, airport_city_boundaries 2, languages, mv_sample*, sample_data_ts_long, event_empty 1 each |
+//! | NewerGrammar | 15 | `like_rlike_constant_expression`: a LIKE/RLIKE pattern that is an expression (`like concat("Eber", "*")`, `like p`), which the Elasticsearch 9.5 grammar detsim follows rejects (Elastic's own ANTLR parser rejects them too, scripts/antlr/FINDINGS.md); the analyzer already folds such patterns |
+//! | OutOfScopeCapability | 8 | `aggregate_metric_double` 5 (`TO_AGGREGATE_METRIC_DOUBLE`), LOOKUP JOIN 2, ENRICH 1 |
+//! | OutOfScopeCommand | 1 | ENRICH |
+//! | DisabledByElasticsearch | 4 | three `-Ignore` tests and stats/countDistinctNull (`#[skip:-9.99.99, reason:not yet fixed]`) |
+//! | StaleExpectation | 1 | mv_expand/keepStarMvExpand predates fix_precision_of_scaled_float_fields, which keep.csv-spec relies on |
+//!
+//! No test is skipped for an unsupported function, type or `SET`. COUNT_DISTINCT's HyperLogLog++ estimate
+//! is unsupported only between the linear-counting and the bias-free ranges (about 11.5k–82k distinct
+//! values at the default precision, for lack of ES's bias-correction tables); no csv-spec test reaches
+//! that range (all pass). PERCENTILE/MEDIAN/MEDIAN_ABSOLUTE_DEVIATION are exact (ES's `SortingDigest`)
+//! below 20,000 values and unsupported above, where ES's t-digest is approximate.
 
 pub mod compare;
 pub mod data;

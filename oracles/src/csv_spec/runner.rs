@@ -175,13 +175,9 @@ impl<'a, E: Evaluator + ?Sized> Runner<'a, E> {
                 .any(|n| pattern_list_matches(&[p.to_owned()], n))
         };
         let missing = |p: &str| {
-            Some(
-                self.datasets
-                    .missing
-                    .get(p)
-                    .cloned()
-                    .unwrap_or_else(|| "its data is not in the spec directory".into()),
-            )
+            Some(self.datasets.missing.get(p).cloned().unwrap_or_else(|| {
+                "its CSV and mapping are not among the shared files in ../shared/esql-spec".into()
+            }))
         };
         if let Some(reason) = skip_reason(test, &available, &missing) {
             return Outcome::Skipped(reason);
