@@ -365,6 +365,8 @@ impl ProcTable {
         parent: Option<&Arc<Proc>>,
         previous: Option<&Arc<Proc>>,
     ) -> Arc<Proc> {
+        // Elastic Defend's clock has 100 ns resolution: `process.start` and the entity id agree.
+        let t = t.tick();
         let entity_id = self.entity.entity_id(pid, t);
         let base = previous.or(parent);
         let creds = match (&spec.user, base) {
@@ -477,6 +479,7 @@ impl ProcTable {
     pub fn fork(&mut self, parent: u32, t: Timestamp) -> Option<Arc<Proc>> {
         let par = self.image(parent)?;
         let pid = self.alloc_pid();
+        let t = t.tick();
         let child = Arc::new(Proc {
             pid,
             entity_id: self.entity.entity_id(pid, t),
@@ -566,13 +569,14 @@ mod tests {
             &ExecSpec::new("/usr/lib/systemd/systemd", &["/sbin/init"]),
         );
         assert_eq!(init.pid, 1);
-        let sh = t.fork(1, Timestamp(10)).unwrap();
+        // Times are whole 100 ns ticks, the resolution of Elastic Defend's clock.
+        let sh = t.fork(1, Timestamp(1_000)).unwrap();
         assert_eq!(sh.parent.as_ref().unwrap().pid, 1);
         assert_eq!(sh.ancestry().next(), Some(init.entity_id.as_str()));
         let img = t
             .exec(
                 sh.pid,
-                Timestamp(20),
+                Timestamp(2_000),
                 &ExecSpec::new("/usr/bin/bash", &["bash"]).job(),
             )
             .unwrap();
@@ -582,7 +586,7 @@ mod tests {
         let anc: Vec<&str> = img.ancestry().collect();
         assert_eq!(anc, [sh.entity_id.as_str(), init.entity_id.as_str()]);
         assert!(img.group_leader.is_none());
-        let child = t.fork(img.pid, Timestamp(30)).unwrap();
+        let child = t.fork(img.pid, Timestamp(3_000)).unwrap();
         assert_eq!(child.group_leader.as_ref().unwrap().pid, img.pid);
         t.exit(img.pid).unwrap();
         let reparented = t.image(child.pid).unwrap();
