@@ -1,6 +1,9 @@
 //! Parquet output: one file per data stream, one column per dotted field name, list columns for
 //! multi-valued fields (`event.action` is always a list column: a single action is a one-element
-//! list). Dates are kept as the RFC 3339 text Elastic Defend writes.
+//! list). Fields the Elastic Defend mapping types `date` (`@timestamp`, `event.created`,
+//! `event.ingested`, `process.start`, `process.end`, every leader's and parent's `start`) are timestamp
+//! columns: `Timestamp(Nanosecond, "UTC")`, INT64 nanoseconds since the epoch in the file, which keeps
+//! the 100 ns resolution of Elastic Defend's text (`2024-05-06T08:00:00.1234567Z`).
 //!
 //! The schema is fixed per data stream and derived from the stream's maximal sample event
 //! (`generators::event::sample::maximal`), which carries every field the generator can write, so
@@ -12,9 +15,10 @@ use std::sync::Arc;
 
 use arrow_array::builder::{
     ArrayBuilder, BooleanBuilder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
+    TimestampNanosecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use generators::{DataStream, Event};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
@@ -32,7 +36,11 @@ enum Kind {
     Float,
     Bool,
     StrList,
+    Date,
 }
+
+/// The time zone of timestamp columns.
+const UTC: &str = "UTC";
 
 enum Column {
     Str(StringBuilder),
@@ -40,6 +48,7 @@ enum Column {
     Float(Float64Builder),
     Bool(BooleanBuilder),
     StrList(ListBuilder<StringBuilder>),
+    Date(TimestampNanosecondBuilder),
 }
 
 impl Column {
@@ -50,6 +59,7 @@ impl Column {
             Kind::Float => Column::Float(Float64Builder::new()),
             Kind::Bool => Column::Bool(BooleanBuilder::new()),
             Kind::StrList => Column::StrList(ListBuilder::new(StringBuilder::new())),
+            Kind::Date => Column::Date(TimestampNanosecondBuilder::new().with_timezone(UTC)),
         }
     }
 
@@ -60,6 +70,7 @@ impl Column {
             Column::Float(b) => b.append_null(),
             Column::Bool(b) => b.append_null(),
             Column::StrList(b) => b.append_null(),
+            Column::Date(b) => b.append_null(),
         }
     }
 
@@ -79,6 +90,11 @@ impl Column {
             (Column::Float(b), Flat::Float(f)) => b.append_value(*f),
             (Column::Float(b), Flat::Int(i)) => b.append_value(*i as f64),
             (Column::Bool(b), Flat::Bool(x)) => b.append_value(*x),
+            (Column::Date(b), Flat::Str(s)) => {
+                let t = generators::time::Timestamp::parse_rfc3339(s)
+                    .map_err(|e| format!("date field: {e}"))?;
+                b.append_value(t.0);
+            }
             (Column::StrList(b), Flat::List(items)) => {
                 for item in items {
                     let t = text(item).ok_or("nested list")?;
@@ -102,6 +118,7 @@ impl Column {
             Column::Float(b) => Arc::new(b.finish()),
             Column::Bool(b) => Arc::new(b.finish()),
             Column::StrList(b) => Arc::new(b.finish()),
+            Column::Date(b) => Arc::new(b.finish()),
         }
     }
 
@@ -112,6 +129,7 @@ impl Column {
             Column::Float(b) => b.len(),
             Column::Bool(b) => b.len(),
             Column::StrList(b) => b.len(),
+            Column::Date(b) => b.len(),
         }
     }
 }
@@ -133,10 +151,19 @@ fn schema_of(stream: DataStream, inline_labels: bool) -> Vec<(String, Kind)> {
         .iter()
         .map(|(k, v)| (k.clone(), kind_of(v)))
         .collect();
-    // Numbers that can be fractional in real data.
+    let mapping = esql::Catalog::elastic_defend().mapping_for(stream.name());
     for c in cols.iter_mut() {
+        // Numbers that can be fractional in real data.
         if c.0 == "file.Ext.entropy" {
             c.1 = Kind::Float;
+        }
+        // Single-valued text of date fields becomes a timestamp column.
+        let is_date = mapping
+            .as_ref()
+            .and_then(|m| m.get(&c.0))
+            .is_some_and(|f| matches!(f.es_type.as_str(), "date" | "date_nanos"));
+        if c.1 == Kind::Str && is_date {
+            c.1 = Kind::Date;
         }
     }
     cols
@@ -172,6 +199,7 @@ impl ParquetStreamWriter {
                     Kind::StrList => {
                         DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
                     }
+                    Kind::Date => DataType::Timestamp(TimeUnit::Nanosecond, Some(UTC.into())),
                 };
                 Field::new(name, dt, true)
             })

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use generators::{DataStream, Event, World};
 
 use super::manifest::{FileEntry, HostEntry, Manifest};
-use super::ndjson::{LabelWriter, LineWriter};
+use super::ndjson::{LabelWriter, LineWriter, encode_batch};
 use super::parquet::ParquetStreamWriter;
 use super::sink::HashingFile;
 
@@ -100,8 +100,8 @@ impl DatasetWriter {
             let path = dir.join(format!("{}.{}", ds.name(), options.format.extension()));
             let file = HashingFile::create(&path).map_err(io_err(&path))?;
             let sink = match options.format {
-                Format::Ndjson => StreamSink::Lines(LineWriter::new(file, None)),
-                Format::Bulk => StreamSink::Lines(LineWriter::new(file, Some(ds.name()))),
+                Format::Ndjson => StreamSink::Lines(LineWriter::new(file, false)),
+                Format::Bulk => StreamSink::Lines(LineWriter::new(file, true)),
                 Format::Parquet => {
                     let w = ParquetStreamWriter::new(file, ds, options.inline_labels).map_err(
                         |message| DatasetError::Encode {
@@ -147,6 +147,40 @@ impl DatasetWriter {
         }
         let lp = self.labels.file.path().to_path_buf();
         self.labels.write(e).map_err(io_err(&lp))
+    }
+
+    /// Writes a batch of events (and their labels). Line formats are encoded on all cores and
+    /// written in event order: the bytes do not depend on the number of threads.
+    pub fn write_batch(&mut self, events: &[Event]) -> Result<(), DatasetError> {
+        let lines = self
+            .sinks
+            .iter()
+            .all(|(_, s)| matches!(s, StreamSink::Lines(_)));
+        if !lines {
+            return events.iter().try_for_each(|e| self.write(e));
+        }
+        let bulk = self.options.format == Format::Bulk;
+        let encoded = encode_batch(events, bulk, self.options.inline_labels);
+        for chunk in &encoded {
+            for (slot, (bytes, records)) in chunk.streams.iter().enumerate() {
+                if *records == 0 {
+                    continue;
+                }
+                if let Some((_, StreamSink::Lines(w))) = self.sinks.get_mut(slot) {
+                    debug_assert_eq!(w.bulk(), bulk);
+                    w.write_encoded(bytes, *records)
+                        .map_err(|source| DatasetError::Io {
+                            path: w.file.path().to_path_buf(),
+                            source,
+                        })?;
+                }
+            }
+        }
+        let lp = self.labels.file.path().to_path_buf();
+        for e in events {
+            self.labels.write(e).map_err(io_err(&lp))?;
+        }
+        Ok(())
     }
 
     /// Closes the files and writes `manifest.json` describing `world` (after it has been drained).
@@ -217,7 +251,12 @@ fn close(file: HashingFile, records: u64) -> Result<FileEntry, DatasetError> {
     })
 }
 
-/// Drains `world` into `dir`; `progress(events, current @timestamp)` is called every 16384 events.
+/// Events handed from the generating thread to the writer at a time.
+const BATCH: usize = 8192;
+
+/// Drains `world` into `dir`; `progress(events, current @timestamp)` is called after every batch of
+/// 8192 events. The world runs on its own thread while the previous batch is encoded (on all cores)
+/// and written, so generation and encoding overlap.
 pub fn write_world(
     mut world: World,
     dir: &Path,
@@ -226,12 +265,33 @@ pub fn write_world(
 ) -> Result<Manifest, DatasetError> {
     let mut w = DatasetWriter::create(dir, options)?;
     let mut n = 0u64;
-    for e in world.by_ref() {
-        w.write(&e)?;
-        n += 1;
-        if n.is_multiple_of(16_384) {
-            progress(n, e.timestamp);
+    std::thread::scope(|scope| -> Result<(), DatasetError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Event>>(2);
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Event>>();
+        let world = &mut world;
+        scope.spawn(move || {
+            loop {
+                let mut batch = back_rx
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                batch.extend(world.by_ref().take(BATCH));
+                let done = batch.len() < BATCH;
+                if tx.send(batch).is_err() || done {
+                    return;
+                }
+            }
+        });
+        for mut batch in rx {
+            w.write_batch(&batch)?;
+            n += batch.len() as u64;
+            if let Some(last) = batch.last() {
+                progress(n, last.timestamp);
+            }
+            batch.clear();
+            // The generating thread may have finished; a failed send just drops the buffer.
+            let _ = back_tx.send(batch);
         }
-    }
+        Ok(())
+    })?;
     w.finish(&world)
 }
