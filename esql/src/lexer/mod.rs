@@ -133,10 +133,19 @@ pub struct Lexed {
 
 /// Splits `src` into tokens.
 pub fn tokenize(src: &str) -> Lexed {
+    let mut tokens = Vec::new();
+    let error = tokenize_into(src, &mut tokens);
+    Lexed { tokens, error }
+}
+
+/// Splits `src` into tokens like [`tokenize`], into `tokens` (cleared first, its allocation
+/// reused), and returns the first lexical error.
+pub fn tokenize_into(src: &str, tokens: &mut Vec<Token>) -> Option<LexError> {
     let bytes = src.as_bytes();
     let mut scan = Scan::new(bytes);
+    tokens.clear();
     // About one token per 7 bytes in real queries (comments and white space are dropped).
-    let mut tokens = Vec::with_capacity(bytes.len() / 6 + 8);
+    tokens.reserve(bytes.len() / 6 + 8);
     let mut mode = Mode::Default;
     let mut stack: Vec<Mode> = Vec::new();
     let mut state = modes::State::default();
@@ -145,13 +154,13 @@ pub fn tokenize(src: &str) -> Lexed {
         scan.reach = i;
         let Some(out) = modes::next(mode, &mut scan, i, &mut state) else {
             let end = error_text_end(src, i, scan.reach);
-            return finish(
+            return Some(finish(
                 tokens,
                 i,
                 LexErrorKind::Unrecognized {
                     text: src[i..end].to_owned(),
                 },
-            );
+            ));
         };
         let end = out.rewind_to.unwrap_or(out.end);
         for op in out.ops {
@@ -163,13 +172,13 @@ pub fn tokenize(src: &str) -> Lexed {
                 ModeOp::Pop => match stack.pop() {
                     Some(m) => mode = m,
                     None => {
-                        return finish(
+                        return Some(finish(
                             tokens,
                             i,
                             LexErrorKind::UnbalancedClose {
                                 text: src[i..end].to_owned(),
                             },
-                        );
+                        ));
                     }
                 },
                 ModeOp::Set(m) => mode = m,
@@ -187,21 +196,16 @@ pub fn tokenize(src: &str) -> Lexed {
         kind: TokenKind::Eof,
         span: Span::new(bytes.len(), bytes.len()),
     });
-    Lexed {
-        tokens,
-        error: None,
-    }
+    None
 }
 
-fn finish(mut tokens: Vec<Token>, offset: usize, kind: LexErrorKind) -> Lexed {
+/// Ends the token list at a lexical error: the final `Eof` stands for the rest of the input.
+fn finish(tokens: &mut Vec<Token>, offset: usize, kind: LexErrorKind) -> LexError {
     tokens.push(Token {
         kind: TokenKind::Eof,
         span: Span::new(offset, offset),
     });
-    Lexed {
-        tokens,
-        error: Some(LexError { kind, offset }),
-    }
+    LexError { kind, offset }
 }
 
 /// End of ANTLR's error text: through the character at `reach - 1` (the first one no rule could

@@ -13,6 +13,7 @@
 //! whole leading value expression; while it reads, an error is a `no viable alternative` quoting
 //! everything since the start of that boolean expression. `pending` records that start.
 
+use super::list_of;
 use super::precedence::Precedence;
 use super::{PResult, Parser};
 use crate::ast::{
@@ -315,7 +316,7 @@ impl Parser<'_> {
                     return Err(self.no_viable(self.pending.unwrap_or(start)));
                 }
                 self.resolve(prev);
-                let mut list = vec![self.parse_value_expression()?];
+                let mut list = list_of(self.parse_value_expression()?);
                 loop {
                     match self.peek() {
                         K::Comma => {
@@ -608,7 +609,7 @@ impl Parser<'_> {
                 }));
             }
             let saved = std::mem::replace(&mut self.expr_follow, &[K::Comma, K::Rp]);
-            let mut args = vec![self.parse_expr()?];
+            let mut args = list_of(self.parse_expr()?);
             let mut options = None;
             loop {
                 match self.peek() {

@@ -13,10 +13,12 @@ mod expr;
 mod names;
 mod precedence;
 
+use std::cell::Cell;
+
 use crate::Span;
 use crate::ast::Query;
 use crate::error::{ParseError, ParseErrorKind, escape};
-use crate::lexer::{LexError, LexErrorKind, Token, TokenKind, tokenize};
+use crate::lexer::{LexError, LexErrorKind, Token, TokenKind, tokenize_into};
 
 /// Deepest nesting of expressions and subqueries accepted (deeper input is an error, never a
 /// stack overflow).
@@ -43,13 +45,34 @@ pub(crate) struct Parser<'a> {
 
 /// Parses a whole query (see [`crate::parse`]).
 pub fn parse_query(src: &str) -> Result<Query, ParseError> {
-    let lexed = tokenize(src);
+    // The token buffer is reused between queries of a thread (parsing a corpus allocates and
+    // frees it once, not once per query).
+    thread_local! {
+        static TOKENS: Cell<Vec<Token>> = const { Cell::new(Vec::new()) };
+    }
+    let mut tokens = TOKENS.take();
+    let lex_error = tokenize_into(src, &mut tokens);
+    let result = parse_tokens(src, &tokens, lex_error.as_ref());
+    if tokens.capacity() <= MAX_KEPT_TOKENS {
+        TOKENS.set(tokens);
+    }
+    result
+}
+
+/// Largest token buffer kept for the next query (bigger ones are freed).
+const MAX_KEPT_TOKENS: usize = 1 << 16;
+
+fn parse_tokens(
+    src: &str,
+    toks: &[Token],
+    lex_error: Option<&LexError>,
+) -> Result<Query, ParseError> {
     let mut p = Parser {
         src,
-        toks: &lexed.tokens,
+        toks,
         pos: 0,
         depth: 0,
-        lex_error: lexed.error.as_ref(),
+        lex_error,
         pending: None,
         nested: 0,
         expr_follow: &[TokenKind::Pipe, TokenKind::Eof],
@@ -75,7 +98,13 @@ impl<'a> Parser<'a> {
             return Err(self.loop_error(2, commands::SOURCE_START));
         }
         let source = self.parse_source_command()?;
-        let mut commands = Vec::new();
+        // Sized once: each top-level command follows a `|` (growing a vector of commands copies
+        // large elements).
+        let pipes = self.toks[self.pos..]
+            .iter()
+            .filter(|t| t.kind == TokenKind::Pipe)
+            .count();
+        let mut commands = Vec::with_capacity(pipes);
         while self.at(TokenKind::Pipe) {
             self.advance();
             commands.push(self.parse_processing_command()?);
@@ -398,6 +427,14 @@ impl<'a> Parser<'a> {
         };
         ParseError::new(self.src, Span::new(e.offset, e.offset + len), kind, vec![])
     }
+}
+
+/// A list holding `first`, with room for a few more elements (a comma list rarely stops at one:
+/// `vec![first]` would reallocate on the first push).
+pub(crate) fn list_of<T>(first: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(4);
+    v.push(first);
+    v
 }
 
 /// Display names of `kinds`, ordered by ANTLR token type as ANTLR prints them.

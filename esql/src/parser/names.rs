@@ -5,6 +5,7 @@
 //! the error lands on its `[` when the form is complete and on the first token that breaks the
 //! form otherwise. [`Parser::dev_bracket_error`] reproduces that.
 
+use super::list_of;
 use super::{PResult, Parser};
 use crate::ast::{
     FunctionName, Ident, NamePart, NamePattern, NamePatternPart, Param, PatternPart, PatternPiece,
@@ -113,7 +114,7 @@ impl Parser<'_> {
         first: NamePart,
         start: usize,
     ) -> PResult<QualifiedName> {
-        let mut parts = vec![first];
+        let mut parts = list_of(first);
         while self.at(K::Dot) {
             self.advance();
             parts.push(self.parse_name_part()?);
@@ -170,7 +171,7 @@ impl Parser<'_> {
         if self.at(K::OpeningBracket) {
             return Err(self.dev_bracket_error(true, immediate));
         }
-        let mut parts = vec![self.parse_pattern_part()?];
+        let mut parts = list_of(self.parse_pattern_part()?);
         while self.at(K::Dot) {
             self.advance();
             parts.push(self.parse_pattern_part()?);
@@ -211,7 +212,7 @@ impl Parser<'_> {
         if !PATTERN_START.contains(&self.peek()) {
             return Err(self.mismatch(PATTERN_START));
         }
-        let mut v = vec![self.parse_name_pattern(true)?];
+        let mut v = list_of(self.parse_name_pattern(true)?);
         while self.eat(K::Comma).is_some() {
             if !PATTERN_START.contains(&self.peek()) {
                 return Err(self.mismatch(PATTERN_START));

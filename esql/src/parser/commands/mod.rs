@@ -21,6 +21,7 @@ use crate::ast::{
     QualifiedName, SourceCommand,
 };
 use crate::lexer::TokenKind as K;
+use crate::parser::list_of;
 
 /// What ANTLR expects at the start of a query.
 pub(crate) const SOURCE_START: &[K] = &[
@@ -141,17 +142,20 @@ impl Parser<'_> {
     /// `field : (qualifiedName ASSIGN)? booleanExpression`
     pub(crate) fn parse_field(&mut self) -> PResult<Field> {
         let start = self.mark();
-        let expr = self.parse_expr()?;
-        if self.at(K::Assign)
-            && let Some(name) = as_qualified_name(&expr)
-        {
-            self.advance();
-            let value = self.parse_expr()?;
-            return Ok(Field {
-                name: Some(name),
-                expr: value,
-                span: self.span_from(start),
-            });
+        let mut expr = self.parse_expr()?;
+        if self.at(K::Assign) {
+            match into_qualified_name(expr) {
+                Ok(name) => {
+                    self.advance();
+                    let value = self.parse_expr()?;
+                    return Ok(Field {
+                        name: Some(name),
+                        expr: value,
+                        span: self.span_from(start),
+                    });
+                }
+                Err(not_a_name) => expr = not_a_name,
+            }
         }
         Ok(Field {
             name: None,
@@ -168,7 +172,7 @@ impl Parser<'_> {
     /// `fields`, where `follow` may come after each field.
     pub(crate) fn parse_fields_followed_by(&mut self, follow: &'static [K]) -> PResult<Vec<Field>> {
         self.with_follow(follow, |p| {
-            let mut fields = vec![p.parse_field()?];
+            let mut fields = list_of(p.parse_field()?);
             while p.eat(K::Comma).is_some() {
                 fields.push(p.parse_field()?);
             }
@@ -227,14 +231,15 @@ impl Parser<'_> {
     }
 }
 
-/// The qualified name an expression spells, if it is one (`a.b`, `?x`), for `name = value`.
-pub(crate) fn as_qualified_name(e: &Expr) -> Option<QualifiedName> {
-    match &e.kind {
-        ExprKind::Field(q) => Some(q.clone()),
-        ExprKind::Param(p) => Some(QualifiedName {
-            parts: vec![NamePart::Param(p.clone())],
+/// The qualified name an expression spells (`a.b`, `?x`), for `name = value`; the expression
+/// itself when it is not a name.
+pub(crate) fn into_qualified_name(e: Expr) -> Result<QualifiedName, Expr> {
+    match e.kind {
+        ExprKind::Field(q) => Ok(q),
+        ExprKind::Param(p) => Ok(QualifiedName {
+            parts: vec![NamePart::Param(p)],
             span: e.span,
         }),
-        _ => None,
+        kind => Err(Expr::spanned(kind, e.span)),
     }
 }

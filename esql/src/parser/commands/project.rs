@@ -3,6 +3,7 @@
 
 use crate::ast::{DropCommand, KeepCommand, NamePattern, RenameClause, RenameCommand, RenameStyle};
 use crate::lexer::TokenKind as K;
+use crate::parser::list_of;
 use crate::parser::names::PATTERN_START;
 use crate::parser::{PResult, Parser};
 
@@ -42,7 +43,7 @@ impl Parser<'_> {
     pub(crate) fn parse_rename(&mut self) -> PResult<RenameCommand> {
         let start = self.mark();
         self.advance();
-        let mut clauses = vec![self.parse_rename_clause()?];
+        let mut clauses = list_of(self.parse_rename_clause()?);
         while self.eat(K::Comma).is_some() {
             clauses.push(self.parse_rename_clause()?);
         }

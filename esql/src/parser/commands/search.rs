@@ -7,6 +7,7 @@ use crate::ast::{
 };
 use crate::lexer::TokenKind as K;
 use crate::parser::expr::{CONSTANT_START, VALUE_START};
+use crate::parser::list_of;
 use crate::parser::names::{NAME_START, is_param};
 use crate::parser::{PResult, Parser};
 
@@ -23,7 +24,7 @@ impl Parser<'_> {
             self.expect_or_missing(K::Lp, super::PROCESSING_START)?;
             self.enter()?;
             self.nested += 1;
-            let mut commands = vec![self.parse_processing_command()?];
+            let mut commands = list_of(self.parse_processing_command()?);
             while self.eat(K::Pipe).is_some() {
                 commands.push(self.parse_processing_command()?);
             }
@@ -147,7 +148,7 @@ impl Parser<'_> {
                 K::Key => {
                     self.advance();
                     self.expect_or_missing(K::By, QNAME_START)?;
-                    let mut keys = vec![self.parse_command_name()?];
+                    let mut keys = list_of(self.parse_command_name()?);
                     while self.eat(K::Comma).is_some() {
                         keys.push(self.parse_command_name()?);
                     }
