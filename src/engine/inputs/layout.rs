@@ -230,6 +230,21 @@ impl Layout {
         v
     }
 
+    /// The time-range filter: the slot of its field (`None`: unmapped, no row passes) and the range.
+    pub fn time_filter(&self) -> Option<(Option<u32>, &TimeRange)> {
+        self.time.as_ref().map(|(s, tr)| (*s, tr))
+    }
+
+    /// FROM column types.
+    pub fn types(&self) -> &[DataType] {
+        &self.types
+    }
+
+    /// Dictionary-encode keyword columns.
+    pub fn dictionary(&self) -> bool {
+        self.dictionary
+    }
+
     /// True when `_id` is read.
     pub fn needs_id(&self) -> bool {
         self.columns.contains(&ColumnSpec::Id)
@@ -379,7 +394,8 @@ impl<'l> Assembler<'l> {
     }
 }
 
-fn push_slot(b: &mut ColumnBuilder, slot: &Slot, vals: &[Out<'_>]) {
+/// Appends one row holding a slot's converted values (in source order) to `b`.
+pub fn push_slot(b: &mut ColumnBuilder, slot: &Slot, vals: &[Out<'_>]) {
     match vals {
         [] => match &slot.mapping.constant_value {
             Some(c) => b.push_str(c),

@@ -12,6 +12,7 @@ pub mod json_scan;
 pub mod layout;
 pub mod ndjson_fast;
 pub mod ndjson_files;
+pub mod parquet_columns;
 pub mod parquet_fast;
 pub mod read;
 

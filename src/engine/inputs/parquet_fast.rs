@@ -18,22 +18,26 @@
 use std::borrow::Cow;
 use std::fs::File;
 use std::path::Path;
+use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    Float64Type, Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType as ArrowType, TimeUnit};
 use esql::ingest::Indexer;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
 
 use super::convert::{Bail, Out, from_bool, from_number, from_str};
 use super::layout::{Assembler, Layout, Pending};
+use super::parquet_columns::ColumnChunk;
 use super::read::{ReadError, ReadReport};
 use crate::engine::frame::Chunk;
 
@@ -69,6 +73,24 @@ pub fn read_file(
         .filter_map(|p| schema.fields().iter().position(|f| f.name() == p))
         .collect();
     roots.sort_unstable();
+    // The same file with its string columns read as dictionaries (kept as the file encodes them).
+    let dict_schema = Arc::new(arrow_schema::Schema::new(
+        schema
+            .fields()
+            .iter()
+            .map(|f| match f.data_type() {
+                ArrowType::Utf8 => Arc::new(f.as_ref().clone().with_data_type(
+                    ArrowType::Dictionary(Box::new(ArrowType::Int32), Box::new(ArrowType::Utf8)),
+                )),
+                _ => f.clone(),
+            })
+            .collect::<Vec<_>>(),
+    ));
+    let dict_meta = ArrowReaderMetadata::try_new(
+        meta.metadata().clone(),
+        ArrowReaderOptions::new().with_schema(dict_schema),
+    )
+    .map_err(|e| fail(0, e.to_string()))?;
     let groups = meta.metadata().num_row_groups();
     // Row offsets of the row groups (1-based row numbers name rows in `_id`s and errors).
     let mut first_rows = Vec::with_capacity(groups);
@@ -84,23 +106,46 @@ pub fn read_file(
         let outs: Vec<Result<(Chunk, u64), ReadError>> = (g..end)
             .into_par_iter()
             .map(|rg| {
-                let f = File::open(path).map_err(|e| ReadError::Io {
-                    path: name.clone(),
-                    message: e.to_string(),
-                })?;
-                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
-                    .with_projection(ProjectionMask::roots(
-                        meta.parquet_schema(),
-                        roots.iter().copied(),
-                    ))
-                    .with_row_groups(vec![rg])
-                    .with_batch_size(BATCH_ROWS)
-                    .build()
-                    .map_err(|e| fail(rg, e.to_string()))?;
+                let reader = |meta: &ArrowReaderMetadata| {
+                    let f = File::open(path).map_err(|e| ReadError::Io {
+                        path: name.clone(),
+                        message: e.to_string(),
+                    })?;
+                    ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
+                        .with_projection(ProjectionMask::roots(
+                            meta.parquet_schema(),
+                            roots.iter().copied(),
+                        ))
+                        .with_row_groups(vec![rg])
+                        .with_batch_size(BATCH_ROWS)
+                        .build()
+                        .map_err(|e| fail(rg, e.to_string()))
+                };
+                // Column by column, strings as dictionaries; row by row when a value needs ingest.
+                let mut cols = ColumnChunk::new(layout, BATCH_ROWS);
+                let mut rows = 0u64;
+                let mut row = first_rows[rg];
+                let mut bailed = false;
+                for batch in reader(&dict_meta)? {
+                    let batch = batch.map_err(|e| fail(rg, e.to_string()))?;
+                    match cols.push_batch(&batch, row) {
+                        Ok(()) => {}
+                        Err(Ok(Bail)) => {
+                            bailed = true;
+                            break;
+                        }
+                        Err(Err(m)) => return Err(fail(rg, m)),
+                    }
+                    rows += batch.num_rows() as u64;
+                    row += batch.num_rows();
+                }
+                if !bailed {
+                    return Ok((cols.finish(), rows));
+                }
                 let mut asm = Assembler::new(layout, BATCH_ROWS);
                 let mut rows = 0u64;
                 let mut row = first_rows[rg];
-                for batch in reader {
+                for batch in reader(&meta)? {
                     let batch = batch.map_err(|e| fail(rg, e.to_string()))?;
                     rows += batch.num_rows() as u64;
                     push_batch(layout, &batch, row, &mut asm).map_err(|m| fail(rg, m))?;
@@ -126,8 +171,14 @@ pub fn read_file(
 }
 
 /// One projected column, typed.
-enum Cells<'a> {
+pub(super) enum Cells<'a> {
+    /// The file has no such column: every row reads null.
     Absent,
+    /// Dictionary-encoded strings: keys, and the dictionary's values.
+    Dict(
+        &'a arrow_array::DictionaryArray<Int32Type>,
+        &'a arrow_array::StringArray,
+    ),
     Str(&'a arrow_array::StringArray),
     LargeStr(&'a arrow_array::LargeStringArray),
     Int(&'a arrow_array::Int64Array),
@@ -138,7 +189,7 @@ enum Cells<'a> {
 }
 
 /// A timestamp column in one of Arrow's units.
-enum Times<'a> {
+pub(super) enum Times<'a> {
     Ns(&'a arrow_array::TimestampNanosecondArray),
     Us(&'a arrow_array::TimestampMicrosecondArray),
     Ms(&'a arrow_array::TimestampMillisecondArray),
@@ -158,12 +209,17 @@ impl Times<'_> {
     }
 }
 
-fn cells(col: Option<&ArrayRef>) -> Result<Cells<'_>, String> {
+/// The typed view of a projected column (`None`: absent from the file).
+pub(super) fn cells(col: Option<&ArrayRef>) -> Result<Cells<'_>, String> {
     let Some(a) = col else {
         return Ok(Cells::Absent);
     };
     Ok(match a.data_type() {
         ArrowType::Utf8 => Cells::Str(a.as_string::<i32>()),
+        ArrowType::Dictionary(k, v) if **k == ArrowType::Int32 && **v == ArrowType::Utf8 => {
+            let d = a.as_dictionary::<Int32Type>();
+            Cells::Dict(d, d.values().as_string::<i32>())
+        }
         ArrowType::LargeUtf8 => Cells::LargeStr(a.as_string::<i64>()),
         ArrowType::Int64 => Cells::Int(a.as_primitive::<Int64Type>()),
         ArrowType::Float64 => Cells::Float(a.as_primitive::<Float64Type>()),
@@ -181,7 +237,7 @@ fn cells(col: Option<&ArrayRef>) -> Result<Cells<'_>, String> {
 
 /// A raw cell value.
 #[derive(Clone, Copy)]
-enum Raw<'a> {
+pub(super) enum Raw<'a> {
     Str(&'a str),
     Int(i64),
     Float(f64),
@@ -209,7 +265,7 @@ impl Raw<'_> {
 }
 
 /// Calls `f` with each value of row `r` of a column (none for null).
-fn each<'a>(
+pub(super) fn each<'a>(
     c: &Cells<'a>,
     r: usize,
     f: &mut dyn FnMut(Raw<'a>) -> Result<(), Bail>,
@@ -217,6 +273,7 @@ fn each<'a>(
     match c {
         Cells::Absent => Ok(()),
         Cells::Str(a) if a.is_valid(r) => f(Raw::Str(a.value(r))),
+        Cells::Dict(k, v) if k.is_valid(r) => f(Raw::Str(v.value(k.keys().value(r) as usize))),
         Cells::LargeStr(a) if a.is_valid(r) => f(Raw::Str(a.value(r))),
         Cells::Int(a) if a.is_valid(r) => f(Raw::Int(a.value(r))),
         Cells::Float(a) if a.is_valid(r) => f(Raw::Float(a.value(r))),
@@ -239,7 +296,8 @@ fn each<'a>(
     }
 }
 
-fn convert<'a>(f: &esql::FieldMapping, raw: Raw<'a>) -> Result<Option<Out<'a>>, Bail> {
+/// A raw cell converted under a field mapping (see `super::convert`).
+pub(super) fn convert<'a>(f: &esql::FieldMapping, raw: Raw<'a>) -> Result<Option<Out<'a>>, Bail> {
     match raw {
         Raw::Str(s) => from_str(f, Cow::Borrowed(s)),
         Raw::Int(i) => from_number(f, &i.to_string()),
