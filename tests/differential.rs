@@ -12,6 +12,9 @@
 //!
 //! `PROPTEST_CASES=n` sets the cases per property (per configuration for the differential),
 //! `HARNESS_SEED=n|random` the seed.
+//!
+//! The long differential campaign is an ignored test, [`differential_campaign`]: see its doc and the
+//! README's testing section.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -180,5 +183,116 @@ fn saved_regressions_replay_on_both_engines() {
         paths.len(),
         configurations().len()
     );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A campaign variable as a number (the test reads the environment; the library does not).
+fn campaign_var(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// The long differential campaign (not in CI; `cargo test --release --test differential --
+/// --ignored --nocapture differential_campaign`).
+///
+/// Runs `HARNESS_CAMPAIGN_CASES` (default 1,000,000) differential cases in chunks of
+/// `HARNESS_CAMPAIGN_CHUNK` (default 5,000) cases. Chunk `k` uses seed `HARNESS_SEED + k` (default base
+/// 0xc0ffee) and engine configuration `k mod 3`, so any chunk can be rerun alone. Chunks are shared out
+/// over `HARNESS_CAMPAIGN_THREADS` threads (default 2); `HARNESS_CAMPAIGN_START=k` resumes at chunk `k`.
+/// After every chunk a line with the cumulative figures (cases, rate, disagreements) is printed, so an
+/// interrupted campaign still reports how far it got. A failing chunk prints its shrunk case (saved under
+/// `oracles/regressions/` with `HARNESS_SAVE=1`) and the campaign goes on with the next chunk; the test
+/// fails at the end if any chunk failed.
+#[test]
+#[ignore]
+fn differential_campaign() {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Instant;
+
+    let total = campaign_var("HARNESS_CAMPAIGN_CASES", 1_000_000);
+    let chunk = campaign_var("HARNESS_CAMPAIGN_CHUNK", 5_000).max(1);
+    let threads = campaign_var("HARNESS_CAMPAIGN_THREADS", 2).max(1);
+    let start = campaign_var("HARNESS_CAMPAIGN_START", 0);
+    let base = config(0);
+    let base_seed = if std::env::var("HARNESS_SEED").is_ok() {
+        base.seed
+    } else {
+        0xc0ffee
+    };
+    let chunks = total.div_ceil(chunk);
+    let next = AtomicU64::new(start);
+    let done = AtomicU64::new(0);
+    let stats = Mutex::new(oracles::harness::runner::RunStats::default());
+    let failures: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let began = Instant::now();
+    eprintln!(
+        "campaign: {total} cases in {chunks} chunks of {chunk}, seeds {base_seed:#x}+k, {threads} threads, from chunk {start}"
+    );
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let reference = ReferenceEvaluator::new();
+                let configs = configurations();
+                loop {
+                    let k = next.fetch_add(1, Ordering::SeqCst);
+                    if k >= chunks {
+                        break;
+                    }
+                    let (label, ec) = configs[(k % configs.len() as u64) as usize].clone();
+                    let engine = engine(ec);
+                    let subjects = Subjects {
+                        subject: &engine,
+                        reference: &reference,
+                    };
+                    let mut c = base.clone();
+                    c.seed = base_seed.wrapping_add(k);
+                    c.cases = chunk.min(total - k * chunk) as u32;
+                    let outcome = run_property("differential", &c, &subjects);
+                    let cases = match &outcome {
+                        Ok(st) => {
+                            let mut all = stats.lock().unwrap_or_else(|e| e.into_inner());
+                            all.checked += st.checked;
+                            all.skipped += st.skipped;
+                            all.strategy_bugs += st.strategy_bugs;
+                            all.queries += st.queries;
+                            all.nonempty += st.nonempty;
+                            all.rejected_docs += st.rejected_docs;
+                            all.order_only += st.order_only;
+                            st.queries
+                        }
+                        Err(report) => {
+                            let msg = format!("chunk {k} (seed {:#x}, [{label}]):\n{report}", c.seed);
+                            eprintln!("DISAGREEMENT in {msg}");
+                            failures
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(msg);
+                            0
+                        }
+                    };
+                    let n = done.fetch_add(cases, Ordering::SeqCst) + cases;
+                    let secs = began.elapsed().as_secs_f64();
+                    let all = stats.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    let failed = failures.lock().map(|f| f.len()).unwrap_or(0);
+                    eprintln!(
+                        "campaign: chunk {k} done; {n} cases in {secs:.0} s ({:.1} cases/s); {failed} failing chunks; {all}",
+                        n as f64 / secs.max(1e-9)
+                    );
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    let all = stats.into_inner().unwrap_or_else(|e| e.into_inner());
+    eprintln!(
+        "campaign finished: {} cases in {:.0} s; {} failing chunks; {all}",
+        done.load(Ordering::SeqCst),
+        began.elapsed().as_secs_f64(),
+        failures.len()
+    );
+    assert_eq!(all.strategy_bugs, 0, "{:#?}", all.examples);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

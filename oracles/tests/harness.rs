@@ -5,14 +5,16 @@
 
 use std::path::PathBuf;
 
+use esql::plan::{ExprKind, StepKind};
+use esql::{Evaluator, Value};
 use oracles::ReferenceEvaluator;
 use oracles::harness::choices::choice_stream;
 use oracles::harness::data::data_spec;
-use oracles::harness::dataset::build;
+use oracles::harness::dataset::{build, harness_catalog};
 use oracles::harness::entry_points::{analyze_mutated, ingest_bytes, parse_text};
 use oracles::harness::frontend::prepare;
-use oracles::harness::properties::Subjects;
-use oracles::harness::query::{CommandKind, random_query};
+use oracles::harness::properties::{Subjects, metamorphic_options};
+use oracles::harness::query::{CommandKind, check, random_query};
 use oracles::harness::regression::{Regression, files, replay};
 use oracles::harness::vocabulary::vocabulary;
 use proptest::prelude::*;
@@ -87,6 +89,215 @@ fn query_strategy_writes_well_typed_queries() {
         kinds.iter().all(|k| *k > 0),
         "every command kind is generated: {kinds:?}"
     );
+}
+
+/// Every feature the issue asks the query strategy for shows up in generated queries (counted on the
+/// canonical text the evaluators see, and on the plans), and the STATS of generated queries meet null
+/// and multi-valued group keys in the generated data (checked by running the query up to the STATS on
+/// the reference).
+#[test]
+fn query_strategy_covers_every_feature() {
+    let vocab = vocabulary();
+    let catalog = harness_catalog();
+    let reference = oracles::ReferenceEvaluator::new();
+    let n = cases(400);
+    let mut r = runner(n);
+    let mut seen: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    let mut hit = |k: &'static str, yes: bool| *seen.entry(k).or_insert(0) += u64::from(yes);
+    for _ in 0..n {
+        let raw = choice_stream(200).new_tree(&mut r).unwrap().current();
+        let spec = data_spec(40, 6).new_tree(&mut r).unwrap().current();
+        let b = random_query(&vocab, &raw, 7, &CommandKind::ALL);
+        let Ok(p) = prepare(&b.text(), &catalog) else {
+            continue;
+        };
+        let t = &p.text;
+        let from = b.commands()[0].as_str();
+        hit("FROM with a list of patterns", from.contains(", "));
+        hit("FROM with an exclusion", from.contains(", -"));
+        hit("FROM with a wildcard", from.contains('*'));
+        hit("METADATA", t.contains(" METADATA "));
+        hit("AND", t.contains(" AND "));
+        hit("OR", t.contains(" OR "));
+        hit("NOT", t.contains("NOT "));
+        hit(
+            "nested AND/OR",
+            t.contains(" AND (") || t.contains(") AND ") || t.contains(") OR "),
+        );
+        hit("IN", t.contains(" IN ("));
+        hit("NOT IN", t.contains(" NOT IN ("));
+        hit("LIKE", t.contains(" LIKE "));
+        hit("LIKE with a list", t.contains(" LIKE ("));
+        hit("RLIKE", t.contains(" RLIKE "));
+        hit("IS NULL", t.contains(" IS NULL"));
+        hit("IS NOT NULL", t.contains(" IS NOT NULL"));
+        hit(
+            "arithmetic",
+            [" + ", " - ", " * ", " / ", " % "]
+                .iter()
+                .any(|o| t.contains(o)),
+        );
+        hit("CASE", t.contains("CASE(") || t.contains("case("));
+        hit("a function call", {
+            let lower = t.to_ascii_lowercase();
+            [
+                "to_lower(",
+                "length(",
+                "concat(",
+                "mv_count(",
+                "round(",
+                "coalesce(",
+            ]
+            .iter()
+            .any(|f| lower.contains(f))
+        });
+        hit("MV_EXPAND", t.contains("| MV_EXPAND "));
+        hit("KEEP with a wildcard", {
+            b.commands()
+                .iter()
+                .any(|c| c.starts_with("KEEP ") && c.contains('*'))
+        });
+        hit("DROP with a wildcard", {
+            b.commands()
+                .iter()
+                .any(|c| c.starts_with("DROP ") && c.contains('*'))
+        });
+        hit(
+            "RENAME a AS b",
+            b.commands()
+                .iter()
+                .any(|c| c.starts_with("RENAME ") && c.contains(" AS ")),
+        );
+        hit(
+            "RENAME b = a",
+            b.commands()
+                .iter()
+                .any(|c| c.starts_with("RENAME ") && c.contains(" = ")),
+        );
+        hit("SORT DESC", t.contains(" DESC"));
+        hit("SORT NULLS FIRST", t.contains(" NULLS FIRST"));
+        hit("SORT NULLS LAST", t.contains(" NULLS LAST"));
+        hit("LIMIT", t.contains("| LIMIT "));
+        // EVAL shadowing: an EVAL assigns a name the input already has.
+        let mut shadow = false;
+        for (j, c) in b.commands().iter().enumerate().skip(1) {
+            let Some(rest) = c.strip_prefix("EVAL ") else {
+                continue;
+            };
+            let Ok(prefix) = check(&b.commands()[..j].join(" | "), &vocab) else {
+                continue;
+            };
+            shadow |= prefix.output().columns.iter().any(|col| {
+                let q = oracles::harness::query::literal::name(&col.name);
+                rest.starts_with(&format!("{q} = ")) || rest.contains(&format!(", {q} = "))
+            });
+        }
+        hit("EVAL shadowing a column", shadow);
+        // STATS: several aggregates, BY keys, and (on the data) null and multi-valued keys.
+        let (mut several, mut by, mut null_key, mut multi_key) = (false, false, false, false);
+        let built = build(&spec.docs(&vocab));
+        for (j, c) in b.commands().iter().enumerate().skip(1) {
+            if !c.starts_with("STATS ") {
+                continue;
+            }
+            let (Ok(prefix), Ok(with)) = (
+                check(&b.commands()[..j].join(" | "), &vocab),
+                check(&b.commands()[..=j].join(" | "), &vocab),
+            ) else {
+                continue;
+            };
+            let Some(StepKind::Stats(agg)) = with.steps.last().map(|s| &s.kind) else {
+                continue;
+            };
+            several |= agg.aggregates.len() >= 2;
+            by |= !agg.groups.is_empty();
+            let cols: Vec<usize> = agg
+                .groups
+                .iter()
+                .filter_map(|g| match g.kind {
+                    ExprKind::Column(i) => Some(i),
+                    _ => None,
+                })
+                .collect();
+            if cols.is_empty() {
+                continue;
+            }
+            let Ok(rows) = reference.run(&prefix, &built.source, &metamorphic_options()) else {
+                continue;
+            };
+            for row in &rows.rows {
+                for i in &cols {
+                    null_key |= row[*i] == Value::Null;
+                    multi_key |= matches!(row[*i], Value::Multi(_));
+                }
+            }
+        }
+        hit("STATS with several aggregates", several);
+        hit("STATS BY", by);
+        hit("STATS over a null group key", null_key);
+        hit("STATS over a multi-valued group key", multi_key);
+    }
+    eprintln!("queries with each feature (of {n}): {seen:#?}");
+    let missing: Vec<&&str> = seen
+        .iter()
+        .filter(|(_, c)| **c == 0)
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "never generated: {missing:?}\n{seen:#?}"
+    );
+}
+
+/// Adversarial documents have every shape the issue names: explicit nulls, empty strings, empty and
+/// one-element arrays, duplicates, non-ASCII and very long strings, extreme numbers, nested arrays,
+/// dotted keys, and documents the mapping rejects.
+#[test]
+fn adversarial_documents_have_every_shape() {
+    let vocab = vocabulary();
+    let n = cases(60);
+    let mut r = runner(n);
+    let mut seen: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    for _ in 0..n {
+        let spec = data_spec(0, 8).new_tree(&mut r).unwrap().current();
+        for a in &spec.adversarial {
+            let doc = a.render(&vocab);
+            let text = doc.json.to_string();
+            let mut hit =
+                |k: &'static str, yes: bool| *seen.entry(k).or_insert(0) += u64::from(yes);
+            hit(
+                "explicit null",
+                text.contains(":null") || text.contains("null,"),
+            );
+            hit("empty string", text.contains("\"\""));
+            hit("empty array", text.contains("[]"));
+            hit("nested array", text.contains("[["));
+            hit("non-ASCII", !text.is_ascii());
+            hit("very long string", text.contains(&"x".repeat(1025)));
+            hit(
+                "extreme number",
+                text.contains(&i64::MAX.to_string())
+                    || text.contains("1e308")
+                    || text.contains("1e+308"),
+            );
+            hit(
+                "dotted key",
+                doc.json
+                    .as_object()
+                    .is_some_and(|o| o.keys().any(|k| k.contains('.'))),
+            );
+            hit("missing fields (empty start)", a.template.is_none());
+            let built = build(std::slice::from_ref(&doc));
+            hit("rejected by the mapping", !built.rejected.is_empty());
+        }
+    }
+    eprintln!("adversarial documents with each shape: {seen:#?}");
+    let missing: Vec<&&str> = seen
+        .iter()
+        .filter(|(_, c)| **c == 0)
+        .map(|(k, _)| k)
+        .collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
 }
 
 /// The data strategy: fleet documents are indexed, adversarial ones sometimes rejected (and counted).

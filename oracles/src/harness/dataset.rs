@@ -8,7 +8,7 @@
 //! index's documents), so a dataset saved as NDJSON and read back is the same dataset.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use esql::ingest::{Indexer, event_id, read_ndjson};
 use esql::{Catalog, Document, Mapping, MemorySource};
@@ -23,15 +23,21 @@ pub const INDICES: [&str; 4] = [
 ];
 
 /// The catalog of every harness dataset: [`INDICES`] under the shipped Elastic Defend mappings.
+/// Built once per process (the mappings are shared; a clone copies four pointers).
 pub fn harness_catalog() -> Catalog {
-    let mut defend = Catalog::elastic_defend();
-    let mut c = Catalog::new();
-    for name in INDICES {
-        if let Some(m) = defend.ensure_index(name) {
-            c.insert(name, m);
-        }
-    }
-    c
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| {
+            let mut defend = Catalog::elastic_defend();
+            let mut c = Catalog::new();
+            for name in INDICES {
+                if let Some(m) = defend.ensure_index(name) {
+                    c.insert(name, m);
+                }
+            }
+            c
+        })
+        .clone()
 }
 
 /// One source document.

@@ -76,6 +76,9 @@ pub struct Vocabulary {
     pub templates: BTreeMap<String, Vec<Json>>,
     /// Every keyword value seen, for generic string literals.
     pub strings: Vec<String>,
+    /// Fields some vocabulary document holds several values in (good STATS keys and MV_EXPAND
+    /// columns).
+    pub multi_valued: BTreeSet<String>,
 }
 
 /// The vocabulary of this process (built on first use).
@@ -94,11 +97,15 @@ fn build() -> Vocabulary {
     let mut populated: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut templates: BTreeMap<String, Vec<Json>> = BTreeMap::new();
     let mut strings: BTreeSet<String> = BTreeSet::new();
+    let mut multi_valued: BTreeSet<String> = BTreeSet::new();
     for params in VOCABULARY_FLEETS {
         let f = fleet(params);
         for (i, d) in f.docs.iter().enumerate() {
             let mapping = catalog.mapping_for(&d.index);
             for (name, value) in &d.document.fields {
+                if matches!(value, Value::Multi(_)) {
+                    multi_valued.insert(name.clone());
+                }
                 let entry = samples.entry(name.clone()).or_default();
                 for v in value.values() {
                     if entry.len() < MAX_SAMPLES && !entry.contains(v) {
@@ -173,6 +180,7 @@ fn build() -> Vocabulary {
         mapped,
         templates,
         strings: strings.into_iter().collect(),
+        multi_valued,
     }
 }
 
@@ -216,6 +224,11 @@ impl Vocabulary {
         self.samples.get(field).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// True when some vocabulary document has several values in `field`.
+    pub fn is_multi_valued(&self, field: &str) -> bool {
+        self.multi_valued.contains(field)
+    }
+
     /// True when some vocabulary document has a value in `field`.
     pub fn is_populated(&self, field: &str) -> bool {
         self.populated
@@ -256,5 +269,6 @@ mod tests {
         assert!(v.mapped[INDICES[0]].len() > 50);
         assert!(!v.templates[INDICES[2]].is_empty());
         assert!(long_string().len() > 1024);
+        assert!(v.is_multi_valued("process.args"), "{:?}", v.multi_valued);
     }
 }

@@ -263,7 +263,7 @@ pub fn generate(
             let mut b = random_query(vocab, raw, 5, all);
             let any = [Class::Num, Class::Str, Class::Date, Class::Ip, Class::Bool];
             let column = b
-                .column_of(&any)
+                .multi_column_of(&any)
                 .map(|c| c.name)
                 .unwrap_or_else(|| "@timestamp".to_owned());
             (b, Property::MvExpandCount { column })
@@ -312,7 +312,12 @@ fn sharded_stats_params(
     let mut by = Vec::new();
     for _ in 0..keys {
         let any = [Class::Num, Class::Str, Class::Date, Class::Ip, Class::Bool];
-        if let Some(c) = b.column_of(&any)
+        let key = if b.choices().chance(50) {
+            b.multi_column_of(&any)
+        } else {
+            b.column_of(&any)
+        };
+        if let Some(c) = key
             && !by.contains(&c.name)
             && !aggregates.iter().any(|(n, _, _)| *n == c.name)
         {

@@ -128,7 +128,12 @@ impl QueryBuilder<'_> {
             CommandKind::Limit => format!("LIMIT {}", self.limit_count()),
             CommandKind::MvExpand => {
                 let all = [Class::Num, Class::Str, Class::Date, Class::Ip, Class::Bool];
-                match self.column_of(&all) {
+                let c = if self.c.chance(50) {
+                    self.multi_column_of(&all)
+                } else {
+                    self.column_of(&all)
+                };
+                match c {
                     Some(c) => format!("MV_EXPAND {}", self.col(&c)),
                     None => return,
                 }
@@ -148,8 +153,22 @@ impl QueryBuilder<'_> {
 
     fn eval(&mut self) -> String {
         let n = 1 + self.c.count(2);
-        let mut assignments = Vec::new();
-        for _ in 0..n {
+        let mut assignments: Vec<String> = Vec::new();
+        // Later assignments of one EVAL see the earlier ones (a shadowed column may change type), so
+        // the schema is updated after each; `push` redoes it for real.
+        let saved = (self.columns.clone(), self.origin.clone());
+        for i in 0..n {
+            if i > 0 {
+                let text = format!("{} | EVAL {}", self.text(), assignments.join(", "));
+                if let Ok(plan) = super::check(&text, self.vocab) {
+                    self.columns = plan.output().columns.clone();
+                    let assigned = |col: &String| {
+                        let prefix = format!("{} = ", name(col));
+                        assignments.iter().any(|a| a.starts_with(&prefix))
+                    };
+                    self.origin.retain(|col, _| !assigned(col));
+                }
+            }
             let classes = [Class::Num, Class::Str, Class::Bool, Class::Date, Class::Ip];
             let class = classes[self.c.weighted(&[10, 10, 5, 2, 1])];
             let e = self.expr_of(class, 2);
@@ -167,6 +186,7 @@ impl QueryBuilder<'_> {
                 }
             }
         }
+        (self.columns, self.origin) = saved;
         format!("EVAL {}", assignments.join(", "))
     }
 
@@ -191,7 +211,16 @@ impl QueryBuilder<'_> {
         let mut keys: Vec<String> = Vec::new();
         for _ in 0..n_keys {
             let all = [Class::Num, Class::Str, Class::Date, Class::Ip, Class::Bool];
-            match self.c.weighted(&[7, 2, 1]) {
+            match self.c.weighted(&[7, 2, 1, 3]) {
+                3 => {
+                    // A key holding multi-values: each value is its own group.
+                    if let Some(c) = self.multi_column_of(&all) {
+                        let k = self.col(&c);
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                }
                 1 => {
                     let class = all[self.c.below(3)];
                     let e = self.expr_of(class, 1);

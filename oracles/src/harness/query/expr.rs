@@ -1,6 +1,7 @@
 //! Typed expression generation for the query builder: predicates, numbers, strings, dates and IPs over
 //! the columns of the current schema, with literals taken from the values the data holds.
 
+use esql::Value;
 use esql::plan::Column;
 
 use super::literal::{self, like_pattern, rlike_pattern, string};
@@ -27,6 +28,21 @@ impl QueryBuilder<'_> {
         Some(candidates[i].clone())
     }
 
+    /// A column of one of `classes` whose field holds multi-values in the vocabulary; falls back to
+    /// [`Self::column_of`] when there is none.
+    pub(crate) fn multi_column_of(&mut self, classes: &[Class]) -> Option<Column> {
+        let candidates: Vec<Column> = self
+            .columns
+            .iter()
+            .filter(|c| classes.contains(&class_of(c.data_type)) && self.is_multi(&c.name))
+            .cloned()
+            .collect();
+        match self.c.pick(&candidates) {
+            Some(c) => Some(c.clone()),
+            None => self.column_of(classes),
+        }
+    }
+
     /// The column as ES|QL text.
     pub(crate) fn col(&self, c: &Column) -> String {
         literal::name(&c.name)
@@ -39,14 +55,22 @@ impl QueryBuilder<'_> {
             .get(&c.name)
             .cloned()
             .unwrap_or_else(|| c.name.clone());
-        let samples = self.vocab.samples_of(&field);
+        // Only values of the column's class: a shadowed or converted column keeps its name but not
+        // its field's type.
+        let class = class_of(c.data_type);
+        let samples: Vec<&Value> = self
+            .vocab
+            .samples_of(&field)
+            .iter()
+            .filter(|v| value_class(v) == Some(class))
+            .collect();
         if !samples.is_empty() && !self.c.chance(15) {
             let v = samples[self.c.below(samples.len())].clone();
             if let Some(text) = literal::literal(&v, c.data_type) {
                 return text;
             }
         }
-        self.generic_literal(class_of(c.data_type))
+        self.generic_literal(class)
     }
 
     /// A sample string value of column `c` (for patterns), or a vocabulary string.
@@ -60,6 +84,7 @@ impl QueryBuilder<'_> {
             .vocab
             .samples_of(&field)
             .iter()
+            .filter(|v| matches!(v, Value::Keyword(_)))
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
         if let Some(s) = self.c.pick(&strings) {
@@ -499,6 +524,19 @@ impl QueryBuilder<'_> {
             _ => self.generic_literal(Class::Ip),
         }
     }
+}
+
+/// The class of a sample value's literal (`None` for values never sampled into literals).
+fn value_class(v: &Value) -> Option<Class> {
+    Some(match v {
+        Value::Boolean(_) => Class::Bool,
+        Value::Integer(_) | Value::Long(_) | Value::Double(_) => Class::Num,
+        Value::Keyword(_) => Class::Str,
+        Value::Date(_) => Class::Date,
+        Value::Ip(_) => Class::Ip,
+        Value::UnsignedLong(_) => Class::UnsignedLong,
+        _ => return None,
+    })
 }
 
 /// Wraps compound expressions (anything with a space outside parentheses) in parentheses.

@@ -18,7 +18,7 @@ pub fn name(n: &str) -> String {
         p.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '@')
     };
-    if !n.is_empty() && n.split('.').all(plain_part) && !is_keyword(n) {
+    if !n.is_empty() && n.split('.').all(|p| plain_part(p) && !is_keyword(p)) {
         n.to_owned()
     } else {
         format!("`{}`", n.replace('`', "``"))
@@ -168,6 +168,7 @@ mod tests {
         assert_eq!(name("a`b"), "`a``b`");
         assert_eq!(name("process.1x"), "`process.1x`");
         assert_eq!(name("by"), "`by`");
+        assert_eq!(name("destination.as.number"), "`destination.as.number`");
     }
 
     #[test]

@@ -98,6 +98,11 @@ impl<'a> QueryBuilder<'a> {
         self.parts.join(" | ")
     }
 
+    /// The commands so far (`FROM …` first), as written.
+    pub fn commands(&self) -> &[String] {
+        &self.parts
+    }
+
     /// The plan of the query so far (`None` only if even the FROM failed).
     pub fn plan(&self) -> Option<&Plan> {
         self.plan.as_ref()
@@ -123,6 +128,12 @@ impl<'a> QueryBuilder<'a> {
     pub(crate) fn has_data(&self, name: &str) -> bool {
         let field = self.origin.get(name).map(String::as_str).unwrap_or(name);
         self.vocab.is_populated(field)
+    }
+
+    /// Whether column `name` reads a field the vocabulary saw several values in.
+    pub(crate) fn is_multi(&self, name: &str) -> bool {
+        let field = self.origin.get(name).map(String::as_str).unwrap_or(name);
+        self.vocab.is_multi_valued(field)
     }
 
     /// Appends `command` if the analyzer accepts the query with it; records a strategy bug otherwise.
