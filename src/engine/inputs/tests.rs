@@ -257,7 +257,7 @@ fn generated_datasets_give_the_in_memory_results_from_ndjson_and_parquet() {
         };
         let (want, _, _) = in_memory(&plan, &ndjson, &opts, OnError::Fail).unwrap();
         if !name.ends_with(".toml") && !name.contains("time range") {
-            assert!(want.rows.len() > 5, "{name}: {} rows", want.rows.len());
+            assert!(want.rows.len() >= 2, "{name}: {} rows", want.rows.len());
         }
         for (block, threads) in [(8 << 20, 1), (16 << 10, 2)] {
             let (got, report) = fast(&plan, &ndjson, &opts, OnError::Fail, block, threads).unwrap();
