@@ -1,6 +1,6 @@
 //! Parquet file (as `detsim generate --format parquet` writes it) → column chunks: only the columns of
 //! needed source paths are decoded (projection by root column), row groups are read on all cores, each
-//! row group becomes one chunk.
+//! row group becomes one or more chunks of at most 64k rows (evaluated on all cores).
 //!
 //! File shape: one column per dotted source path (`process.parent.name`), `Utf8` for strings,
 //! `Timestamp` (any unit; the writer uses nanoseconds, UTC) for date fields (RFC 3339 text in files
@@ -43,6 +43,9 @@ use crate::engine::frame::Chunk;
 
 /// Rows decoded per Arrow batch.
 const BATCH_ROWS: usize = 16 * 1024;
+
+/// Batches per chunk (a chunk is at most `BATCH_ROWS * CHUNK_BATCHES` rows of one row group).
+const CHUNK_BATCHES: usize = 4;
 
 /// Reads `path` (documents of `layout`'s index), handing chunks to `sink` in row-group order; `sink`
 /// returns false when no further row matters.
@@ -103,7 +106,7 @@ pub fn read_file(
     let mut g = 0;
     while g < groups {
         let end = (g + per_round).min(groups);
-        let outs: Vec<Result<(Chunk, u64), ReadError>> = (g..end)
+        let outs: Vec<Result<(Vec<Chunk>, u64), ReadError>> = (g..end)
             .into_par_iter()
             .map(|rg| {
                 let reader = |meta: &ArrowReaderMetadata| {
@@ -122,12 +125,20 @@ pub fn read_file(
                         .map_err(|e| fail(rg, e.to_string()))
                 };
                 // Column by column, strings as dictionaries; row by row when a value needs ingest.
+                // A large row group is cut into several chunks, so that the engine evaluates them on
+                // all cores even when the file has a single row group.
+                let mut out = Vec::new();
                 let mut cols = ColumnChunk::new(layout, BATCH_ROWS);
                 let mut rows = 0u64;
                 let mut row = first_rows[rg];
                 let mut bailed = false;
-                for batch in reader(&dict_meta)? {
+                for (i, batch) in reader(&dict_meta)?.enumerate() {
                     let batch = batch.map_err(|e| fail(rg, e.to_string()))?;
+                    if i > 0 && i % CHUNK_BATCHES == 0 {
+                        let full =
+                            std::mem::replace(&mut cols, ColumnChunk::new(layout, BATCH_ROWS));
+                        out.push(full.finish());
+                    }
                     match cols.push_batch(&batch, row) {
                         Ok(()) => {}
                         Err(Ok(Bail)) => {
@@ -140,27 +151,32 @@ pub fn read_file(
                     row += batch.num_rows();
                 }
                 if !bailed {
-                    return Ok((cols.finish(), rows));
+                    out.push(cols.finish());
+                    return Ok((out, rows));
                 }
+                let mut out = Vec::new();
                 let mut asm = Assembler::new(layout, BATCH_ROWS);
                 let mut rows = 0u64;
                 let mut row = first_rows[rg];
-                for batch in reader(&meta)? {
+                for (i, batch) in reader(&meta)?.enumerate() {
                     let batch = batch.map_err(|e| fail(rg, e.to_string()))?;
+                    if i > 0 && i % CHUNK_BATCHES == 0 {
+                        let full = std::mem::replace(&mut asm, Assembler::new(layout, BATCH_ROWS));
+                        out.push(full.finish());
+                    }
                     rows += batch.num_rows() as u64;
                     push_batch(layout, &batch, row, &mut asm).map_err(|m| fail(rg, m))?;
                     row += batch.num_rows();
                 }
-                Ok((asm.finish(), rows))
+                out.push(asm.finish());
+                Ok((out, rows))
             })
             .collect();
         let mut chunks = Vec::with_capacity(outs.len());
         for out in outs {
-            let (chunk, rows) = out?;
+            let (parts, rows) = out?;
             report.documents += rows;
-            if chunk.rows > 0 {
-                chunks.push(chunk);
-            }
+            chunks.extend(parts.into_iter().filter(|c| c.rows > 0));
         }
         if !chunks.is_empty() && !sink(chunks)? {
             return Ok(());
