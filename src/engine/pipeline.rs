@@ -6,9 +6,10 @@
 //! once full. Invariant: the prefix is exactly that first segment — WHERE, EVAL, KEEP/DROP/RENAME,
 //! MV_EXPAND and LIMIT (plus the implicit limit when the plan has no blocking step), which map a frame to a
 //! frame as the reference maps rows — optionally followed by the first blocking step when it is a STATS;
-//! the rest runs through the reference's own `run_steps`, starting at a segment boundary so warnings keep
-//! the reference's order. A first segment with DISSECT or GROK is not compiled (the plan then runs
-//! row-wise entirely).
+//! the rest runs through the engine's row-wise `rows::run_steps`, starting at a segment boundary so
+//! warnings keep the reference's order. A first segment with DISSECT or GROK is not compiled (the plan
+//! then runs row-wise entirely). A WHERE right after an MV_EXPAND first drops, before the expansion, the
+//! rows its conjuncts that do not read the expanded column reject, when that can change no warning.
 
 use esql::plan::{Step, StepKind};
 use esql::{DataType, EvalError, Plan, Schema, Value};
@@ -195,8 +196,23 @@ impl Pipeline {
         ctx: &mut Ctx<'_>,
         state: &mut PrefixState,
     ) -> Result<(), EvalError> {
-        for s in &self.streaming {
+        for (i, s) in self.streaming.iter().enumerate() {
             ctx.step = s.step;
+            if let Streaming::MvExpand(c) = &s.op
+                && let Some(StreamingStep {
+                    op: Streaming::Where(w),
+                    step,
+                    ..
+                }) = self.streaming.get(i + 1)
+            {
+                // Pushed-down conjuncts log nothing (checked), so the step number is only nominal.
+                ctx.step = *step;
+                w.prefilter_before_expand(*c, frame, ctx)?;
+                ctx.step = s.step;
+                if frame.selection.is_empty() {
+                    break;
+                }
+            }
             match &s.op {
                 Streaming::Where(w) => w.apply(frame, ctx)?,
                 Streaming::Eval(e) => {

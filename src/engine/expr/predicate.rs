@@ -219,6 +219,49 @@ impl Pred {
         })
     }
 
+    /// True when no leaf reads column `c`.
+    pub fn independent_of(&self, c: usize) -> bool {
+        match self {
+            Pred::And(a, b) | Pred::Or(a, b) => a.independent_of(c) && b.independent_of(c),
+            Pred::Not(a) => a.independent_of(c),
+            Pred::Const { .. } => true,
+            Pred::Single { col, .. } => *col != c,
+            Pred::Row { read, .. } => !read.contains(&c),
+        }
+    }
+
+    /// Whether evaluating this predicate can log no failure once column `c` of `frame` is expanded to
+    /// single values by MV_EXPAND (other columns as they are): [`Pred::quiet`], with leaves on `c`
+    /// judged by whether they can fail on single values at all.
+    pub fn quiet_after_expanding(
+        &self,
+        c: usize,
+        frame: &Frame,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<bool, EvalError> {
+        Ok(match self {
+            Pred::And(a, b) | Pred::Or(a, b) => {
+                a.quiet_after_expanding(c, frame, ctx)? && b.quiet_after_expanding(c, frame, ctx)?
+            }
+            Pred::Not(a) => a.quiet_after_expanding(c, frame, ctx)?,
+            Pred::Single { col, expr, .. } if *col == c => cannot_fail_on_singles(expr),
+            Pred::Row { read, .. } if read.contains(&c) => false,
+            other => other.quiet(frame, ctx)?,
+        })
+    }
+
+    /// The top-level AND operands (the predicate itself when it is not an AND).
+    pub fn conjuncts(&self) -> Vec<&Pred> {
+        match self {
+            Pred::And(a, b) => {
+                let mut v = a.conjuncts();
+                v.extend(b.conjuncts());
+                v
+            }
+            other => vec![other],
+        }
+    }
+
     /// The rows (of `rows`, in order) on which the condition is `true`, logging exactly the failures
     /// [`Pred::eval`] would.
     pub fn filter(
