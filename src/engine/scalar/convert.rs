@@ -69,7 +69,7 @@ fn to_int(d: f64) -> Result<i32, Reject> {
 }
 
 fn to_unsigned(d: f64, shown: impl std::fmt::Display) -> Result<u64, Reject> {
-    if d.is_nan() || d < 0.0 || d >= TWO_POW_64 {
+    if d.is_nan() || !(0.0..TWO_POW_64).contains(&d) {
         return Err(out_of_range(shown, "unsigned_long"));
     }
     Ok(java_round(d) as u64)
