@@ -241,7 +241,7 @@ fn differential_campaign() {
                     if k >= chunks {
                         break;
                     }
-                    let (label, ec) = configs[(k % configs.len() as u64) as usize].clone();
+                    let (label, ec) = configs[(k % configs.len() as u64) as usize];
                     let engine = engine(ec);
                     let subjects = Subjects {
                         subject: &engine,
