@@ -3,8 +3,10 @@
 //!   stream, with a JSON type that mapping type accepts, and indexes without unmapped leaves;
 //! - dataset folders (`detsim::dataset`) are byte-identical for a seed, labels match documents, `_bulk`
 //!   files pair `create` actions with documents, Parquet files read back with dotted and list columns;
+//! - dataset files are the same bytes whatever the number of threads;
 //! - the seed rules, run by the optimized engine as Kibana schedules them (every hour, 61 minutes back
-//!   on `event.ingested`), alert on every `detect` scenario and on no `miss` scenario.
+//!   on `event.ingested`), alert on every `detect` scenario and on no `miss` scenario (12 hosts, 4 h:
+//!   a few seconds in release).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -212,6 +214,49 @@ fn dataset_folders_are_reproducible_and_labels_match_documents() {
 }
 
 #[test]
+fn dataset_bytes_do_not_depend_on_the_thread_count() {
+    // Hosts are simulated and documents encoded on all threads of the pool; the files must be the
+    // same bytes with 1 and 3 threads (NDJSON with inline labels, and `_bulk`).
+    for (format, inline_labels) in [(Format::Ndjson, true), (Format::Bulk, false)] {
+        let mut files = Vec::new();
+        for threads in [1, 3] {
+            let dir = tmp(&format!("threads-{}-{threads}", format.name()));
+            let m = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    write_world(
+                        world(23, 10, Span::mins(90)),
+                        &dir,
+                        WriteOptions {
+                            format,
+                            inline_labels,
+                        },
+                        &mut |_, _| {},
+                    )
+                })
+                .unwrap();
+            // More than one batch of 8192 events goes through the pipeline.
+            assert!(m.counts.total > 8_192, "only {} events", m.counts.total);
+            files.push(
+                m.files
+                    .iter()
+                    .map(|f| (f.path.clone(), f.bytes, f.sha256.clone()))
+                    .collect::<Vec<_>>(),
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        assert_eq!(
+            files[0],
+            files[1],
+            "{}: 1 and 3 threads wrote different files",
+            format.name()
+        );
+    }
+}
+
+#[test]
 fn bulk_pairs_create_actions_with_documents_and_parquet_reads_back() {
     let dir = tmp("bulk");
     let m = write_world(
@@ -275,6 +320,60 @@ fn bulk_pairs_create_actions_with_documents_and_parquet_reads_back() {
         schema.field_with_name("process.pid").unwrap().data_type(),
         arrow_schema::DataType::Int64
     ));
+    // Date fields are UTC nanosecond timestamps holding exactly the generated instants.
+    let ts_type =
+        arrow_schema::DataType::Timestamp(arrow_schema::TimeUnit::Nanosecond, Some("UTC".into()));
+    for name in [
+        "@timestamp",
+        "event.created",
+        "event.ingested",
+        "process.start",
+        "process.end",
+        "process.parent.start",
+        "process.entry_leader.start",
+        "process.entry_leader.parent.start",
+    ] {
+        let f = schema
+            .field_with_name(name)
+            .unwrap_or_else(|_| panic!("no column {name}"));
+        assert_eq!(f.data_type(), &ts_type, "{name}");
+    }
+    assert_eq!(
+        schema.field_with_name("process.name").unwrap().data_type(),
+        &arrow_schema::DataType::Utf8
+    );
+    let expected: Vec<(i64, i64)> = world(17, 5, Span::mins(40))
+        .filter(|e| e.data_stream() == DataStream::Process)
+        // Documents carry Elastic Defend's 100 ns resolution.
+        .map(|e| (e.timestamp.tick().0, e.process().start.tick().0))
+        .collect();
+    let file =
+        std::fs::File::open(dir.join("logs-endpoint.events.process-default.parquet")).unwrap();
+    let mut got = Vec::new();
+    for batch in parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap()
+    {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::TimestampNanosecondType;
+        let batch = batch.unwrap();
+        let ts = batch
+            .column_by_name("@timestamp")
+            .unwrap()
+            .as_primitive::<TimestampNanosecondType>();
+        let start = batch
+            .column_by_name("process.start")
+            .unwrap()
+            .as_primitive::<TimestampNanosecondType>();
+        got.extend((0..batch.num_rows()).map(|r| (ts.value(r), start.value(r))));
+    }
+    assert_eq!(got.len(), expected.len());
+    assert!(got == expected, "timestamps differ from the generated ones");
+    assert!(
+        got.iter().any(|(t, _)| t % 1_000_000 != 0),
+        "no sub-millisecond timestamp: precision lost?"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -298,34 +397,97 @@ fn seed_rules() -> Vec<(String, esql::plan::Plan, String)> {
 }
 
 #[test]
-#[ignore = "minutes in the test profile; run `cargo test --release --test generate -- --ignored` (the same outcome logic runs unignored in generators/tests/it/scenarios.rs)"]
 fn seed_rules_alert_on_detect_scenarios_and_not_on_misses() {
+    // 12 hosts cover every role; 4 hours hold every scenario instance; a fifth of the default
+    // background activity keeps it quick (scenarios are unaffected, and less noise never hides a
+    // miss scenario's reason: renamed binary, curl, many hosts).
     let seed = 2;
-    let duration = Span::hours(10);
-    let w = world(seed, 16, duration);
+    let duration = Span::hours(4);
+    let profile = generators::Profile {
+        activity_scale: 0.2,
+        traffic_scale: 0.2,
+        ..generators::Profile::default()
+    };
+    let w = Builder::new()
+        .profile(profile)
+        .seed(seed)
+        .hosts(12)
+        .start(start())
+        .duration(duration)
+        .build()
+        .unwrap();
     let scenarios = w.scenarios().to_vec();
     let catalog = Catalog::elastic_defend();
     let mut src = MemorySource::new();
-    let mut added = BTreeSet::new();
-    let mut label_of: BTreeMap<String, String> = BTreeMap::new();
+    let mappings: BTreeMap<DataStream, Arc<esql::Mapping>> = DataStream::ALL
+        .iter()
+        .map(|d| (*d, catalog.mapping_for(d.name()).unwrap()))
+        .collect();
+    // One indexer per data stream (building one per document would dominate the test's time).
+    let indexers: BTreeMap<DataStream, esql::ingest::Indexer<'_>> = mappings
+        .iter()
+        .map(|(d, m)| (*d, esql::ingest::Indexer::new(m)))
+        .collect();
+    for (d, m) in &mappings {
+        src.add_index(d.name().to_string(), (*m).clone());
+    }
+    // Documents keep the fields the rules name (and the scheduling field), as `detsim run` prunes
+    // them: indexing full 5 KB documents would dominate the test's time.
+    let rules = seed_rules();
+    let mut wanted: BTreeSet<String> = ["@timestamp", "event.ingested"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for m in mappings.values() {
+        for name in m.fields.keys() {
+            if rules
+                .iter()
+                .any(|(_, plan, _)| plan.query_text.contains(name.as_str()))
+            {
+                wanted.insert(name.clone());
+            }
+        }
+    }
+    assert!(wanted.contains("file.path") && wanted.contains("process.parent.executable"));
+    let filter = detsim::run::pruned_json::FieldFilter::new(wanted);
+    // Group keys of each scenario's labelled events, per target rule: (process.executable, file.path)
+    // for the web-server rule, (process.executable, process.parent.executable) for the transfer rule.
+    let web_rule = "894b7cc9-040b-427c-aca5-36b40d3667bf";
+    let transfer_rule = "8eeeda11-dca6-4c3e-910f-7089db412d1c";
+    let mut keys: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for e in w {
-        let json = serde_json::to_value(&e).unwrap();
-        let index = e.data_stream().name().to_string();
-        let mapping = catalog.mapping_for(&index).unwrap();
-        if added.insert(index.clone()) {
-            src.add_index(index.clone(), mapping.clone());
-        }
+        let json = detsim::run::pruned_json::to_pruned_json(&e, &filter).unwrap();
+        let ds = e.data_stream();
         if let Some(l) = &e.label {
-            label_of.insert(e.id.to_string(), l.scenario.to_string());
+            let p = e.process();
+            let (rule, key) = match &e.body {
+                generators::event::Body::File(f) => {
+                    (web_rule, format!("{}\u{0}{}", p.executable(), f.file.path))
+                }
+                generators::event::Body::Process(_) => {
+                    let parent = p
+                        .parent
+                        .as_ref()
+                        .map(|x| x.executable().to_string())
+                        .unwrap_or_default();
+                    (transfer_rule, format!("{}\u{0}{}", p.executable(), parent))
+                }
+            };
+            keys.entry((l.scenario.to_string(), rule.to_string()))
+                .or_default()
+                .insert(key);
         }
-        src.push(esql::ingest::index_document(&json, e.id.as_str(), &index, &mapping).unwrap())
-            .unwrap();
+        let doc = indexers[&ds]
+            .index(&json, e.id.as_str(), ds.name())
+            .unwrap()
+            .document;
+        src.push(doc).unwrap();
     }
     let engine = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default());
-    // Which scenarios' events fall in an alerting group, per rule: the alert rows name the group
-    // (process.executable, file.path / process.parent.executable); find labelled events in that group.
+    // The group keys of every alert row, per rule, over hourly runs looking 61 minutes back on
+    // `event.ingested` (as Kibana schedules the rules).
     let mut caught: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (rule_id, plan, name) in seed_rules() {
+    for (rule_id, plan, name) in rules {
         let mut run = start().plus(Span::hours(1));
         while run <= start().plus(duration).plus(Span::hours(1)) {
             let opts = EvalOptions {
@@ -347,53 +509,14 @@ fn seed_rules_alert_on_detect_scenarios_and_not_on_misses() {
             ) else {
                 panic!("{name}: unexpected columns {:?}", table.columns)
             };
+            let alerts = caught.entry(rule_id.clone()).or_default();
             for row in &table.rows {
-                let want = (row[exe].to_string(), row[key2].to_string());
-                // Match labelled events by their group key.
-                for (id, scenario) in &label_of {
-                    let _ = id;
-                    let _ = &want;
-                    caught.entry(rule_id.clone()).or_default();
-                    let _ = scenario;
-                }
-                caught
-                    .entry(rule_id.clone())
-                    .or_default()
-                    .insert(format!("{}\u{0}{}", want.0, want.1));
+                alerts.insert(format!("{}\u{0}{}", row[exe], row[key2]));
             }
             run = run.plus(Span::hours(1));
         }
     }
-    // Group keys of each scenario's labelled events, per rule.
-    let w = world(seed, 16, duration);
-    let mut keys: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for e in w {
-        let Some(l) = &e.label else { continue };
-        let p = e.process();
-        match &e.body {
-            generators::event::Body::File(f) => {
-                keys.entry((
-                    l.scenario.to_string(),
-                    "894b7cc9-040b-427c-aca5-36b40d3667bf".into(),
-                ))
-                .or_default()
-                .insert(format!("{}\u{0}{}", p.executable(), f.file.path));
-            }
-            generators::event::Body::Process(_) => {
-                let parent = p
-                    .parent
-                    .as_ref()
-                    .map(|x| x.executable().to_string())
-                    .unwrap_or_default();
-                keys.entry((
-                    l.scenario.to_string(),
-                    "8eeeda11-dca6-4c3e-910f-7089db412d1c".into(),
-                ))
-                .or_default()
-                .insert(format!("{}\u{0}{}", p.executable(), parent));
-            }
-        }
-    }
+    let mut checked = 0;
     for s in &scenarios {
         for rule in &s.rules {
             let alerts = caught.get(rule).cloned().unwrap_or_default();
@@ -403,17 +526,33 @@ fn seed_rules_alert_on_detect_scenarios_and_not_on_misses() {
                 .unwrap_or_default();
             let hit = mine.iter().any(|k| alerts.contains(k));
             match &s.expect {
-                Expect::Detect => assert!(
-                    hit,
-                    "seed {seed}: detect scenario {} raised no {rule} alert",
-                    s.id
-                ),
+                Expect::Detect => {
+                    assert!(
+                        !mine.is_empty(),
+                        "seed {seed}: detect scenario {} produced no labelled event for {rule}",
+                        s.id
+                    );
+                    assert!(
+                        hit,
+                        "seed {seed}: detect scenario {} raised no {rule} alert",
+                        s.id
+                    );
+                }
                 Expect::Miss { reason } => assert!(
                     !hit,
                     "seed {seed}: miss scenario {} raised a {rule} alert ({reason})",
                     s.id
                 ),
             }
+            checked += 1;
         }
     }
+    assert!(
+        checked >= 12,
+        "only {checked} (scenario, rule) pairs checked"
+    );
+    assert!(
+        caught.values().all(|a| !a.is_empty()),
+        "a seed rule never alerted"
+    );
 }
