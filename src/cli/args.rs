@@ -36,6 +36,10 @@ pub enum Command {
     Generate(super::cmd::generate::GenerateArgs),
     /// Generate a dataset in memory, run every rule on its schedule, and score the alerts.
     Run(super::cmd::run::RunArgs),
+    /// Check rules against the attack scenarios targeting them (regression suite); exit 1 on failure.
+    Test(super::cmd::test::TestArgs),
+    /// Score one rule (or a folder of rules) on a dataset written by `detsim generate`.
+    Score(super::cmd::score::ScoreArgs),
 }
 
 /// Flags of `detsim parse`.

@@ -20,6 +20,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Eval(args) => cmd::eval::run(args, &mut out, &mut err)?,
         Command::Generate(args) => cmd::generate::run(args, &mut out, &mut err)?,
         Command::Run(args) => cmd::run::run(args, &mut out, &mut err)?,
+        Command::Test(args) => cmd::test::run(args, &mut out, &mut err)?,
+        Command::Score(args) => cmd::score::run(args, &mut out, &mut err)?,
     };
     out.flush().context("writing to stdout")?;
     Ok(status)

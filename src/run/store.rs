@@ -85,14 +85,37 @@ impl ColumnSpec {
     }
 }
 
+/// Serializes a generated event with only the fields `filter` keeps and indexes it with `indexer`
+/// (prepared for the event's data stream); the error is the rejection message. Pure, so batches of
+/// events can be indexed on several threads and pushed in order.
+pub fn index_event(
+    event: &generators::Event,
+    filter: &FieldFilter,
+    indexer: &Indexer<'_>,
+) -> Result<Document, String> {
+    let index = event.data_stream().name();
+    let json = to_pruned_json(event, filter).map_err(|e| format!("event {}: {e}", event.id))?;
+    let id = event.id.to_string();
+    indexer
+        .index(&json, &id, index)
+        .map(|indexed| indexed.document)
+        .map_err(|e| format!("event {id}: {e}"))
+}
+
 /// Per-row time keys of one time field, sorted.
 #[derive(Debug, Clone, Default)]
-struct TimeIndex {
+pub struct TimeIndex {
     /// `(time ms, row)` for every time value of every row, sorted.
     keys: Vec<(i64, u32)>,
 }
 
 impl TimeIndex {
+    /// The index of `(time ms, row)` keys, in any order.
+    pub fn from_keys(mut keys: Vec<(i64, u32)>) -> TimeIndex {
+        keys.sort_unstable();
+        TimeIndex { keys }
+    }
+
     /// Rows with a key in `[start, end]`, ascending, each once.
     fn rows(&self, start: i64, end: i64) -> Vec<u32> {
         let lo = self.keys.partition_point(|(t, _)| *t < start);
@@ -116,6 +139,21 @@ pub struct IndexData {
 }
 
 impl IndexData {
+    /// An index of `rows` documents with these columns and time indexes.
+    pub fn new(
+        name: String,
+        rows: usize,
+        columns: HashMap<ColumnKey, Arc<Column>>,
+        times: HashMap<String, TimeIndex>,
+    ) -> IndexData {
+        IndexData {
+            name,
+            rows,
+            columns,
+            times,
+        }
+    }
+
     /// A column of the spec.
     pub fn column(&self, key: &ColumnKey) -> Option<&Arc<Column>> {
         self.columns.get(key)
@@ -176,7 +214,8 @@ pub struct StoreBuilder {
     first_rejections: Vec<String>,
 }
 
-fn time_values(v: &Value, out: &mut Vec<i64>) {
+/// Appends the epoch-ms time values of `v` (dates and nanosecond dates) to `out`.
+pub(crate) fn time_values(v: &Value, out: &mut Vec<i64>) {
     for x in v.values() {
         match x {
             Value::Date(ms) => out.push(*ms),
@@ -265,15 +304,9 @@ impl StoreBuilder {
         filter: &FieldFilter,
         indexer: &Indexer<'_>,
     ) {
-        let index = event.data_stream().name();
-        let json = match to_pruned_json(event, filter) {
-            Ok(j) => j,
-            Err(e) => return self.reject(format!("event {}: {e}", event.id)),
-        };
-        let id = event.id.to_string();
-        match indexer.index(&json, &id, index) {
-            Ok(indexed) => self.push(&indexed.document),
-            Err(e) => self.reject(format!("event {id}: {e}")),
+        match index_event(event, filter, indexer) {
+            Ok(doc) => self.push(&doc),
+            Err(message) => self.reject(message),
         }
     }
 

@@ -1,9 +1,10 @@
 //! Running a rule over a [`Store`]: every scheduled run, or the whole dataset once, into alerts.
 //!
 //! Each run evaluates the rule's lineage-carrying query ([`crate::score::lineage`]) over the run's
-//! window, then turns rows into alerts as Kibana does (see the module doc of [`crate::schedule`]):
-//! aggregating queries keep their first `max_signals` rows; non-aggregating ones skip rows whose alert id
-//! already exists and keep the first `max_signals` new ones; suppression merges alerts of one group.
+//! window, then turns rows into alerts as Kibana does (see the module doc of [`crate::schedule`] and
+//! [`run_schedule`]): at most `max_signals` new alerts per run out of the first `3 × max_signals + 1`
+//! rows, rows whose alert id already exists skipped; suppression merges alerts of one group. Rows cut
+//! by those caps are kept as [`DroppedRow`]s, so reports can tell "not found" from "found but capped".
 //! Runs are evaluated in parallel and turned into alerts in time order, so results do not depend on the
 //! thread count.
 
@@ -59,6 +60,36 @@ pub struct Alert {
     pub suppressed: u64,
 }
 
+/// Why a row the query returned did not become an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    /// The run had already created `max_signals` alerts (Kibana truncates and warns).
+    MaxSignals,
+    /// The row lies past the `3 × max_signals + 1` rows Kibana reads (its page-size circuit breaker).
+    NotFetched,
+}
+
+impl DropReason {
+    /// How reports name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::MaxSignals => "max_signals",
+            DropReason::NotFetched => "the page-size circuit breaker",
+        }
+    }
+}
+
+/// A row of a run that Kibana would not turn into an alert (see [`DropReason`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DroppedRow {
+    /// `now` of the run, epoch ms.
+    pub run: i64,
+    /// The `_id`s of the events behind the row.
+    pub events: Vec<String>,
+    /// Why it was dropped.
+    pub reason: DropReason,
+}
+
 /// Everything a rule produced.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleAlerts {
@@ -70,6 +101,11 @@ pub struct RuleAlerts {
     pub runs: usize,
     /// Runs that had more new alerts than `max_signals` (alerts were dropped).
     pub capped_runs: usize,
+    /// Runs whose result had rows past the last page Kibana fetches (`3 × max_signals + 1` rows), not
+    /// counting runs already truncated by `max_signals`.
+    pub unfetched_runs: usize,
+    /// Rows the query returned that did not become alerts because of Kibana's caps, in run order.
+    pub dropped: Vec<DroppedRow>,
     /// Rows not turned into alerts because their alert already existed.
     pub deduplicated: u64,
     /// Alerts merged into another by suppression.
@@ -157,7 +193,22 @@ fn push_warnings(out: &mut Vec<String>, seen: &mut HashSet<String>, ws: &[String
     }
 }
 
+/// How many rows of a run's result Kibana reads at most: pages of `max_signals`, `2 × max_signals` and
+/// `3 × max_signals` rows (`ESQL_PAGE_SIZE_CIRCUIT_BREAKER`), each query ending in `| limit size + 1`.
+pub fn fetched_rows(max_signals: usize) -> usize {
+    3 * max_signals + 1
+}
+
 /// Runs `rule` on its schedule over the whole store.
+///
+/// Each run's rows become alerts as Kibana's `esqlExecutor` makes them: the query is sent as
+/// `<query> | limit <size + 1>` with `size` = `max_signals`; the rows of the page not seen before
+/// (`slice(size - max_signals)`) are wrapped into alerts, those whose id already exists are dropped
+/// as duplicates, and at most `max_signals - created` new ones are created — more new rows than that
+/// truncate the run (the "max_signals reached" warning) and end it. A full page asks again with
+/// `size += max_signals`, up to `3 × max_signals` (the circuit breaker). The query is evaluated here
+/// once without a limit and the pages are prefixes of its rows, so rows Kibana never turns into
+/// alerts are known and reported as [`DroppedRow`]s.
 pub fn run_schedule(
     rule: &PreparedRule,
     store: &Store,
@@ -173,14 +224,11 @@ pub fn run_schedule(
     };
     let runs = s.executions(min, max);
     let cap = s.max_signals as usize;
-    // Aggregating queries get `| limit max_signals` (one more row here, to tell a capped run); non-
-    // aggregating ones page until they find `max_signals` new alerts, which is every row at most.
-    let limit = rule.aggregating.then_some(cap + 1);
     let tables: Vec<Result<ResultTable, ScheduleError>> = runs
         .par_iter()
         .map(|r: &Execution| {
             let window = store.window(&s.time_field, r.from, r.to);
-            evaluate(rule, store, &window, r.now, limit, engine)
+            evaluate(rule, store, &window, r.now, None, engine)
                 .map_err(|error| ScheduleError::Run { now: r.now, error })
         })
         .collect();
@@ -199,48 +247,76 @@ pub fn run_schedule(
         let table = table?;
         push_warnings(&mut out.warnings, &mut seen_warnings, &table.warnings);
         let mut created = 0usize;
-        let mut capped = false;
+        let mut truncated = false;
         if let Some(sup) = &mut suppressor {
             sup.start_run();
         }
-        for raw in &table.rows {
+        let fetched = table.rows.len().min(fetched_rows(cap));
+        for (i, raw) in table.rows.iter().enumerate() {
+            let events = || {
+                rule.lineage
+                    .lineage(raw)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            };
+            if i >= fetched {
+                // Past the last page: a truncated run stopped before it, any other hit the breaker.
+                out.dropped.push(DroppedRow {
+                    run: run.now,
+                    events: events(),
+                    reason: if truncated {
+                        DropReason::MaxSignals
+                    } else {
+                        DropReason::NotFetched
+                    },
+                });
+                continue;
+            }
             let row = rule.lineage.visible_row(raw);
-            if let Some(key) = alert_key(rule, &out.columns, &row) {
-                if existing.contains(&key) {
-                    out.deduplicated += 1;
-                    continue;
-                }
-                existing.insert(key);
+            let key = alert_key(rule, &out.columns, &row);
+            if let Some(key) = &key
+                && existing.contains(key)
+            {
+                out.deduplicated += 1;
+                continue;
             }
             if let Some(sup) = &mut suppressor
                 && let Some(target) = sup.target(&row, run.now)
             {
+                // Suppressed into an existing alert: no new alert, so no share of the cap.
+                if let Some(key) = key {
+                    existing.insert(key);
+                }
                 out.alerts[target].suppressed += 1;
                 out.suppressed += 1;
                 continue;
             }
-            if created == cap {
-                capped = true;
-                break;
+            if truncated || created == cap {
+                truncated = true;
+                out.dropped.push(DroppedRow {
+                    run: run.now,
+                    events: events(),
+                    reason: DropReason::MaxSignals,
+                });
+                continue;
+            }
+            if let Some(key) = key {
+                existing.insert(key);
             }
             created += 1;
-            let events = rule
-                .lineage
-                .lineage(raw)
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
             if let Some(sup) = &mut suppressor {
                 sup.created(&row, run.now, out.alerts.len());
             }
             out.alerts.push(Alert {
                 run: run.now,
                 row,
-                events,
+                events: events(),
                 suppressed: 0,
             });
         }
-        out.capped_runs += usize::from(capped);
+        out.capped_runs += usize::from(truncated);
+        out.unfetched_runs += usize::from(table.rows.len() > fetched && !truncated);
     }
     Ok(out)
 }

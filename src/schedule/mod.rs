@@ -8,9 +8,13 @@
 //! - **Time range** (`utils/build_events_query.ts`, `buildTimeRangeFilter`): each run filters documents
 //!   with `gte: from, lte: to` on the rule's `timestamp_override` (usually `event.ingested`), falling
 //!   back to `@timestamp` for documents without the override field; without an override, `@timestamp`.
-//! - **Size** (`build_esql_search_request.ts`): the query runs as `<query> | limit <size>`, `size`
-//!   starting at `max_signals` (default 100) and growing by `max_signals` while pages are full and
-//!   new alerts are still being found.
+//! - **Size** (`esql.ts`, `esqlExecutor`; `build_esql_search_request.ts`): the query runs as
+//!   `<query> | limit <size + 1>`, `size` starting at `max_signals` (default 100); the rows not seen
+//!   in the previous page become alerts, at most `max_signals` new ones per run (more truncate the run
+//!   with the "max_signals reached" warning); a full page asks again with `size += max_signals`, until
+//!   `size` passes `3 × max_signals` (`ESQL_PAGE_SIZE_CIRCUIT_BREAKER`). So a run reads at most
+//!   `3 × max_signals + 1` rows, and when more rows are new than `max_signals`, which survive depends
+//!   on the order ES returns them — for STATS output without SORT, an order ES does not define.
 //! - **Aggregating or not** (`computeIsESQLQueryAggregating` in `@kbn/securitysolution-utils`): a query
 //!   is aggregating when one of its commands is `STATS`.
 //! - **Alert ids and deduplication** (`utils/generate_alert_id.ts`): a non-aggregating row that has an
@@ -33,7 +37,8 @@ mod executor;
 mod suppression;
 
 pub use executor::{
-    Alert, EngineKind, RuleAlerts, ScheduleError, evaluate, run_schedule, run_unscheduled,
+    Alert, DropReason, DroppedRow, EngineKind, RuleAlerts, ScheduleError, evaluate, fetched_rows,
+    run_schedule, run_unscheduled,
 };
 pub use suppression::Suppressor;
 

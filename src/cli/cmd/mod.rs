@@ -6,3 +6,5 @@ pub mod eval;
 pub mod generate;
 pub mod parse;
 pub mod run;
+pub mod score;
+pub mod test;

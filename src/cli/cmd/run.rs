@@ -56,7 +56,8 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
-fn parse_span(s: &str) -> Result<Span, String> {
+/// Parses a `--duration` value.
+pub fn parse_span(s: &str) -> Result<Span, String> {
     Span::parse(s).map_err(|e| e.to_string())
 }
 
@@ -178,13 +179,6 @@ pub fn run(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
     for r in &reports {
         for w in &r.alerts.warnings {
             writeln!(err, "warning: {}: {w}", r.rule.label)?;
-        }
-        if r.alerts.capped_runs > 0 {
-            writeln!(
-                err,
-                "note: {}: max_signals was reached in {} run(s)",
-                r.rule.label, r.alerts.capped_runs
-            )?;
         }
     }
     writeln!(
