@@ -182,7 +182,7 @@ impl Parser<'_> {
 
     /// `aggFields : aggField (COMMA aggField)*`, `aggField : field (WHERE booleanExpression)?`
     pub(crate) fn parse_agg_fields(&mut self) -> PResult<Vec<AggField>> {
-        let mut aggs = Vec::new();
+        let mut aggs = Vec::with_capacity(crate::parser::list_capacity::<AggField>());
         loop {
             let start = self.mark();
             let field = self.with_follow(&[K::Where, K::Comma, K::By, K::Pipe, K::Eof], |p| {
