@@ -3,5 +3,6 @@
 mod check;
 mod exit_codes;
 mod parse;
+mod product;
 mod rules_corpus;
 mod support;
