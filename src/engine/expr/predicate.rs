@@ -449,6 +449,10 @@ impl Pred {
                 let table = ctx.table(*node, expr, *col, frame.columns.len(), &dict)?;
                 let ids = column.keyword_ids().map(|(_, ids)| ids).unwrap_or(&[]);
                 let offsets = &column.offsets;
+                let mut multi_memo: std::collections::HashMap<
+                    &[u32],
+                    (Value, Vec<crate::engine::failures::Failure>),
+                > = std::collections::HashMap::new();
                 for &r in rows {
                     let r = r as usize;
                     let (s, e) = (offsets[r] as usize, offsets[r + 1] as usize);
@@ -470,10 +474,25 @@ impl Pred {
                             ctx.replay_table_failures(frame, r, *seq, &table.null_failures);
                         }
                     } else {
-                        let v = ctx.eval_row(frame, expr, &[*col], r, *seq, &mut scratch)?;
-                        out.tri.push(tri_of(&v));
-                        if !tri_only {
-                            out.values.push(v);
+                        // A multi-valued row: its result and failures depend only on its ids, so rows
+                        // holding the same ids reuse one evaluation (failures replayed per row).
+                        let key = &ids[s..e];
+                        if !multi_memo.contains_key(key) {
+                            let mut row = vec![Value::Null; frame.columns.len().max(*col + 1)];
+                            row[*col] = frame.value(*col, r);
+                            let mut w = esql::Warnings::new();
+                            let v = ctx.kernel.eval(expr, &row, ctx.opts, &mut w)?;
+                            let f = crate::engine::failures::failures_of(&w);
+                            multi_memo.insert(key, (v, f));
+                        }
+                        if let Some((v, f)) = multi_memo.get(key) {
+                            out.tri.push(tri_of(v));
+                            if !tri_only {
+                                out.values.push(v.clone());
+                            }
+                            if !f.is_empty() {
+                                ctx.replay_table_failures(frame, r, *seq, f);
+                            }
                         }
                     }
                 }
