@@ -157,10 +157,13 @@ fn instances_of<'t>(events: &[String], truth: &'t GroundTruth) -> Vec<(&'t str, 
     hit
 }
 
+/// Dropped rows holding an instance's events, and the first one's run and reason.
+type DroppedCount = (usize, (i64, DropReason));
+
 /// Scores `alerts` of `rule` against `truth`.
 pub fn score(rule: &PreparedRule, alerts: &RuleAlerts, truth: &GroundTruth) -> RuleScore {
     let mut per_instance: BTreeMap<(&str, u32), usize> = BTreeMap::new();
-    let mut dropped: BTreeMap<(&str, u32), (usize, (i64, DropReason))> = BTreeMap::new();
+    let mut dropped: BTreeMap<(&str, u32), DroppedCount> = BTreeMap::new();
     let mut out = RuleScore {
         alerts: alerts.alerts.len(),
         host_days: f64::from(truth.hosts) * truth.days,
