@@ -330,6 +330,23 @@ impl StatsSink {
         }
     }
 
+    /// Group numbers in output order: first occurrence, except that with a single key the null group
+    /// comes first and booleans as null, false, true (ES's block hashes keep ordinal 0 for null;
+    /// spec:keep/projectFromWithStatsAfterLimit) — the order the reference emits.
+    fn output_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.groups.len()).collect();
+        if self.keys.len() == 1 {
+            let rank = |g: &usize| match self.key_interners[0].value(self.groups.key(*g)[0]) {
+                Value::Null => 0,
+                Value::Boolean(false) => 1,
+                Value::Boolean(true) => 2,
+                _ => 3,
+            };
+            order.sort_by_key(rank);
+        }
+        order
+    }
+
     /// The output rows, in group order (logging finalisation failures at `step`).
     pub fn finish(mut self, ctx: &mut Ctx<'_>) -> Result<Vec<Vec<Value>>, EvalError> {
         if self.keys.is_empty() && self.groups.is_empty() {
@@ -341,7 +358,7 @@ impl StatsSink {
         }
         let mut out = Vec::with_capacity(n);
         let mut row = Vec::with_capacity(self.keys.len() + self.aggs.len());
-        for g in 0..n {
+        for (pos, g) in self.output_order().into_iter().enumerate() {
             row.clear();
             for (k, &id) in self.groups.key(g).iter().enumerate() {
                 row.push(self.key_interners[k].value(id));
@@ -373,7 +390,7 @@ impl StatsSink {
                         segment: ctx.segment,
                         chunk: u32::MAX,
                         batch: 0,
-                        row: g as u32,
+                        row: pos as u32,
                         path: vec![ai as u32 * 64],
                     };
                     ctx.log.absorb(key, &failures_of(&w));
@@ -392,7 +409,7 @@ impl StatsSink {
                                 segment: ctx.segment,
                                 chunk: u32::MAX,
                                 batch: 0,
-                                row: g as u32,
+                                row: pos as u32,
                                 path: vec![1_000_000 + oi as u32 * 64],
                             };
                             ctx.log.absorb(key, &failures_of(&w));
