@@ -101,26 +101,31 @@ impl DirectBuilder {
     /// Splits `events` into a batch: each event's JSON line under its data stream (`None`: an
     /// event of a data stream the catalog does not map, returned for rejection).
     pub fn batch(&self, events: Vec<Event>) -> (Batch, Vec<u32>) {
-        let mut lines: Vec<(Vec<u32>, String, Vec<usize>)> = self
+        let mut bufs: Vec<(Vec<u32>, Vec<u8>, Vec<usize>)> = self
             .streams
             .iter()
-            .map(|_| (Vec::new(), String::new(), Vec::new()))
+            .map(|_| (Vec::new(), Vec::with_capacity(1 << 20), Vec::new()))
             .collect();
         let mut unmapped = Vec::new();
-        let mut buf = Vec::with_capacity(4096);
         for (i, e) in events.iter().enumerate() {
             let Some(s) = self.streams.iter().position(|d| *d == e.data_stream()) else {
                 unmapped.push(i as u32);
                 continue;
             };
-            buf.clear();
-            e.write_json(&mut buf, false);
-            let (pos, text, ends) = &mut lines[s];
+            let (pos, bytes, ends) = &mut bufs[s];
             pos.push(i as u32);
-            // The writer emits serde_json's bytes, which are UTF-8.
-            text.push_str(&String::from_utf8_lossy(&buf));
-            ends.push(text.len());
+            e.write_json(bytes, false);
+            ends.push(bytes.len());
         }
+        // The writer emits serde_json's bytes, which are UTF-8: one validation per batch and stream.
+        let lines = bufs
+            .into_iter()
+            .map(|(pos, bytes, ends)| {
+                let text = String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                (pos, text, ends)
+            })
+            .collect();
         (Batch { events, lines }, unmapped)
     }
 
@@ -149,7 +154,7 @@ impl DirectBuilder {
                     let mut pending = Pending::new(layout);
                     let mut start = 0;
                     for (p, &end) in pos.iter().zip(ends) {
-                        let line = &text[start..end];
+                        let line = text.get(start..end).unwrap_or_default();
                         start = end;
                         *seen += 1;
                         let event = &batch.events[*p as usize];
