@@ -22,13 +22,16 @@ fn plan_of(query: &str) -> esql::Plan {
     esql::analyze(&ast, &catalog).unwrap_or_else(|e| panic!("{query}: {e}"))
 }
 
+/// A result, the number of documents skipped, and the skipped lines with their errors.
+type Outcome = (ResultTable, u64, Vec<(usize, String)>);
+
 /// The in-memory path: every document through ingest, then the optimized engine.
 fn in_memory(
     plan: &esql::Plan,
     data: &Path,
     opts: &EvalOptions,
     on_error: OnError,
-) -> Result<(ResultTable, u64, Vec<(usize, String)>), String> {
+) -> Result<Outcome, String> {
     let catalog = Catalog::elastic_defend();
     let loaded = load(&[data.to_path_buf()], &catalog, on_error).map_err(|e| e.to_string())?;
     let t = OptimizedEvaluator::new(
