@@ -115,6 +115,54 @@ pub fn write_reports(
 }
 
 /// Runs `detsim run`.
+/// Runs every loaded rule over `data` (scheduled unless `no_schedule`), prints the dataset line, the
+/// score tables and the rules' warnings; returns whether some rule failed to run.
+pub fn score_and_report(
+    loaded: &LoadedRules,
+    data: &Dataset,
+    engine_kind: EngineKind,
+    no_schedule: bool,
+    quiet: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<bool> {
+    let cfg = JobConfig {
+        engine: engine(engine_kind),
+        no_schedule,
+    };
+    let mut reports = Vec::new();
+    let mut run_failed = false;
+    for (rule, r) in loaded.rules.iter().zip(run_rules(&loaded.rules, data, cfg)) {
+        match r {
+            Ok(r) => reports.push(r),
+            Err(e) => {
+                run_failed = true;
+                writeln!(err, "error: {}: {e}", rule.label)?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "dataset: {} ({} documents, {} attack events); rules {}",
+        data.description,
+        data.store.documents(),
+        data.truth.labels.len(),
+        if no_schedule {
+            "evaluated once over the whole dataset"
+        } else {
+            "run on their schedules"
+        }
+    )?;
+    writeln!(out)?;
+    write_reports(out, &reports, quiet)?;
+    for r in &reports {
+        for w in &r.alerts.warnings {
+            writeln!(err, "warning: {}: {w}", r.rule.label)?;
+        }
+    }
+    Ok(run_failed)
+}
+
 pub fn run(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let catalog = Catalog::elastic_defend();
@@ -143,44 +191,15 @@ pub fn run(args: RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
             writeln!(err, "  {m}")?;
         }
     }
-    let cfg = JobConfig {
-        engine: engine(args.engine),
-        no_schedule: args.no_schedule,
-    };
-    let mut reports = Vec::new();
-    let mut run_failed = false;
-    for (rule, r) in loaded
-        .rules
-        .iter()
-        .zip(run_rules(&loaded.rules, &data, cfg))
-    {
-        match r {
-            Ok(r) => reports.push(r),
-            Err(e) => {
-                run_failed = true;
-                writeln!(err, "error: {}: {e}", rule.label)?;
-            }
-        }
-    }
-    writeln!(
+    let run_failed = score_and_report(
+        &loaded,
+        &data,
+        args.engine,
+        args.no_schedule,
+        args.quiet,
         out,
-        "dataset: {} ({} documents, {} attack events); rules {}",
-        data.description,
-        data.store.documents(),
-        data.truth.labels.len(),
-        if args.no_schedule {
-            "evaluated once over the whole dataset"
-        } else {
-            "run on their schedules"
-        }
+        err,
     )?;
-    writeln!(out)?;
-    write_reports(out, &reports, args.quiet)?;
-    for r in &reports {
-        for w in &r.alerts.warnings {
-            writeln!(err, "warning: {}: {w}", r.rule.label)?;
-        }
-    }
     writeln!(
         err,
         "done in {:.1}s (dataset {:.1}s, rules {:.1}s)",

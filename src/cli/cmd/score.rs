@@ -9,13 +9,13 @@ use std::path::PathBuf;
 use anyhow::anyhow;
 use clap::Args;
 use detsim::run::dataset::Dataset;
-use detsim::run::job::{JobConfig, run_rules, spec_for};
+use detsim::run::job::spec_for;
 use detsim::run::rule::load_rules;
 use esql::Catalog;
 use generators::scenario::{Scenario, builtin, load_dir};
 
 use super::eval::EngineKind;
-use super::run::{engine, report_load, write_reports};
+use super::run::{report_load, score_and_report};
 use crate::cli::exit::ExitStatus;
 
 /// Flags of `detsim score`.
@@ -66,43 +66,14 @@ pub fn run(
     }
     let scenarios = scenarios(args.scenarios.as_deref())?;
     let data = Dataset::load(&args.data, spec_for(&loaded.rules), &scenarios)?;
-    let cfg = JobConfig {
-        engine: engine(args.engine),
-        no_schedule: args.no_schedule,
-    };
-    let mut reports = Vec::new();
-    let mut run_failed = false;
-    for (rule, r) in loaded
-        .rules
-        .iter()
-        .zip(run_rules(&loaded.rules, &data, cfg))
-    {
-        match r {
-            Ok(r) => reports.push(r),
-            Err(e) => {
-                run_failed = true;
-                writeln!(err, "error: {}: {e}", rule.label)?;
-            }
-        }
-    }
-    writeln!(
+    let run_failed = score_and_report(
+        &loaded,
+        &data,
+        args.engine,
+        args.no_schedule,
+        args.quiet,
         out,
-        "dataset: {} ({} documents, {} attack events); rules {}",
-        data.description,
-        data.store.documents(),
-        data.truth.labels.len(),
-        if args.no_schedule {
-            "evaluated once over the whole dataset"
-        } else {
-            "run on their schedules"
-        }
+        err,
     )?;
-    writeln!(out)?;
-    write_reports(out, &reports, args.quiet)?;
-    for r in &reports {
-        for w in &r.alerts.warnings {
-            writeln!(err, "warning: {}: {w}", r.rule.label)?;
-        }
-    }
     Ok(ExitStatus::failure_if(failed || run_failed))
 }
