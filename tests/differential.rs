@@ -22,7 +22,7 @@ use std::sync::Arc;
 use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use oracles::ReferenceEvaluator;
 use oracles::harness::properties::Subjects;
-use oracles::harness::regression::{Regression, files, replay};
+use oracles::harness::regression::{files, replay_files};
 use oracles::harness::runner::{RunConfig, run_property};
 
 fn regressions() -> PathBuf {
@@ -157,26 +157,16 @@ fn saved_regressions_replay_on_both_engines() {
             subject: &engine,
             reference: &reference,
         };
-        for path in &paths {
-            let r = match Regression::load(path) {
-                Ok(r) => r,
-                Err(e) => {
-                    failures.push(e.to_string());
-                    continue;
-                }
-            };
-            match (replay(&r, &subjects), r.is_open()) {
-                (Ok(()), true) => eprintln!("{} [{label}]: open case now holds", path.display()),
-                (Err(e), true) => eprintln!(
-                    "{} [{label}]: open ({}): {}",
-                    path.display(),
-                    r.issue,
-                    e.lines().next().unwrap_or("")
-                ),
-                (Ok(()), false) => {}
-                (Err(e), false) => failures.push(format!("{} [{label}]: {e}", path.display())),
-            }
+        let summary = replay_files(&paths, &subjects);
+        for line in &summary.open {
+            eprintln!("{line} [{label}]");
         }
+        failures.extend(
+            summary
+                .failures
+                .into_iter()
+                .map(|f| format!("[{label}] {f}")),
+        );
     }
     eprintln!(
         "{} regressions replayed on {} engine configurations",

@@ -15,7 +15,7 @@ use oracles::harness::entry_points::{analyze_mutated, ingest_bytes, parse_text};
 use oracles::harness::frontend::prepare;
 use oracles::harness::properties::{Subjects, metamorphic_options};
 use oracles::harness::query::{CommandKind, check, random_query};
-use oracles::harness::regression::{Regression, files, replay};
+use oracles::harness::regression::{files, replay_files};
 use oracles::harness::vocabulary::vocabulary;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -368,28 +368,12 @@ fn saved_regressions_replay_on_the_reference() {
         subject: &reference,
         reference: &reference,
     };
-    let mut failures = Vec::new();
     let paths = files(&dir);
-    for path in &paths {
-        let r = match Regression::load(path) {
-            Ok(r) => r,
-            Err(e) => {
-                failures.push(e.to_string());
-                continue;
-            }
-        };
-        match (replay(&r, &subjects), r.is_open()) {
-            (Ok(()), true) => eprintln!("{}: open case now holds on the reference", path.display()),
-            (Err(e), true) => eprintln!(
-                "{}: open ({}): {}",
-                path.display(),
-                r.issue,
-                e.lines().next().unwrap_or("")
-            ),
-            (Ok(()), false) => {}
-            (Err(e), false) => failures.push(format!("{}: {e}", path.display())),
-        }
+    let summary = replay_files(&paths, &subjects);
+    for line in &summary.open {
+        eprintln!("{line} (reference)");
     }
+    let failures = summary.failures;
     eprintln!("{} regressions replayed", paths.len());
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

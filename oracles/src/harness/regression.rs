@@ -291,6 +291,44 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// What replaying a folder of regressions found.
+#[derive(Debug, Default)]
+pub struct ReplaySummary {
+    /// Unreadable files and `fixed` regressions that no longer hold (each names its file).
+    pub failures: Vec<String>,
+    /// One line per `open` regression: still failing (with the first line of why) or now holding.
+    pub open: Vec<String>,
+}
+
+/// Replays every file of `paths`: a `fixed` regression that fails, or a file that cannot be read, is a
+/// failure; `open` ones are only reported.
+pub fn replay_files(paths: &[PathBuf], subjects: &Subjects<'_>) -> ReplaySummary {
+    let mut summary = ReplaySummary::default();
+    for path in paths {
+        let r = match Regression::load(path) {
+            Ok(r) => r,
+            Err(e) => {
+                summary.failures.push(e.to_string());
+                continue;
+            }
+        };
+        match (replay(&r, subjects), r.is_open()) {
+            (Ok(()), true) => summary
+                .open
+                .push(format!("{}: open case now holds", path.display())),
+            (Err(e), true) => summary.open.push(format!(
+                "{}: open ({}): {}",
+                path.display(),
+                r.issue,
+                e.lines().next().unwrap_or("")
+            )),
+            (Ok(()), false) => {}
+            (Err(e), false) => summary.failures.push(format!("{}: {e}", path.display())),
+        }
+    }
+    summary
+}
+
 /// Replays one regression: the property must hold on the evaluator under test (the front end must
 /// accept every derived query), and its outcome must equal `expected` when given.
 pub fn replay(r: &Regression, subjects: &Subjects<'_>) -> Result<(), String> {
