@@ -25,24 +25,9 @@ struct Case {
     finding: String,
 }
 
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
+#[path = "parse_support/tsv_escape.rs"]
+mod tsv_escape;
+use tsv_escape::unescape;
 
 fn cases() -> Vec<Case> {
     let mut out = Vec::new();

@@ -10,24 +10,9 @@ use esql::ParseErrorKind;
 
 const CASES: &str = include_str!("oracle_cases.tsv");
 
-fn unescape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
+#[path = "../parse_support/tsv_escape.rs"]
+mod tsv_escape;
+use tsv_escape::unescape;
 
 #[test]
 fn detsim_agrees_with_the_antlr_parser() {
