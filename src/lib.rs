@@ -11,6 +11,7 @@
 //! assert_eq!(file.queries[0].label(), "q.esql");
 //! ```
 
+pub mod compare;
 pub mod dataset;
 pub mod engine;
 pub mod regress;
@@ -18,3 +19,4 @@ pub mod rules;
 pub mod run;
 pub mod schedule;
 pub mod score;
+pub mod tune;

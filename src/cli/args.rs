@@ -40,6 +40,10 @@ pub enum Command {
     Test(super::cmd::test::TestArgs),
     /// Score one rule (or a folder of rules) on a dataset written by `detsim generate`.
     Score(super::cmd::score::ScoreArgs),
+    /// Sweep a rule's post-STATS thresholds and look-back; print precision/recall, plot it as SVG.
+    Tune(super::cmd::tune::TuneArgs),
+    /// Compare another engine's result (Elasticsearch `_query` JSON, or CSV) with detsim's.
+    Compare(super::cmd::compare::CompareArgs),
 }
 
 /// Flags of `detsim parse`.

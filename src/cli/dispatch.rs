@@ -22,6 +22,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Run(args) => cmd::run::run(args, &mut out, &mut err)?,
         Command::Test(args) => cmd::test::run(args, &mut out, &mut err)?,
         Command::Score(args) => cmd::score::run(args, &mut out, &mut err)?,
+        Command::Tune(args) => cmd::tune::run(args, &mut out, &mut err)?,
+        Command::Compare(args) => cmd::compare::run(args, &mut out, &mut err)?,
     };
     out.flush().context("writing to stdout")?;
     Ok(status)

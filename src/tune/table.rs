@@ -1,0 +1,86 @@
+//! The precision/recall tables of `detsim tune`: one per sweep, one row per candidate, with the same
+//! cells (and formatting) as the table of `detsim score`, so the rule's own row can be checked
+//! against it.
+
+use std::fmt::Write as _;
+
+use super::sweep::Sweep;
+use crate::run::report::row_cells;
+
+/// The columns of a sweep table.
+pub const HEADER: [&str; 7] = [
+    "value",
+    "alerts",
+    "TP",
+    "FP",
+    "precision",
+    "recall (detect instances)",
+    "FP/host-day",
+];
+
+/// The cells of each row of `sweep` (the rule's own value marked `(rule)`); a variant that could not
+/// run shows `error: …` in the alerts column.
+pub fn rows(sweep: &Sweep) -> Vec<Vec<String>> {
+    sweep
+        .rows
+        .iter()
+        .map(|row| {
+            let value = if row.own {
+                format!("{} (rule)", row.candidate)
+            } else {
+                row.candidate.to_string()
+            };
+            match &row.outcome {
+                Ok(score) => {
+                    let c = row_cells("", score);
+                    vec![
+                        value,
+                        c[1].clone(),
+                        c[2].clone(),
+                        c[3].clone(),
+                        c[4].clone(),
+                        c[5].clone(),
+                        c[8].clone(),
+                    ]
+                }
+                Err(e) => vec![value, format!("error: {e}")],
+            }
+        })
+        .collect()
+}
+
+/// Renders one sweep: a title line, the header, a rule, the rows (numbers right-aligned).
+pub fn render(sweep: &Sweep) -> String {
+    let rows = rows(sweep);
+    let mut widths: Vec<usize> = HEADER.iter().map(|h| h.chars().count()).collect();
+    for r in rows.iter().filter(|r| r.len() == HEADER.len()) {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                let pad = " ".repeat(w.saturating_sub(c.chars().count()));
+                if i == 0 || cells.len() != HEADER.len() {
+                    format!("{c}{pad}")
+                } else {
+                    format!("{pad}{c}")
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_owned()
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "sweep: {}", sweep.axis.title());
+    let _ = writeln!(out, "{}", line(&HEADER.map(str::to_owned)));
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    let _ = writeln!(out, "{}", rule.join("  "));
+    for r in &rows {
+        let _ = writeln!(out, "{}", line(r));
+    }
+    out
+}
