@@ -129,11 +129,23 @@ fn tune_sweeps_the_threshold_and_the_lookback() {
     assert!(text.starts_with("<svg"), "{}", &text[..text.len().min(200)]);
     assert!(text.contains("Esql.event_count &lt; 5") || text.contains("Esql.event_count < 5"));
     assert!(text.contains("look-back"));
-    assert!(
-        text.contains("<polyline") || text.contains("<path"),
-        "no series drawn"
+    // One 2-px line per series, in the series colours (threshold sweep first, then look-back),
+    // and a point per variant that has a precision and a recall.
+    for colour in ["#1F77B4", "#D62728"] {
+        let line = format!("stroke=\"{colour}\" stroke-width=\"2\" points=");
+        assert!(text.contains(&line), "no {colour} series line in the SVG");
+    }
+    let placeable = rows
+        .iter()
+        .chain(&lb)
+        .filter(|r| r[4] != "-" && !r[5].starts_with('-'))
+        .count();
+    assert!(placeable > 0);
+    assert_eq!(
+        text.matches("<circle").count(),
+        placeable,
+        "one point per placeable variant"
     );
-    assert!(text.contains("<circle"), "no points drawn");
     assert!(run.stdout.contains(&format!("plot: {}", svg.display())));
 }
 
