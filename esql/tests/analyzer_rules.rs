@@ -118,7 +118,7 @@ fn endpoint_events_only(q: &esql::ast::Query) -> bool {
         esql::ast::FromSource::Index(p) => {
             let name = match &p.index {
                 esql::ast::IndexName::Unquoted(t) => t.clone(),
-                esql::ast::IndexName::Quoted(s) => s.value.clone(),
+                esql::ast::IndexName::Quoted(s) => s.value.to_string(),
             };
             name.split(',').all(|n| {
                 let n = n.trim();

@@ -55,7 +55,7 @@ fn commands(cmds: &[ProcessingCommand], catalog: &Catalog, found: &mut Vec<Strin
             ProcessingCommand::Enrich(enrich) => {
                 let policy = match &enrich.policy {
                     esql::ast::EnrichPolicy::Unquoted(name) => name.clone(),
-                    esql::ast::EnrichPolicy::Quoted(s) => s.value.clone(),
+                    esql::ast::EnrichPolicy::Quoted(s) => s.value.to_string(),
                 };
                 found.push(format!("ENRICH policy `{policy}`"));
             }

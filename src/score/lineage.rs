@@ -66,7 +66,7 @@ fn field_expr(name: &str) -> Expr {
 fn lineage_pattern() -> NamePattern {
     NamePattern {
         parts: vec![NamePatternPart::Pattern(PatternPart {
-            pieces: vec![PatternPiece::Unquoted(LINEAGE_COLUMN.to_owned())],
+            pieces: vec![PatternPiece::Unquoted(LINEAGE_COLUMN.into())],
             span: Span::default(),
         })],
         span: Span::default(),

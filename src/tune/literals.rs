@@ -38,7 +38,7 @@ impl Number {
         match self {
             Number::Integer(i) => Literal::Integer(IntegerLiteral {
                 sign: sign(i < 0),
-                digits: i.unsigned_abs().to_string(),
+                digits: i.unsigned_abs().to_string().into(),
             }),
             Number::Decimal(d) => {
                 let mut text = format!("{:?}", d.abs());
@@ -47,7 +47,7 @@ impl Number {
                 }
                 Literal::Decimal(DecimalLiteral {
                     sign: sign(d.is_sign_negative() && d != 0.0),
-                    text,
+                    text: text.into(),
                 })
             }
         }

@@ -267,7 +267,7 @@ fn lower_literal(cx: &mut Cx, lit: &ast::Literal, span: Span) -> Option<Expr> {
                 }
             }
         }
-        ast::Literal::String(s) => (Value::Keyword(s.value.clone()), DataType::Keyword),
+        ast::Literal::String(s) => (Value::Keyword(s.value.to_string()), DataType::Keyword),
         ast::Literal::Qualified { value, unit } => {
             let (n, _) = literal::integer(value);
             let n = match n {

@@ -83,7 +83,7 @@ pub(crate) fn dissect(cx: &mut Cx, c: &ast::DissectCommand, input: &Scope) -> Ou
     };
     let step = DissectStep {
         input: e,
-        pattern: c.pattern.value.clone(),
+        pattern: c.pattern.value.to_string(),
         append_separator,
         keys: keys.into_iter().map(|(k, _)| k).collect(),
         projection,
@@ -141,7 +141,7 @@ pub(crate) fn grok(cx: &mut Cx, c: &ast::GrokCommand, input: &Scope) -> Outcome 
     };
     let step = GrokStep {
         input: e,
-        patterns: c.patterns.iter().map(|p| p.value.clone()).collect(),
+        patterns: c.patterns.iter().map(|p| p.value.to_string()).collect(),
         keys,
         projection,
     };

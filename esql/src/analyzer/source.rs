@@ -52,7 +52,7 @@ fn from(cx: &mut Cx, f: &ast::FromCommand) -> (Option<Source>, Scope) {
                 }
                 let text = match &p.index {
                     IndexName::Unquoted(t) => t.clone(),
-                    IndexName::Quoted(s) => s.value.clone(),
+                    IndexName::Quoted(s) => s.value.to_string(),
                 };
                 patterns.extend(
                     text.split(',')

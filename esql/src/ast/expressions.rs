@@ -143,7 +143,7 @@ impl FunctionCall {
     /// The function name in lower case, or `None` when the name is a parameter.
     pub fn name_lowercase(&self) -> Option<String> {
         match &self.name {
-            FunctionName::Ident(id) => Some(id.name.to_lowercase()),
+            FunctionName::Ident(id) => Some(id.name.to_lowercase().into()),
             FunctionName::Param(_) => None,
         }
     }

@@ -6,12 +6,14 @@
 //! valid unquoted identifier of the lexer mode it was read in.
 
 use crate::Span;
+use compact_str::CompactString;
 
 /// An identifier: `host`, `@timestamp`, `` `weird name` ``.
 #[derive(Debug, Clone)]
 pub struct Ident {
-    /// The name, without backquotes (a doubled backquote is one backquote).
-    pub name: String,
+    /// The name, without backquotes (a doubled backquote is one backquote). Names up to 24
+    /// bytes are stored inline (no allocation).
+    pub name: CompactString,
     /// True when written between backquotes.
     pub quoted: bool,
     /// Source span (including backquotes).
@@ -21,7 +23,7 @@ eq_ignoring_span!(Ident { name, quoted });
 
 impl Ident {
     /// An unquoted identifier (span empty).
-    pub fn new(name: impl Into<String>) -> Ident {
+    pub fn new(name: impl Into<CompactString>) -> Ident {
         Ident {
             name: name.into(),
             quoted: false,
@@ -30,7 +32,7 @@ impl Ident {
     }
 
     /// A backquoted identifier (span empty).
-    pub fn quoted(name: impl Into<String>) -> Ident {
+    pub fn quoted(name: impl Into<CompactString>) -> Ident {
         Ident {
             name: name.into(),
             quoted: true,
@@ -121,9 +123,9 @@ pub enum FunctionName {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PatternPiece {
     /// Unquoted text, where `*` is a wildcard: `host*`, `*`, `_x*y`.
-    Unquoted(String),
+    Unquoted(CompactString),
     /// Backquoted text (value without backquotes), taken literally: `` `a.b` ``.
-    Quoted(String),
+    Quoted(CompactString),
 }
 
 /// One `ID_PATTERN` token of KEEP/DROP/RENAME/ENRICH: unquoted and backquoted pieces written

@@ -6,6 +6,7 @@
 //! `(PLUS | MINUS)? INTEGER_LITERAL` as one constant.
 
 use crate::Span;
+use compact_str::CompactString;
 
 /// A leading `+` or `-` of a numeric literal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,7 +23,7 @@ pub struct IntegerLiteral {
     /// The written sign, if any.
     pub sign: Option<Sign>,
     /// The digits as written (only `0-9`, at least one).
-    pub digits: String,
+    pub digits: CompactString,
 }
 
 /// A decimal literal: optional sign and the token text (`1.5`, `.5`, `1.`, `1e10`, `2.5E-3`).
@@ -31,7 +32,7 @@ pub struct DecimalLiteral {
     /// The written sign, if any.
     pub sign: Option<Sign>,
     /// The literal as written, without the sign.
-    pub text: String,
+    pub text: CompactString,
 }
 
 /// A string literal, already unescaped.
@@ -40,8 +41,8 @@ pub struct DecimalLiteral {
 /// kept as written. Triple-quoted strings (`"""raw "text" \d"""`) are taken verbatim.
 #[derive(Debug, Clone)]
 pub struct StringLiteral {
-    /// The string's value.
-    pub value: String,
+    /// The string's value (up to 24 bytes stored inline, without allocation).
+    pub value: CompactString,
     /// True when written with triple quotes.
     pub triple_quoted: bool,
     /// Source span (including the quotes).
@@ -54,7 +55,7 @@ eq_ignoring_span!(StringLiteral {
 
 impl StringLiteral {
     /// A regular (double-quoted) string literal (span empty).
-    pub fn new(value: impl Into<String>) -> StringLiteral {
+    pub fn new(value: impl Into<CompactString>) -> StringLiteral {
         StringLiteral {
             value: value.into(),
             triple_quoted: false,

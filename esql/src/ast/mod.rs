@@ -60,6 +60,11 @@ pub use source::{
 
 use crate::Span;
 
+/// The string type of identifiers, string literals, number texts and pattern pieces: a
+/// `String` that stores up to 24 bytes inline (most names and many strings), so parsing
+/// allocates far less. It derefs to `&str`; `String::from(x)` / `x.into()` convert.
+pub use compact_str::CompactString;
+
 /// A whole ES|QL query: `SET …;`* source command, then `| processing command`*.
 #[derive(Debug, Clone)]
 pub struct Query {

@@ -16,6 +16,7 @@
 use super::list_of;
 use super::precedence::Precedence;
 use super::{PResult, Parser};
+use crate::ast::CompactString;
 use crate::ast::{
     BinaryOp, DecimalLiteral, Expr, ExprKind, FunctionArgs, FunctionCall, IntegerLiteral, LikeKind,
     Literal, MapEntry, MapExpr, MapValue, NamePart, QualifiedName, Sign, StringLiteral, UnaryOp,
@@ -783,14 +784,14 @@ impl Parser<'_> {
                 self.advance();
                 Ok(Literal::Integer(IntegerLiteral {
                     sign,
-                    digits: self.text(t).to_owned(),
+                    digits: self.text(t).into(),
                 }))
             }
             K::DecimalLiteral => {
                 self.advance();
                 Ok(Literal::Decimal(DecimalLiteral {
                     sign,
-                    text: self.text(t).to_owned(),
+                    text: self.text(t).into(),
                 }))
             }
             _ => Err(self.no_viable(self.pending.unwrap_or(start))),
@@ -871,7 +872,7 @@ impl Parser<'_> {
         let text = self.text(t);
         if text.len() >= 6 && text.starts_with("\"\"\"") {
             StringLiteral {
-                value: text[3..text.len() - 3].to_owned(),
+                value: text[3..text.len() - 3].into(),
                 triple_quoted: true,
                 span: t.span,
             }
@@ -902,11 +903,11 @@ fn match_target(value: &Expr) -> Option<(QualifiedName, Option<crate::ast::Ident
 }
 
 /// Undoes the escapes of a regular string: `\t \n \r \" \\`; other pairs stay as written.
-pub(crate) fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> CompactString {
     if !s.contains('\\') {
-        return s.to_owned();
+        return s.into();
     }
-    let mut out = String::with_capacity(s.len());
+    let mut out = CompactString::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         if c != '\\' {

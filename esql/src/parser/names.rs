@@ -7,6 +7,7 @@
 
 use super::list_of;
 use super::{PResult, Parser};
+use crate::ast::CompactString;
 use crate::ast::{
     FunctionName, Ident, NamePart, NamePattern, NamePatternPart, Param, PatternPart, PatternPiece,
     QualifiedName,
@@ -43,12 +44,16 @@ pub(crate) fn is_param(k: K) -> bool {
 }
 
 /// The value of a backquoted identifier token (outer backquotes removed, doubled ones undone).
-pub(crate) fn unquote_backquoted(text: &str) -> String {
+pub(crate) fn unquote_backquoted(text: &str) -> CompactString {
     let inner = text
         .strip_prefix('`')
         .and_then(|t| t.strip_suffix('`'))
         .unwrap_or(text);
-    inner.replace("``", "`")
+    if inner.contains("``") {
+        inner.replace("``", "`").into()
+    } else {
+        CompactString::from(inner)
+    }
 }
 
 impl Parser<'_> {
@@ -63,7 +68,7 @@ impl Parser<'_> {
             }
         } else {
             Ident {
-                name: text.to_owned(),
+                name: CompactString::from(text),
                 quoted: false,
                 span: t.span,
             }
@@ -156,7 +161,7 @@ impl Parser<'_> {
     pub(crate) fn function_name_from(&self, t: Token) -> FunctionName {
         match t.kind {
             K::First | K::Last => FunctionName::Ident(Ident {
-                name: self.text(t).to_owned(),
+                name: CompactString::from(self.text(t)),
                 quoted: false,
                 span: t.span,
             }),
@@ -312,7 +317,7 @@ pub(crate) fn pattern_pieces(text: &str) -> Vec<PatternPiece> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'`' {
-            let mut value = String::new();
+            let mut value = CompactString::default();
             let mut j = i + 1;
             let mut seg = j;
             while j < b.len() {
@@ -333,7 +338,7 @@ pub(crate) fn pattern_pieces(text: &str) -> Vec<PatternPiece> {
             i = j + 1;
         } else {
             let j = text[i..].find('`').map_or(b.len(), |k| i + k);
-            pieces.push(PatternPiece::Unquoted(text[i..j].to_owned()));
+            pieces.push(PatternPiece::Unquoted(CompactString::from(&text[i..j])));
             i = j;
         }
     }

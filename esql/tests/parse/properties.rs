@@ -196,7 +196,10 @@ fn sign() -> BoxedStrategy<Option<Sign>> {
 
 fn integer() -> BoxedStrategy<IntegerLiteral> {
     (sign(), "[0-9]{1,4}")
-        .prop_map(|(sign, digits)| IntegerLiteral { sign, digits })
+        .prop_map(|(sign, digits)| IntegerLiteral {
+            sign,
+            digits: digits.into(),
+        })
         .boxed()
 }
 
@@ -205,7 +208,10 @@ fn decimal() -> BoxedStrategy<DecimalLiteral> {
         sign(),
         "[0-9]{1,3}\\.[0-9]{0,3}|\\.[0-9]{1,3}|[0-9]{1,2}[eE][+-]?[0-9]{1,2}",
     )
-        .prop_map(|(sign, text)| DecimalLiteral { sign, text })
+        .prop_map(|(sign, text)| DecimalLiteral {
+            sign,
+            text: text.into(),
+        })
         .boxed()
 }
 
@@ -214,7 +220,7 @@ fn string_literal() -> BoxedStrategy<StringLiteral> {
         3 => "[a-zA-Z0-9 \"\\\\\t\n\r*?é.-]{0,8}".prop_map(StringLiteral::new),
         1 => "[a-z \"\\\\*.]{0,6}"
             .prop_filter("no closing quotes inside", |v| !v.contains("\"\"\""))
-            .prop_map(|value| StringLiteral { value, triple_quoted: true, span: sp() }),
+            .prop_map(|value| StringLiteral { value: value.into(), triple_quoted: true, span: sp() }),
     ]
     .boxed()
 }
@@ -517,11 +523,11 @@ fn pattern_part() -> BoxedStrategy<NamePatternPart> {
             let mut pieces = Vec::new();
             for (u, q) in pairs {
                 if quoted_first {
-                    pieces.push(PatternPiece::Quoted(q));
-                    pieces.push(PatternPiece::Unquoted(u));
+                    pieces.push(PatternPiece::Quoted(q.into()));
+                    pieces.push(PatternPiece::Unquoted(u.into()));
                 } else {
-                    pieces.push(PatternPiece::Unquoted(u));
-                    pieces.push(PatternPiece::Quoted(q));
+                    pieces.push(PatternPiece::Unquoted(u.into()));
+                    pieces.push(PatternPiece::Quoted(q.into()));
                 }
             }
             if pieces.len() > 1 && (quoted_first || pieces.len() > 2) {

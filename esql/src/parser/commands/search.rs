@@ -202,7 +202,7 @@ impl Parser<'_> {
         let limit = Expr::spanned(
             ExprKind::Literal(Literal::Integer(IntegerLiteral {
                 sign,
-                digits: self.text(digits).to_owned(),
+                digits: self.text(digits).into(),
             })),
             self.span_from(limit_start),
         );
