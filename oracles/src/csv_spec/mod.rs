@@ -21,10 +21,8 @@
 //! | DisabledByElasticsearch | 4 | three `-Ignore` tests and stats/countDistinctNull (`#[skip:-9.99.99, reason:not yet fixed]`) |
 //! | StaleExpectation | 1 | mv_expand/keepStarMvExpand predates fix_precision_of_scaled_float_fields, which keep.csv-spec relies on |
 //!
-//! No test is skipped for an unsupported function, type or `SET`. COUNT_DISTINCT's HyperLogLog++ estimate
-//! is unsupported only between the linear-counting and the bias-free ranges (about 11.5k–82k distinct
-//! values at the default precision, for lack of ES's bias-correction tables); no csv-spec test reaches
-//! that range (all pass). PERCENTILE/MEDIAN/MEDIAN_ABSOLUTE_DEVIATION are exact (ES's `SortingDigest`)
+//! No test is skipped for an unsupported function, type or `SET`. COUNT_DISTINCT is ES's HyperLogLog++
+//! over its whole range, bias correction included (`esql::algo::hll`). PERCENTILE/MEDIAN/MEDIAN_ABSOLUTE_DEVIATION are exact (ES's `SortingDigest`)
 //! below 20,000 values and unsupported above, where ES's t-digest is approximate.
 
 pub mod compare;

@@ -103,7 +103,7 @@ impl Accumulator {
             Accumulator::Sum(s) => Ok(s.finish(call, ctx)),
             Accumulator::Extreme(s) => Ok(s.finish()),
             Accumulator::Values(s) => Ok(s.finish()),
-            Accumulator::CountDistinct(s) => s.finish(call),
+            Accumulator::CountDistinct(s) => Ok(s.finish()),
             Accumulator::Rows(rows) => match call.function {
                 A::Median => quantile::median(call, rows),
                 A::Percentile => quantile::percentile(call, rows),
