@@ -14,7 +14,7 @@ rm -rf "$out"
 mkdir -p "$out/out" "$out/bin"
 ln -s "$repo/target/release/detsim" "$out/bin/detsim"
 ln -s "$repo/rules" "$out/rules"
-for f in "$repo"/examples/readme/*.toml; do ln -s "$f" "$out/"; done
+for f in "$repo"/examples/readme/*.toml "$repo"/examples/readme/*.esql; do ln -s "$f" "$out/"; done
 [ -d "$repo/../shared" ] && ln -s "$repo/../shared" "$out/../shared" 2>/dev/null
 cd "$out"
 export PATH="$out/bin:$PATH"
@@ -34,7 +34,7 @@ sample check-corpus     'detsim check ../shared/detection-rules | tail -1'
 sample generate         'detsim generate --out data/ --hosts 10 --duration 6h --no-progress'
 sample generate-bulk    'detsim generate --out bulk/ --hosts 10 --duration 6h --format bulk --no-progress'
 sample bulk-head        'head -c 400 bulk/logs-endpoint.events.file-default.bulk'
-sample eval             'detsim eval --rule rules/exfiltration_unusual_file_transfer_utility_launched.toml --data data/'
+sample eval             'detsim eval --rule top-parents.esql --data data/'
 sample eval-esql        'detsim eval --rule rules/exfiltration_unusual_file_transfer_utility_launched.toml --data data/ --format esql > detsim.json; head -c 600 detsim.json'
 sample run              'detsim run'
 sample score            'detsim score --rule rules/exfiltration_unusual_file_transfer_utility_launched.toml --data data/'

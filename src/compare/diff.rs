@@ -16,6 +16,9 @@ use serde_json::Value as Json;
 
 use super::input::Table;
 
+/// A row as `{column: value}`, columns in detsim's order.
+pub type Row = serde_json::Map<String, Json>;
+
 /// A column whose type differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TypeDiff {
@@ -65,7 +68,7 @@ pub struct CellDiff {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowDiff {
     /// The key columns and their values.
-    pub key: BTreeMap<String, Json>,
+    pub key: Row,
     /// The cells that differ.
     pub cells: Vec<CellDiff>,
 }
@@ -108,9 +111,9 @@ pub struct Comparison {
     /// Column differences.
     pub columns: ColumnDiff,
     /// Rows detsim returned that the other result lacks (as `{column: value}`).
-    pub missing: Vec<BTreeMap<String, Json>>,
+    pub missing: Vec<Row>,
     /// Rows the other result has that detsim did not return.
-    pub extra: Vec<BTreeMap<String, Json>>,
+    pub extra: Vec<Row>,
     /// Rows paired on their key whose cells differ.
     pub differing: Vec<RowDiff>,
     /// The order check.
@@ -282,7 +285,7 @@ pub fn compare(expected: &Table, actual: &Table, opts: &CompareOptions) -> Compa
             by_key.entry(key_of(&act[k])).or_default().push(k);
         }
     }
-    let object = |t: &Table, row: usize, side: usize| -> BTreeMap<String, Json> {
+    let object = |t: &Table, row: usize, side: usize| -> Row {
         common
             .iter()
             .map(|(n, i, j, _)| {

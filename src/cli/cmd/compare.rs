@@ -147,7 +147,7 @@ fn cell(v: &Json) -> String {
     v.to_string()
 }
 
-fn row(r: &std::collections::BTreeMap<String, Json>) -> String {
+fn row(r: &detsim::compare::diff::Row) -> String {
     r.iter()
         .map(|(k, v)| format!("{k}={}", cell(v)))
         .collect::<Vec<_>>()
