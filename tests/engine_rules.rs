@@ -47,11 +47,16 @@ fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// A generated dataset indexed under the shipped catalog.
 fn dataset() -> MemorySource {
+    dataset_sized(4, 60)
+}
+
+/// A generated dataset of `hosts` hosts over `minutes` minutes (seed 11).
+fn dataset_sized(hosts: u32, minutes: i64) -> MemorySource {
     let catalog = Catalog::elastic_defend();
     let world = generators::Builder::new()
         .seed(11)
-        .hosts(4)
-        .duration(generators::time::Span::mins(60))
+        .hosts(hosts)
+        .duration(generators::time::Span::mins(minutes))
         .build()
         .expect("generator config");
     let mut src = MemorySource::new();
@@ -173,7 +178,17 @@ fn optimized_engine_matches_reference_on_linux_rules() {
 #[test]
 #[ignore]
 fn profile_columnar() {
-    let data = dataset();
+    let size = |name: &str, default: i64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let data = dataset_sized(
+        size("DETSIM_PROFILE_HOSTS", 4) as u32,
+        size("DETSIM_PROFILE_MINUTES", 60),
+    );
+    let runs = size("DETSIM_PROFILE_RUNS", 200) as u32;
     let catalog = Catalog::elastic_defend();
     let opts = EvalOptions::default();
     let engine = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default());
@@ -181,9 +196,14 @@ fn profile_columnar() {
         let plan = esql::analyze(&esql::parse(&text).unwrap(), &catalog).unwrap();
         let chunks = engine.load(&plan, &data, &opts).unwrap();
         let t = std::time::Instant::now();
-        for _ in 0..200 {
+        for _ in 0..runs {
             std::hint::black_box(engine.run_loaded(&plan, &chunks, &opts).unwrap());
         }
-        eprintln!("{label}: {:?} per run", t.elapsed() / 200);
+        let rows: usize = chunks.iter().map(|c| c.rows).sum();
+        let per_run = t.elapsed() / runs.max(1);
+        eprintln!(
+            "{label}: {rows} rows, {per_run:?} per run, {:.1} M rows/s",
+            rows as f64 / per_run.as_secs_f64() / 1e6
+        );
     }
 }

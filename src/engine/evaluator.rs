@@ -129,6 +129,7 @@ impl Shared<'_> {
                 rows: chunk.rows,
                 selection: (start as u32..end as u32).collect(),
                 lineage: None,
+                expand: None,
             };
             ctx.segment = 0;
             self.pipeline

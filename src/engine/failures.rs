@@ -9,7 +9,16 @@
 //! went through as `(step, child)` pairs and ends with `(step, sequence within the step)`.
 //! [`FailureLog::replay`] then feeds failures to `Warnings` in key order, so de-duplication and the
 //! 20-failure cap give the same lines.
+//!
+//! The log never keeps more than it can print: ES prints at most [`esql::warnings::MAX_FAILURES`]
+//! failures per expression, so once the log holds that many failures of one expression (same position
+//! and text), a later failure of it whose key sorts after all of them can never be printed and is
+//! dropped ([`FailureLog::saturated`] lets callers skip building such failures at all). Merged logs
+//! keep the invariant "every kept failure of an expression sorts at or before its recorded maximum".
 
+use std::collections::HashMap;
+
+use esql::warnings::MAX_FAILURES;
 use esql::{Position, Warnings};
 
 /// Where a failure happened, ordered as the reference meets failures.
@@ -41,10 +50,20 @@ pub struct Failure {
     pub exception: String,
 }
 
+/// How many failures of one expression a log holds, and the largest key among them.
+#[derive(Debug, Clone)]
+struct Kept {
+    text: String,
+    count: usize,
+    max: FailureKey,
+}
+
 /// The failures of one evaluation.
 #[derive(Debug, Default, Clone)]
 pub struct FailureLog {
     events: Vec<Failure>,
+    /// Per expression position: the expressions (by text) logged there.
+    kept: HashMap<Position, Vec<Kept>>,
 }
 
 impl FailureLog {
@@ -53,32 +72,107 @@ impl FailureLog {
         FailureLog::default()
     }
 
-    /// Logs a failure.
+    /// Logs a failure (dropped when it can never be printed, see the module doc).
     pub fn push(&mut self, f: Failure) {
-        self.events.push(f);
+        if self.accept(&f) {
+            self.events.push(f);
+        }
     }
 
     /// Logs failures recorded by one evaluation at `key` (whose path ends with the sequence number;
     /// successive failures get successive numbers).
     pub fn absorb(&mut self, key: FailureKey, recorded: &[Failure]) {
         for (i, f) in recorded.iter().enumerate() {
-            let mut f = f.clone();
-            f.key = key.clone();
-            if let Some(last) = f.key.path.last_mut() {
+            let mut k = key.clone();
+            if let Some(last) = k.path.last_mut() {
                 *last += i as u32;
             }
-            self.events.push(f);
+            if self.accept_key(f, &k) {
+                let mut f = f.clone();
+                f.key = k;
+                self.events.push(f);
+            }
+        }
+    }
+
+    fn accept(&mut self, f: &Failure) -> bool {
+        let key = f.key.clone();
+        self.accept_key(f, &key)
+    }
+
+    /// Counts `f` at `key` unless ES could never print it (its expression already has
+    /// [`MAX_FAILURES`] failures at smaller keys in this log).
+    fn accept_key(&mut self, f: &Failure, key: &FailureKey) -> bool {
+        let Some(text) = &f.text else {
+            return true;
+        };
+        let list = self.kept.entry(f.position).or_default();
+        match list.iter_mut().find(|k| k.text == *text) {
+            Some(k) => {
+                if k.count >= MAX_FAILURES && *key > k.max {
+                    return false;
+                }
+                k.count += 1;
+                if *key > k.max {
+                    k.max = key.clone();
+                }
+            }
+            None => list.push(Kept {
+                text: text.clone(),
+                count: 1,
+                max: key.clone(),
+            }),
+        }
+        true
+    }
+
+    /// When the log already holds [`MAX_FAILURES`] failures of `f`'s expression: the largest of their
+    /// keys (any failure of that expression at a larger key would be dropped).
+    pub fn saturated(&self, f: &Failure) -> Option<&FailureKey> {
+        let text = f.text.as_ref()?;
+        self.kept
+            .get(&f.position)?
+            .iter()
+            .find(|k| k.text == *text && k.count >= MAX_FAILURES)
+            .map(|k| &k.max)
+    }
+
+    fn recount(&mut self) {
+        let events = std::mem::take(&mut self.events);
+        self.kept.clear();
+        for f in events {
+            self.push(f);
         }
     }
 
     /// Keeps only the failures `keep` accepts (a LIMIT that stopped the reference early).
     pub fn retain(&mut self, keep: impl Fn(&FailureKey) -> bool) {
         self.events.retain(|f| keep(&f.key));
+        self.recount();
     }
 
     /// Appends another log.
     pub fn extend(&mut self, other: FailureLog) {
         self.events.extend(other.events);
+        for (pos, list) in other.kept {
+            let mine = self.kept.entry(pos).or_default();
+            for k in list {
+                match mine.iter_mut().find(|m| m.text == k.text) {
+                    Some(m) => {
+                        m.count += k.count;
+                        if k.max > m.max {
+                            m.max = k.max;
+                        }
+                    }
+                    None => mine.push(k),
+                }
+            }
+        }
+    }
+
+    /// Number of failures held (after dropping those that could never be printed).
+    pub fn len(&self) -> usize {
+        self.events.len()
     }
 
     /// True when nothing was logged.

@@ -3,7 +3,10 @@
 //! Oracle twin: the reference's `Vec<Vec<Value>>` between two steps. Invariant: the rows a frame stands
 //! for are `selection` in order, each row `r` reading `columns[c].value(r)`; a column left `None` was
 //! pruned (no later step reads it) and reads as null. Filtering only shrinks `selection`, never copies
-//! column data.
+//! column data. After an MV_EXPAND a frame may be *virtual* ([`Expansion`]): its rows are the expanded
+//! children, the expanded column is stored per child and every other column is read at the child's
+//! parent row (`Frame::phys`), so a following WHERE filters children without copying any column;
+//! `commands::mv_expand::materialize` then gathers only the surviving rows.
 
 use std::sync::Arc;
 
@@ -40,6 +43,21 @@ pub struct Frame {
     /// Where each base row came from, once rows were expanded or compacted (`None`: base row `r` is
     /// source row `r` of the batch).
     pub lineage: Option<std::sync::Arc<Vec<Lineage>>>,
+    /// A pending MV_EXPAND: the frame's rows are virtual children (see [`Expansion`]).
+    pub expand: Option<Arc<Expansion>>,
+}
+
+/// An MV_EXPAND not yet materialised: virtual row `v` is child `child[v]` of base row `parent[v]`.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    /// The expanded column (stored per virtual row in the frame's `columns`).
+    pub column: usize,
+    /// The MV_EXPAND's step number (recorded in lineage paths).
+    pub step: u32,
+    /// Base row (index into the other columns and the lineage) of each virtual row.
+    pub parent: Vec<u32>,
+    /// Child number of each virtual row within its parent.
+    pub child: Vec<u32>,
 }
 
 /// The origin of a frame row: its source row and the expansions `(step, child)…` it went through.
@@ -60,10 +78,41 @@ impl Frame {
             .ok_or_else(|| EvalError::Internal(format!("column {c} was pruned but is read")))
     }
 
-    /// The value of column `c` at base row `r` (null for pruned columns).
+    /// The row of column `c`'s storage that frame row `r` reads (differs only in a virtual frame).
+    #[inline]
+    pub fn phys(&self, c: usize, r: usize) -> usize {
+        match &self.expand {
+            Some(e) if c != e.column => e.parent[r] as usize,
+            _ => r,
+        }
+    }
+
+    /// The parent mapping column `c` is read through (`None`: read at the frame row itself).
+    #[inline]
+    pub fn row_map(&self, c: usize) -> Option<&[u32]> {
+        match &self.expand {
+            Some(e) if c != e.column => Some(&e.parent),
+            _ => None,
+        }
+    }
+
+    /// The source row (within the chunk) frame row `r` comes from, without building its lineage.
+    #[inline]
+    pub fn origin_row(&self, r: usize) -> u32 {
+        let b = match &self.expand {
+            Some(e) => e.parent[r] as usize,
+            None => r,
+        };
+        match &self.lineage {
+            Some(l) => l[b].row,
+            None => b as u32,
+        }
+    }
+
+    /// The value of column `c` at frame row `r` (null for pruned columns).
     pub fn value(&self, c: usize, r: usize) -> Value {
         match self.columns.get(c).and_then(|x| x.as_ref()) {
-            Some(col) => col.value(r),
+            Some(col) => col.value(self.phys(c, r)),
             None => Value::Null,
         }
     }
@@ -79,14 +128,23 @@ impl Frame {
         }
     }
 
-    /// The lineage of base row `r`.
+    /// The lineage of frame row `r`.
     pub fn origin(&self, r: usize) -> Lineage {
-        match &self.lineage {
-            Some(l) => l[r].clone(),
+        let b = match &self.expand {
+            Some(e) => e.parent[r] as usize,
+            None => r,
+        };
+        let mut l = match &self.lineage {
+            Some(l) => l[b].clone(),
             None => Lineage {
-                row: r as u32,
+                row: b as u32,
                 path: Vec::new(),
             },
+        };
+        if let Some(e) = &self.expand {
+            l.path.push(e.step);
+            l.path.push(e.child[r]);
         }
+        l
     }
 }

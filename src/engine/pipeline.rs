@@ -196,8 +196,29 @@ impl Pipeline {
         ctx: &mut Ctx<'_>,
         state: &mut PrefixState,
     ) -> Result<(), EvalError> {
+        let mut fused = false;
         for (i, s) in self.streaming.iter().enumerate() {
+            if std::mem::take(&mut fused) {
+                // The WHERE already ran with the MV_EXPAND before it.
+                if frame.selection.is_empty() {
+                    break;
+                }
+                continue;
+            }
             ctx.step = s.step;
+            if let Streaming::MvExpand(c) = &s.op
+                && let Some(StreamingStep {
+                    op: Streaming::Where(w),
+                    step,
+                    ..
+                }) = self.streaming.get(i + 1)
+                && w.splittable(frame, ctx)
+            {
+                ctx.step = *step;
+                w.apply_expanding(*c, s.step, frame, ctx)?;
+                fused = true;
+                continue;
+            }
             if let Streaming::MvExpand(c) = &s.op
                 && let Some(StreamingStep {
                     op: Streaming::Where(w),
@@ -213,6 +234,9 @@ impl Pipeline {
                     break;
                 }
             }
+            if !matches!(s.op, Streaming::Where(_)) {
+                mv_expand::materialize(frame);
+            }
             match &s.op {
                 Streaming::Where(w) => w.apply(frame, ctx)?,
                 Streaming::Eval(e) => {
@@ -220,7 +244,16 @@ impl Pipeline {
                     e.apply(frame, ctx, s.types.clone())?
                 }
                 Streaming::Project(cols) => project::apply(frame, cols, s.types.clone()),
-                Streaming::MvExpand(c) => mv_expand::apply(frame, *c, s.step)?,
+                Streaming::MvExpand(c) => {
+                    // Left virtual for a following WHERE (which filters the children in place).
+                    mv_expand::expand(frame, *c, s.step)?;
+                    if !matches!(
+                        self.streaming.get(i + 1).map(|n| &n.op),
+                        Some(Streaming::Where(_))
+                    ) {
+                        mv_expand::materialize(frame);
+                    }
+                }
                 Streaming::Limit { count, slot } => {
                     let left = count.saturating_sub(state.taken[*slot]);
                     if frame.selection.len() >= left {
@@ -243,6 +276,7 @@ impl Pipeline {
                 break;
             }
         }
+        mv_expand::materialize(frame);
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use esql::EvalError;
 
 use crate::engine::expr::Ctx;
 use crate::engine::expr::predicate::{Compiler, Pred};
+use crate::engine::expr::split::conjunction_filter;
 use crate::engine::frame::Frame;
 
 /// A compiled WHERE.
@@ -57,11 +58,60 @@ impl WhereCommand {
         Ok(())
     }
 
-    /// Narrows the frame's selection.
+    /// True when this WHERE runs split on `frame` (see [`Self::apply`]).
+    pub fn splittable(&self, frame: &Frame, ctx: &Ctx<'_>) -> bool {
+        self.pred.splittable(frame, ctx)
+    }
+
+    /// MV_EXPAND of column `c` (plan step `expand_step`) followed by this WHERE, on an unexpanded frame
+    /// where [`Self::splittable`] holds: failures are logged for every child without expanding;
+    /// conjuncts that do not read `c` (same truth on every child as on its row) filter the rows; only
+    /// the rows left are expanded (virtually) and filtered by the conjuncts that read `c`.
+    pub fn apply_expanding(
+        &self,
+        c: usize,
+        expand_step: u32,
+        frame: &mut Frame,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), EvalError> {
+        let rows = std::mem::take(&mut frame.selection);
+        let col = frame.column(c)?.clone();
+        let identity = rows.iter().all(|&r| col.count(r as usize) <= 1);
+        if identity {
+            // MV_EXPAND changes nothing here (and records nothing in the rows' lineage).
+            frame.selection = rows;
+            return self.apply(frame, ctx);
+        }
+        self.pred
+            .log_failures_expanding(frame, &rows, c, expand_step, ctx)?;
+        let (independent, dependent): (Vec<&Pred>, Vec<&Pred>) = self
+            .pred
+            .conjuncts()
+            .into_iter()
+            .partition(|p| p.independent_of(c));
+        frame.selection = conjunction_filter(independent, frame, &rows, ctx)?;
+        crate::engine::commands::mv_expand::expand(frame, c, expand_step)?;
+        if !dependent.is_empty() && !frame.selection.is_empty() {
+            let rows = std::mem::take(&mut frame.selection);
+            frame.selection = conjunction_filter(dependent, frame, &rows, ctx)?;
+        }
+        Ok(())
+    }
+
+    /// Narrows the frame's selection. A condition over dictionary keyword columns and constants runs
+    /// split (`expr/split.rs`: failures of every leaf on every row, then truth alone, on a virtual
+    /// frame too); anything else runs through [`Pred::filter`] on a materialised frame.
     pub fn apply(&self, frame: &mut Frame, ctx: &mut Ctx<'_>) -> Result<(), EvalError> {
         if frame.selection.is_empty() {
             return Ok(());
         }
+        if self.pred.splittable(frame, ctx) {
+            let rows = std::mem::take(&mut frame.selection);
+            self.pred.log_failures(frame, &rows, ctx)?;
+            frame.selection = self.pred.truth_filter(frame, &rows, ctx)?;
+            return Ok(());
+        }
+        crate::engine::commands::mv_expand::materialize(frame);
         frame.selection = self.pred.filter(frame, &frame.selection, ctx)?;
         Ok(())
     }

@@ -23,6 +23,8 @@ pub struct TableCache {
     tables: HashMap<(u32, usize), (Arc<Dictionary>, Arc<KeywordTable>)>,
     /// Lazily computed truth tables for filters.
     pub lazy: HashMap<(u32, usize), (Arc<Dictionary>, LazyTruth)>,
+    /// Truth and failure tables of split WHERE leaves (`expr/split.rs`).
+    pub split: HashMap<(u32, usize), (Arc<Dictionary>, super::split::SplitTable)>,
 }
 
 impl TableCache {
@@ -35,6 +37,7 @@ impl TableCache {
     pub fn clear(&mut self) {
         self.tables.clear();
         self.lazy.clear();
+        self.split.clear();
     }
 }
 
@@ -110,8 +113,59 @@ impl Ctx<'_> {
         seq: u32,
         failures: &[crate::engine::failures::Failure],
     ) {
+        if failures.is_empty() || self.beyond_cap(frame, r, failures) {
+            return;
+        }
         let key = self.key(frame, r, seq);
         self.log.absorb(key, failures);
+    }
+
+    /// Logs failures met on child `k` of an MV_EXPAND (plan step `expand_step`) of base row `p` of the
+    /// unexpanded `frame`, in the current step at sequence `seq`.
+    pub fn replay_child_failures(
+        &mut self,
+        frame: &Frame,
+        p: usize,
+        expand_step: u32,
+        k: u32,
+        seq: u32,
+        failures: &[crate::engine::failures::Failure],
+    ) {
+        if failures.is_empty() || self.beyond_cap(frame, p, failures) {
+            return;
+        }
+        let origin = frame.origin(p);
+        let mut path = origin.path;
+        path.extend([expand_step, k, self.step, seq]);
+        let key = FailureKey {
+            segment: self.segment,
+            chunk: frame.chunk,
+            batch: frame.batch,
+            row: origin.row,
+            path,
+        };
+        self.log.absorb(key, failures);
+    }
+
+    /// True when every one of `failures`, met on frame row `r`, would sort after the failures the log
+    /// already keeps for its expression (so ES could never print it): decided on (segment, chunk,
+    /// batch, source row) alone, without building the row's key.
+    #[inline]
+    pub fn beyond_cap(
+        &self,
+        frame: &Frame,
+        r: usize,
+        failures: &[crate::engine::failures::Failure],
+    ) -> bool {
+        let mut here = None;
+        failures.iter().all(|f| match self.log.saturated(f) {
+            Some(max) => {
+                let row = *here.get_or_insert_with(|| frame.origin_row(r));
+                (self.segment, frame.chunk, frame.batch, row)
+                    > (max.segment, max.chunk, max.batch, max.row)
+            }
+            None => false,
+        })
     }
 
     /// The failure key of base row `r` of `frame` in the current step, at sequence `seq`.

@@ -270,6 +270,7 @@ impl Pred {
         rows: &[u32],
         ctx: &mut Ctx<'_>,
     ) -> Result<Vec<u32>, EvalError> {
+        not_virtual(frame)?;
         match self {
             Pred::And(a, b) if b.quiet(frame, ctx)? => {
                 let ra = a.filter(frame, rows, ctx)?;
@@ -398,6 +399,7 @@ impl Pred {
         ctx: &mut Ctx<'_>,
         tri_only: bool,
     ) -> Result<LeafValues, EvalError> {
+        not_virtual(frame)?;
         let mut out = LeafValues {
             tri: Vec::with_capacity(rows.len()),
             values: Vec::new(),
@@ -642,4 +644,15 @@ fn unexpected_failure(
             expr.text
         )))
     }
+}
+
+/// The row-kernel paths index columns by frame row: a virtual (MV_EXPAND) frame must be materialised
+/// before it reaches them.
+fn not_virtual(frame: &Frame) -> Result<(), EvalError> {
+    if frame.expand.is_some() {
+        return Err(EvalError::Internal(
+            "a virtual MV_EXPAND frame reached a row-indexed predicate path".into(),
+        ));
+    }
+    Ok(())
 }

@@ -1,0 +1,645 @@
+//! WHERE split into a truth pass and a failure pass over dictionary ids.
+//!
+//! Oracle twin: the reference's WHERE, which evaluates every operand of AND/OR/NOT on every row
+//! ([`super::predicate::SHORT_CIRCUIT`] is false) and keeps the rows whose condition is `true`.
+//! Invariant: because nothing short-circuits, the failures a condition logs on a set of rows are exactly
+//! the failures each of its leaves logs on every one of those rows — they do not depend on any truth
+//! value. So, when every leaf is a constant or reads one dictionary-encoded keyword column, the engine
+//!
+//! - logs failures leaf by leaf on all rows ([`Pred::log_failures`]): a leaf that cannot fail on single
+//!   values ([`cannot_fail_on_singles`]) only visits rows holding two or more values (the side path);
+//!   other leaves look up per-id failures; failures beyond what ES can print are skipped cheaply
+//!   (`Ctx::beyond_cap`);
+//! - computes truth without logging ([`Pred::truth_filter`]): per-dictionary-id three-valued tables
+//!   (`u8` per id, built lazily for the ids rows reach), applied in tight loops over `u32` ids with a
+//!   selection vector; conjunctions narrow the selection conjunct by conjunct, most selective (sampled)
+//!   and cheapest first — Kleene AND/OR are commutative for truth, and no failure depends on the order.
+//!
+//! Multi-valued rows (and null rows) get their truth and failures from the row kernel once per distinct
+//! id list per chunk. Frames made virtual by MV_EXPAND are read through `Frame::row_map`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use esql::plan::Expr;
+use esql::{EvalError, Value};
+
+use super::context::Ctx;
+use super::keyword_table::{FALSE, NULL, TRUE, UNKNOWN, cannot_fail_on_singles, tri_of, truth_of};
+use super::predicate::Pred;
+use crate::engine::failures::Failure;
+use crate::engine::frame::Frame;
+
+/// Failures of one evaluation, shared between the rows that replay them.
+type Fails = Option<Arc<[Failure]>>;
+
+/// Truth and failures of one leaf per dictionary id of one chunk's column, filled on first lookup.
+#[derive(Debug, Clone, Default)]
+pub struct SplitTable {
+    tri: Vec<u8>,
+    fails: Vec<Fails>,
+    null: Option<(u8, Fails)>,
+    multi: HashMap<Box<[u32]>, (u8, Fails)>,
+}
+
+fn fails(f: Box<[Failure]>) -> Fails {
+    (!f.is_empty()).then(|| Arc::from(f))
+}
+
+/// Rows sampled to order conjuncts.
+const SAMPLE: usize = 256;
+/// Batches smaller than this keep the written order.
+const SAMPLE_FROM: usize = 4 * SAMPLE;
+
+/// One keyword leaf being evaluated: its column read through the frame's row mapping.
+struct Leaf<'f> {
+    col: usize,
+    expr: &'f Expr,
+    width: usize,
+    dict: &'f crate::engine::dictionary::Dictionary,
+    ids: &'f [u32],
+    offsets: &'f [u32],
+    map: Option<&'f [u32]>,
+}
+
+impl Leaf<'_> {
+    /// The value range of frame row `r`.
+    #[inline(always)]
+    fn range(&self, r: u32) -> (usize, usize) {
+        let p = match self.map {
+            Some(m) => m[r as usize] as usize,
+            None => r as usize,
+        };
+        (self.offsets[p] as usize, self.offsets[p + 1] as usize)
+    }
+
+    fn compute_id(&self, t: &mut SplitTable, id: usize, ctx: &Ctx<'_>) -> Result<u8, EvalError> {
+        let v = Value::Keyword(self.dict.get(id as u32).to_owned());
+        let (tri, f) = truth_of(ctx.kernel, ctx.opts, self.expr, self.col, self.width, v)?;
+        t.tri[id] = tri;
+        t.fails[id] = fails(f);
+        Ok(tri)
+    }
+
+    fn null<'t>(&self, t: &'t mut SplitTable, ctx: &Ctx<'_>) -> Result<&'t (u8, Fails), EvalError> {
+        if t.null.is_none() {
+            let (tri, f) = truth_of(
+                ctx.kernel,
+                ctx.opts,
+                self.expr,
+                self.col,
+                self.width,
+                Value::Null,
+            )?;
+            t.null = Some((tri, fails(f)));
+        }
+        Ok(t.null.as_ref().expect("just set"))
+    }
+
+    fn multi<'t>(
+        &self,
+        t: &'t mut SplitTable,
+        s: usize,
+        e: usize,
+        ctx: &Ctx<'_>,
+    ) -> Result<&'t (u8, Fails), EvalError> {
+        let key = &self.ids[s..e];
+        if !t.multi.contains_key(key) {
+            let v = Value::Multi(
+                key.iter()
+                    .map(|&id| Value::Keyword(self.dict.get(id).to_owned()))
+                    .collect(),
+            );
+            let (tri, f) = truth_of(ctx.kernel, ctx.opts, self.expr, self.col, self.width, v)?;
+            t.multi.insert(key.into(), (tri, fails(f)));
+        }
+        Ok(&t.multi[key])
+    }
+
+    /// Calls `emit(i, r, truth)` for each `rows[i] = r`.
+    #[inline(always)]
+    fn each_truth(
+        &self,
+        t: &mut SplitTable,
+        rows: &[u32],
+        ctx: &Ctx<'_>,
+        mut emit: impl FnMut(u32, u8),
+    ) -> Result<(), EvalError> {
+        for &r in rows {
+            let (s, e) = self.range(r);
+            let tri = if e == s + 1 {
+                let id = self.ids[s] as usize;
+                match t.tri[id] {
+                    UNKNOWN => self.compute_id(t, id, ctx)?,
+                    known => known,
+                }
+            } else if e == s {
+                self.null(t, ctx)?.0
+            } else {
+                self.multi(t, s, e, ctx)?.0
+            };
+            emit(r, tri);
+        }
+        Ok(())
+    }
+}
+
+/// Runs `f` with the leaf's column and its table (taken out of the cache and put back).
+fn with_leaf<R>(
+    frame: &Frame,
+    ctx: &mut Ctx<'_>,
+    col: usize,
+    expr: &Expr,
+    node: u32,
+    f: impl FnOnce(&Leaf<'_>, &mut SplitTable, &mut Ctx<'_>) -> Result<R, EvalError>,
+) -> Result<R, EvalError> {
+    let column = frame.column(col)?.clone();
+    let Some((dict, ids)) = column.keyword_ids() else {
+        return Err(EvalError::Internal(
+            "split leaf on a non-dictionary column".into(),
+        ));
+    };
+    let key = (node, Arc::as_ptr(dict) as usize);
+    let mut table = match ctx.tables.split.remove(&key) {
+        Some((_, t)) => t,
+        None => SplitTable {
+            tri: vec![UNKNOWN; dict.len()],
+            fails: vec![None; dict.len()],
+            ..SplitTable::default()
+        },
+    };
+    let leaf = Leaf {
+        col,
+        expr,
+        width: frame.columns.len(),
+        dict,
+        ids,
+        offsets: &column.offsets,
+        map: frame.row_map(col),
+    };
+    let out = f(&leaf, &mut table, ctx);
+    ctx.tables.split.insert(key, (dict.clone(), table));
+    out
+}
+
+fn const_value(expr: &Expr, ctx: &Ctx<'_>) -> Result<(u8, Vec<Failure>), EvalError> {
+    let mut w = esql::Warnings::new();
+    let v = ctx.kernel.eval(expr, &[], ctx.opts, &mut w)?;
+    Ok((tri_of(&v), crate::engine::failures::failures_of(&w)))
+}
+
+#[inline]
+fn and3(a: u8, b: u8) -> u8 {
+    match (a, b) {
+        (FALSE, _) | (_, FALSE) => FALSE,
+        (TRUE, TRUE) => TRUE,
+        _ => NULL,
+    }
+}
+
+#[inline]
+fn or3(a: u8, b: u8) -> u8 {
+    match (a, b) {
+        (TRUE, _) | (_, TRUE) => TRUE,
+        (FALSE, FALSE) => FALSE,
+        _ => NULL,
+    }
+}
+
+/// `rows` minus `sub` (both ascending, `sub` ⊆ `rows`).
+fn difference(rows: &[u32], sub: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(rows.len() - sub.len());
+    let mut j = 0;
+    for &r in rows {
+        if j < sub.len() && sub[j] == r {
+            j += 1;
+        } else {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// The union of two disjoint ascending lists, ascending.
+fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+impl Pred {
+    /// True when the split evaluation applies on `frame`: every leaf is a constant or reads one
+    /// dictionary-encoded keyword column.
+    pub fn splittable(&self, frame: &Frame, ctx: &Ctx<'_>) -> bool {
+        match self {
+            Pred::And(a, b) | Pred::Or(a, b) => {
+                a.splittable(frame, ctx) && b.splittable(frame, ctx)
+            }
+            Pred::Not(a) => a.splittable(frame, ctx),
+            Pred::Const { .. } => true,
+            Pred::Single { col, .. } => {
+                ctx.use_dictionary
+                    && frame
+                        .column(*col)
+                        .ok()
+                        .is_some_and(|c| c.keyword_ids().is_some())
+            }
+            Pred::Row { .. } => false,
+        }
+    }
+
+    fn leaves(&self) -> usize {
+        match self {
+            Pred::And(a, b) | Pred::Or(a, b) => a.leaves() + b.leaves(),
+            Pred::Not(a) => a.leaves(),
+            _ => 1,
+        }
+    }
+
+    fn disjuncts(&self) -> Vec<&Pred> {
+        match self {
+            Pred::Or(a, b) => {
+                let mut v = a.disjuncts();
+                v.extend(b.disjuncts());
+                v
+            }
+            other => vec![other],
+        }
+    }
+
+    /// Logs the failures every leaf records on every row of `rows` (see the module doc).
+    pub fn log_failures(
+        &self,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), EvalError> {
+        match self {
+            Pred::And(a, b) | Pred::Or(a, b) => {
+                a.log_failures(frame, rows, ctx)?;
+                b.log_failures(frame, rows, ctx)
+            }
+            Pred::Not(a) => a.log_failures(frame, rows, ctx),
+            Pred::Const { expr, seq } => {
+                let (_, f) = const_value(expr, ctx)?;
+                if !f.is_empty() {
+                    for &r in rows {
+                        ctx.replay_table_failures(frame, r as usize, *seq, &f);
+                    }
+                }
+                Ok(())
+            }
+            Pred::Single {
+                col,
+                expr,
+                node,
+                seq,
+            } => {
+                let singles_quiet = cannot_fail_on_singles(expr);
+                if singles_quiet && frame.column(*col)?.max_count <= 1 {
+                    return Ok(());
+                }
+                with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                    // Failure lists ES can no longer print from here on (the log's cap is reached
+                    // and rows only move forward), by identity.
+                    let mut spent: Vec<*const Failure> = Vec::new();
+                    for &r in rows {
+                        let (s, e) = leaf.range(r);
+                        let f = if e == s + 1 {
+                            if singles_quiet {
+                                continue;
+                            }
+                            let id = leaf.ids[s] as usize;
+                            if t.tri[id] == UNKNOWN {
+                                leaf.compute_id(t, id, ctx)?;
+                            }
+                            t.fails[id].clone()
+                        } else if e == s {
+                            if singles_quiet {
+                                continue;
+                            }
+                            leaf.null(t, ctx)?.1.clone()
+                        } else {
+                            leaf.multi(t, s, e, ctx)?.1.clone()
+                        };
+                        let Some(f) = f else { continue };
+                        if spent.contains(&f.as_ptr()) {
+                            continue;
+                        }
+                        if ctx.beyond_cap(frame, r as usize, &f) {
+                            spent.push(f.as_ptr());
+                            continue;
+                        }
+                        ctx.replay_table_failures(frame, r as usize, *seq, &f);
+                    }
+                    Ok(())
+                })
+            }
+            Pred::Row { .. } => Err(EvalError::Internal(
+                "row-kernel leaf in a split condition".into(),
+            )),
+        }
+    }
+
+    /// The rows of `rows` (ascending) on which the condition is `true`; logs nothing.
+    pub fn truth_filter(
+        &self,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Vec<u32>, EvalError> {
+        match self {
+            Pred::And(..) => conjunction_filter(self.conjuncts(), frame, rows, ctx),
+            Pred::Or(..) => {
+                let mut out: Vec<u32> = Vec::new();
+                let mut rest: Vec<u32> = rows.to_vec();
+                for d in self.disjuncts() {
+                    let got = d.truth_filter(frame, &rest, ctx)?;
+                    if !got.is_empty() {
+                        rest = difference(&rest, &got);
+                        out = merge(&out, &got);
+                    }
+                    if rest.is_empty() {
+                        break;
+                    }
+                }
+                Ok(out)
+            }
+            Pred::Not(a) => {
+                let tri = a.truth_tri(frame, rows, ctx)?;
+                Ok(rows
+                    .iter()
+                    .zip(&tri)
+                    .filter(|(_, t)| **t == FALSE)
+                    .map(|(r, _)| *r)
+                    .collect())
+            }
+            Pred::Const { expr, .. } => {
+                let (t, _) = const_value(expr, ctx)?;
+                Ok(if t == TRUE { rows.to_vec() } else { Vec::new() })
+            }
+            Pred::Single {
+                col, expr, node, ..
+            } => with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                let mut out = Vec::with_capacity(rows.len() / 4 + 1);
+                leaf.each_truth(t, rows, ctx, |r, tri| {
+                    if tri == TRUE {
+                        out.push(r)
+                    }
+                })?;
+                Ok(out)
+            }),
+            Pred::Row { .. } => Err(EvalError::Internal(
+                "row-kernel leaf in a split condition".into(),
+            )),
+        }
+    }
+
+    /// The three-valued truth on each of `rows`; logs nothing.
+    pub fn truth_tri(
+        &self,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Vec<u8>, EvalError> {
+        match self {
+            Pred::And(a, b) | Pred::Or(a, b) => {
+                let (decisive, op): (u8, fn(u8, u8) -> u8) = match self {
+                    Pred::And(..) => (FALSE, and3),
+                    _ => (TRUE, or3),
+                };
+                let mut ta = a.truth_tri(frame, rows, ctx)?;
+                let open: Vec<u32> = rows
+                    .iter()
+                    .zip(&ta)
+                    .filter(|(_, t)| **t != decisive)
+                    .map(|(r, _)| *r)
+                    .collect();
+                if open.is_empty() {
+                    return Ok(ta);
+                }
+                let tb = b.truth_tri(frame, &open, ctx)?;
+                let mut j = 0;
+                for t in ta.iter_mut() {
+                    if *t != decisive {
+                        *t = op(*t, tb[j]);
+                        j += 1;
+                    }
+                }
+                Ok(ta)
+            }
+            Pred::Not(a) => Ok(a
+                .truth_tri(frame, rows, ctx)?
+                .into_iter()
+                .map(|t| match t {
+                    TRUE => FALSE,
+                    FALSE => TRUE,
+                    _ => NULL,
+                })
+                .collect()),
+            Pred::Const { expr, .. } => {
+                let (t, _) = const_value(expr, ctx)?;
+                Ok(vec![t; rows.len()])
+            }
+            Pred::Single {
+                col, expr, node, ..
+            } => with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                let mut out = Vec::with_capacity(rows.len());
+                leaf.each_truth(t, rows, ctx, |_, tri| out.push(tri))?;
+                Ok(out)
+            }),
+            Pred::Row { .. } => Err(EvalError::Internal(
+                "row-kernel leaf in a split condition".into(),
+            )),
+        }
+    }
+
+    /// Logs the failures every leaf records on every row an MV_EXPAND of column `c` (plan step
+    /// `expand_step`) makes of `rows` (base rows of the unexpanded `frame`), without expanding: a leaf
+    /// that does not read `c` fails identically on every child of a row, a leaf on `c` fails per child
+    /// value. Keys are the children's (`(expand_step, child)` in their paths).
+    pub fn log_failures_expanding(
+        &self,
+        frame: &Frame,
+        rows: &[u32],
+        c: usize,
+        expand_step: u32,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), EvalError> {
+        let expanded = frame.column(c)?.clone();
+        let children = |p: u32| expanded.count(p as usize).max(1) as u32;
+        match self {
+            Pred::And(a, b) | Pred::Or(a, b) => {
+                a.log_failures_expanding(frame, rows, c, expand_step, ctx)?;
+                b.log_failures_expanding(frame, rows, c, expand_step, ctx)
+            }
+            Pred::Not(a) => a.log_failures_expanding(frame, rows, c, expand_step, ctx),
+            Pred::Const { expr, seq } => {
+                let (_, f) = const_value(expr, ctx)?;
+                if !f.is_empty() {
+                    for &p in rows {
+                        for k in 0..children(p) {
+                            ctx.replay_child_failures(frame, p as usize, expand_step, k, *seq, &f);
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Pred::Single {
+                col,
+                expr,
+                node,
+                seq,
+            } => {
+                let singles_quiet = cannot_fail_on_singles(expr);
+                let on_c = *col == c;
+                if singles_quiet && (on_c || frame.column(*col)?.max_count <= 1) {
+                    // Children hold single values (or null) in `c`: nothing to log.
+                    return Ok(());
+                }
+                with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                    let mut spent: Vec<*const Failure> = Vec::new();
+                    for &p in rows {
+                        let (s, e) = leaf.range(p);
+                        if on_c {
+                            // One child per value (one null child for a null row).
+                            if s == e {
+                                if let Some(f) = leaf.null(t, ctx)?.1.clone() {
+                                    ctx.replay_child_failures(
+                                        frame,
+                                        p as usize,
+                                        expand_step,
+                                        0,
+                                        *seq,
+                                        &f,
+                                    );
+                                }
+                                continue;
+                            }
+                            for (k, &id) in leaf.ids[s..e].iter().enumerate() {
+                                let id = id as usize;
+                                if t.tri[id] == UNKNOWN {
+                                    leaf.compute_id(t, id, ctx)?;
+                                }
+                                if let Some(f) = t.fails[id].clone() {
+                                    ctx.replay_child_failures(
+                                        frame,
+                                        p as usize,
+                                        expand_step,
+                                        k as u32,
+                                        *seq,
+                                        &f,
+                                    );
+                                }
+                            }
+                            continue;
+                        }
+                        let f = if e == s + 1 {
+                            if singles_quiet {
+                                continue;
+                            }
+                            let id = leaf.ids[s] as usize;
+                            if t.tri[id] == UNKNOWN {
+                                leaf.compute_id(t, id, ctx)?;
+                            }
+                            t.fails[id].clone()
+                        } else if e == s {
+                            if singles_quiet {
+                                continue;
+                            }
+                            leaf.null(t, ctx)?.1.clone()
+                        } else {
+                            leaf.multi(t, s, e, ctx)?.1.clone()
+                        };
+                        let Some(f) = f else { continue };
+                        if spent.contains(&f.as_ptr()) {
+                            continue;
+                        }
+                        if ctx.beyond_cap(frame, p as usize, &f) {
+                            spent.push(f.as_ptr());
+                            continue;
+                        }
+                        for k in 0..children(p) {
+                            ctx.replay_child_failures(frame, p as usize, expand_step, k, *seq, &f);
+                        }
+                    }
+                    Ok(())
+                })
+            }
+            Pred::Row { .. } => Err(EvalError::Internal(
+                "row-kernel leaf in a split condition".into(),
+            )),
+        }
+    }
+
+    /// Orders conjuncts by estimated cost per rejected row (leaves / share rejected on a sample of
+    /// `rows`); ties keep the written order.
+    fn order_by_sample(
+        conjuncts: &mut Vec<&Pred>,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), EvalError> {
+        let step = rows.len() / SAMPLE;
+        let sample: Vec<u32> = rows.iter().step_by(step.max(1)).copied().collect();
+        let mut scored = Vec::with_capacity(conjuncts.len());
+        for (i, c) in conjuncts.iter().enumerate() {
+            let pass = c.truth_filter(frame, &sample, ctx)?.len() as f64 / sample.len() as f64;
+            let score = c.leaves() as f64 / (1.0 - pass + 0.01);
+            scored.push((score, i, *c));
+        }
+        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        *conjuncts = scored.into_iter().map(|(_, _, c)| c).collect();
+        Ok(())
+    }
+}
+
+/// The rows of `rows` on which every conjunct is `true`, narrowing the selection conjunct by
+/// conjunct (in sampled order for large selections); logs nothing.
+pub fn conjunction_filter(
+    mut conjuncts: Vec<&Pred>,
+    frame: &Frame,
+    rows: &[u32],
+    ctx: &mut Ctx<'_>,
+) -> Result<Vec<u32>, EvalError> {
+    if conjuncts.is_empty() {
+        return Ok(rows.to_vec());
+    }
+    if rows.len() >= SAMPLE_FROM && conjuncts.len() > 1 {
+        Pred::order_by_sample(&mut conjuncts, frame, rows, ctx)?;
+    }
+    let mut cur = conjuncts[0].truth_filter(frame, rows, ctx)?;
+    for c in &conjuncts[1..] {
+        if cur.is_empty() {
+            break;
+        }
+        cur = c.truth_filter(frame, &cur, ctx)?;
+    }
+    Ok(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_operations_keep_order() {
+        assert_eq!(difference(&[1, 3, 5, 7], &[3, 7]), [1, 5]);
+        assert_eq!(merge(&[1, 5], &[2, 3, 9]), [1, 2, 3, 5, 9]);
+        assert_eq!(and3(TRUE, NULL), NULL);
+        assert_eq!(and3(NULL, FALSE), FALSE);
+        assert_eq!(or3(NULL, TRUE), TRUE);
+        assert_eq!(or3(FALSE, NULL), NULL);
+    }
+}
