@@ -185,91 +185,106 @@ fn campaign_var(name: &str, default: u64) -> u64 {
 }
 
 /// The long differential campaign (not in CI; `cargo test --release --test differential --
-/// --ignored --nocapture differential_campaign`).
+/// --ignored --nocapture differential_campaign`), run by `oracles::harness::campaign`.
 ///
-/// Runs `HARNESS_CAMPAIGN_CASES` (default 1,000,000) differential cases in chunks of
-/// `HARNESS_CAMPAIGN_CHUNK` (default 5,000) cases. Chunk `k` uses seed `HARNESS_SEED + k` (default base
-/// 0xc0ffee) and engine configuration `k mod 3`, so any chunk can be rerun alone. Chunks are shared out
-/// over `HARNESS_CAMPAIGN_THREADS` threads (default 2); `HARNESS_CAMPAIGN_START=k` resumes at chunk `k`.
-/// After every chunk a line with the cumulative figures (cases, rate, disagreements) is printed, so an
-/// interrupted campaign still reports how far it got. A failing chunk prints its shrunk case (saved under
-/// `oracles/regressions/` with `HARNESS_SAVE=1`) and the campaign goes on with the next chunk; the test
-/// fails at the end if any chunk failed.
+/// Runs `HARNESS_CAMPAIGN_CASES` (default 1,000,000) differential cases (one generated query over one
+/// generated dataset each) in chunks of `HARNESS_CAMPAIGN_CHUNK` (default 5,000) cases. Within a chunk a
+/// new dataset is drawn every `HARNESS_CAMPAIGN_QUERIES` (default 25) queries, and every case is checked
+/// on every engine configuration against one reference run (`HARNESS_CAMPAIGN_CONFIGS=rotate`: case `n`
+/// of a chunk on configuration `n mod 3` only). Chunk `k` uses seed `HARNESS_SEED + k`
+/// (default base 0xca4e), so any chunk can be rerun alone. Chunks are shared out over
+/// `HARNESS_CAMPAIGN_THREADS` threads (default 2); `HARNESS_CAMPAIGN_START=k` resumes at chunk `k`.
+/// After every chunk a line with the cumulative figures (cases, datasets, rate, CPU time,
+/// disagreements, order-only differences per kind) is printed, so an interrupted campaign still reports
+/// how far it got. A disagreement prints its shrunk case (saved under `oracles/regressions/` with
+/// `HARNESS_SAVE=1`) and the chunk goes on; the test fails at the end if any case disagreed.
 #[test]
 #[ignore]
 fn differential_campaign() {
+    use oracles::harness::campaign::{CampaignConfig, CampaignStats, Subject, run_chunk};
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::Instant;
 
     let total = campaign_var("HARNESS_CAMPAIGN_CASES", 1_000_000);
     let chunk = campaign_var("HARNESS_CAMPAIGN_CHUNK", 5_000).max(1);
+    let per_dataset = campaign_var("HARNESS_CAMPAIGN_QUERIES", 25).max(1);
     let threads = campaign_var("HARNESS_CAMPAIGN_THREADS", 2).max(1);
     let start = campaign_var("HARNESS_CAMPAIGN_START", 0);
+    let rotate = std::env::var("HARNESS_CAMPAIGN_CONFIGS").is_ok_and(|v| v.trim() == "rotate");
     let base = config(0);
     let base_seed = if std::env::var("HARNESS_SEED").is_ok() {
         base.seed
     } else {
-        0xc0ffee
+        0xca4e
     };
     let chunks = total.div_ceil(chunk);
     let next = AtomicU64::new(start);
-    let done = AtomicU64::new(0);
-    let stats = Mutex::new(oracles::harness::runner::RunStats::default());
+    let stats = Mutex::new(CampaignStats::default());
     let failures: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let began = Instant::now();
+    let cpu0 = process_cpu_seconds();
+    let labels: Vec<&str> = configurations().iter().map(|(l, _)| *l).collect();
     eprintln!(
-        "campaign: {total} cases in {chunks} chunks of {chunk}, seeds {base_seed:#x}+k, {threads} threads, from chunk {start}"
+        "campaign: {total} cases in {chunks} chunks of {chunk}, a dataset per {per_dataset} queries, \
+         seeds {base_seed:#x}+k, {threads} threads, from chunk {start}, {} {labels:?}",
+        if rotate {
+            "each case on one of"
+        } else {
+            "every case on"
+        }
     );
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
                 let reference = ReferenceEvaluator::new();
-                let configs = configurations();
+                let engines: Vec<(String, OptimizedEvaluator)> = configurations()
+                    .into_iter()
+                    .map(|(l, ec)| (l.to_owned(), engine(ec)))
+                    .collect();
+                let subjects: Vec<Subject<'_>> = engines
+                    .iter()
+                    .map(|(label, e)| Subject {
+                        label: label.clone(),
+                        evaluator: e,
+                    })
+                    .collect();
                 loop {
                     let k = next.fetch_add(1, Ordering::SeqCst);
                     if k >= chunks {
                         break;
                     }
-                    let (label, ec) = configs[(k % configs.len() as u64) as usize];
-                    let engine = engine(ec);
-                    let subjects = Subjects {
-                        subject: &engine,
-                        reference: &reference,
+                    let mut run = base.clone();
+                    run.cases = 0;
+                    let cfg = CampaignConfig {
+                        seed: base_seed.wrapping_add(k),
+                        cases: chunk.min(total - k * chunk),
+                        queries_per_dataset: per_dataset,
+                        run,
+                        max_reports: 2,
+                        rotate,
                     };
-                    let mut c = base.clone();
-                    c.seed = base_seed.wrapping_add(k);
-                    c.cases = chunk.min(total - k * chunk) as u32;
-                    let outcome = run_property("differential", &c, &subjects);
-                    let cases = match &outcome {
-                        Ok(st) => {
-                            let mut all = stats.lock().unwrap_or_else(|e| e.into_inner());
-                            all.checked += st.checked;
-                            all.skipped += st.skipped;
-                            all.strategy_bugs += st.strategy_bugs;
-                            all.queries += st.queries;
-                            all.nonempty += st.nonempty;
-                            all.rejected_docs += st.rejected_docs;
-                            all.order_only += st.order_only;
-                            st.queries
-                        }
-                        Err(report) => {
-                            let msg = format!("chunk {k} (seed {:#x}, [{label}]):\n{report}", c.seed);
-                            eprintln!("DISAGREEMENT in {msg}");
-                            failures
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .push(msg);
-                            0
-                        }
+                    let outcome = run_chunk(&cfg, &reference, &subjects);
+                    for f in &outcome.failures {
+                        eprintln!("DISAGREEMENT in chunk {k} (seed {:#x}):\n{f}", cfg.seed);
+                    }
+                    let all = {
+                        let mut all = stats.lock().unwrap_or_else(|e| e.into_inner());
+                        all.add(&outcome.stats);
+                        all.clone()
                     };
-                    let n = done.fetch_add(cases, Ordering::SeqCst) + cases;
+                    failures
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend(outcome.failures);
                     let secs = began.elapsed().as_secs_f64();
-                    let all = stats.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                    let failed = failures.lock().map(|f| f.len()).unwrap_or(0);
+                    let cpu = process_cpu_seconds() - cpu0;
                     eprintln!(
-                        "campaign: chunk {k} done; {n} cases in {secs:.0} s ({:.1} cases/s); {failed} failing chunks; {all}",
-                        n as f64 / secs.max(1e-9)
+                        "campaign: chunk {k} done ({} cases); {:.0} s wall, {cpu:.0} s CPU, {:.1} cases/s, {:.1} cases per CPU-second; {all}",
+                        outcome.stats.cases,
+                        secs,
+                        all.cases as f64 / secs.max(1e-9),
+                        all.cases as f64 / cpu.max(1e-9),
                     );
                 }
             });
@@ -278,11 +293,33 @@ fn differential_campaign() {
     let failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     let all = stats.into_inner().unwrap_or_else(|e| e.into_inner());
     eprintln!(
-        "campaign finished: {} cases in {:.0} s; {} failing chunks; {all}",
-        done.load(Ordering::SeqCst),
+        "campaign finished: {:.0} s wall, {:.0} s CPU; {all}",
         began.elapsed().as_secs_f64(),
-        failures.len()
+        process_cpu_seconds() - cpu0
     );
+    for e in &all.order_examples {
+        eprintln!("order-only example: {e}");
+    }
     assert_eq!(all.strategy_bugs, 0, "{:#?}", all.examples);
+    assert_eq!(all.skipped, 0, "{:#?}", all.examples);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// CPU time of this process so far (user + system, from `/proc/self/stat`; 0 where unavailable).
+fn process_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line (indices 11 and 12 after the name), in clock
+    // ticks of 1/100 s (Linux USER_HZ).
+    (ticks(11) + ticks(12)) / 100.0
 }

@@ -377,3 +377,92 @@ fn saved_regressions_replay_on_the_reference() {
     eprintln!("{} regressions replayed", paths.len());
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// An evaluator that is wrong on purpose: the reference, minus the last row of any result with two
+/// rows or more.
+struct DropsLastRow(ReferenceEvaluator);
+
+impl Evaluator for DropsLastRow {
+    fn run(
+        &self,
+        plan: &esql::Plan,
+        data: &dyn esql::DataSource,
+        opts: &esql::EvalOptions,
+    ) -> Result<esql::ResultTable, esql::EvalError> {
+        let mut t = self.0.run(plan, data, opts)?;
+        if t.rows.len() >= 2 {
+            t.rows.pop();
+        }
+        Ok(t)
+    }
+}
+
+/// The campaign: a dataset serves several queries, every case is counted once and checked on every
+/// evaluator under test, the figures are reproducible from the seed, and a wrong evaluator's
+/// disagreements are counted, shrunk (to a case that still fails) and reported.
+#[test]
+fn campaign_counts_cases_and_shrinks_disagreements() {
+    use oracles::harness::campaign::{CampaignConfig, Subject, run_chunk};
+    use oracles::harness::runner::RunConfig;
+    let reference = ReferenceEvaluator::new();
+    let wrong = DropsLastRow(ReferenceEvaluator::new());
+    let cfg = CampaignConfig {
+        seed: 11,
+        cases: 30,
+        queries_per_dataset: 7,
+        run: RunConfig {
+            max_shrink_iters: 300,
+            minimize_budget: 200,
+            ..RunConfig::default()
+        },
+        max_reports: 1,
+        rotate: false,
+    };
+    let same = [Subject {
+        label: "reference".into(),
+        evaluator: &reference,
+    }];
+    let a = run_chunk(&cfg, &reference, &same);
+    assert!(a.failures.is_empty(), "{:#?}", a.failures);
+    let s = &a.stats;
+    assert_eq!((s.cases, s.datasets), (30, 5), "{s}");
+    assert_eq!(s.checked + s.skipped, 30, "{s}");
+    assert_eq!(s.comparisons, s.checked, "{s}");
+    assert_eq!((s.disagreements, s.strategy_bugs), (0, 0), "{s}");
+    assert!(s.nonempty > 0 && s.documents > 0, "{s}");
+    let b = run_chunk(&cfg, &reference, &same);
+    assert_eq!(a.stats, b.stats, "same seed, same figures");
+
+    let both = [
+        Subject {
+            label: "reference".into(),
+            evaluator: &reference,
+        },
+        Subject {
+            label: "drops a row".into(),
+            evaluator: &wrong,
+        },
+    ];
+    let w = run_chunk(&cfg, &reference, &both);
+    let s = &w.stats;
+    assert_eq!(s.comparisons, 2 * s.checked, "{s}");
+    assert!(s.disagreements > 0, "{s}");
+    assert_eq!(s.failing_cases, s.disagreements, "{s}");
+    assert_eq!(w.failures.len() as u64, s.disagreements, "{s}");
+    let full = &w.failures[0];
+    assert!(full.contains("[drops a row]"), "{full}");
+    assert!(full.contains("rows (as multisets)"), "{full}");
+    assert!(full.contains("regression file"), "{full}");
+    assert!(w.failures[1..].iter().all(|f| f.contains("(not shrunk)")));
+
+    let rotating = CampaignConfig {
+        rotate: true,
+        ..cfg.clone()
+    };
+    let r = run_chunk(&rotating, &reference, &both);
+    assert_eq!(
+        r.stats.comparisons, r.stats.checked,
+        "one evaluator per case"
+    );
+    assert!(r.stats.disagreements > 0 && r.stats.disagreements < s.disagreements);
+}

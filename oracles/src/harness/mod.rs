@@ -10,12 +10,15 @@
 //!   a property and documents together; [`regression`] saves and replays cases.
 //! - [`minimize`]: cuts the documents of a shrunk failing case down to what the failure needs.
 //! - [`runner`]: runs a property over many seeded cases, shrinks failures and saves them.
+//! - [`campaign`]: the long differential campaign (many queries per dataset, every evaluator under
+//!   test per case).
 //! - [`entry_points`]: the no-panic entry points the fuzz targets and their CI proptests share.
 //!
 //! The library needs only the reference evaluator; the optimized engine is checked from the root
 //! crate's tests, which pass it in as the evaluator under test.
 
 pub mod adversarial;
+pub mod campaign;
 pub mod case;
 pub mod choices;
 pub mod compare;

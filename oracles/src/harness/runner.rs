@@ -75,8 +75,9 @@ pub struct RunStats {
     pub selective: u64,
     /// Documents rejected by the mapping (adversarial ones), counted, not dropped.
     pub rejected_docs: u64,
-    /// Differential cases whose outcomes differed only in row order (which ES leaves open).
-    pub order_only: u64,
+    /// Differential cases whose outcomes differed only in row order, where ES leaves it open: within
+    /// tied sort keys, under a SORT whose keys do not reach the output, in an unordered result.
+    pub order_only: [u64; 3],
     /// Up to 5 examples of strategy bugs and skips.
     pub examples: Vec<String>,
 }
@@ -85,7 +86,7 @@ impl std::fmt::Display for RunStats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} checked, {} skipped, {} strategy bugs in {} queries, {} with rows, {} selective, {} documents rejected by the mapping, {} differing only in row order",
+            "{} checked, {} skipped, {} strategy bugs in {} queries, {} with rows, {} selective, {} documents rejected by the mapping, differing only in row order where ES leaves it open: {} within tied sort keys, {} under hidden sort keys, {} unordered",
             self.checked,
             self.skipped,
             self.strategy_bugs,
@@ -93,7 +94,9 @@ impl std::fmt::Display for RunStats {
             self.nonempty,
             self.selective,
             self.rejected_docs,
-            self.order_only
+            self.order_only[0],
+            self.order_only[1],
+            self.order_only[2]
         )
     }
 }
@@ -170,7 +173,9 @@ pub fn run_property(
                 Ok(r) => {
                     s.checked += 1;
                     s.nonempty += u64::from(r.base_rows > 0);
-                    s.order_only += u64::from(r.order_only);
+                    if let Some(f) = r.order_freedom {
+                        s.order_only[f as usize] += 1;
+                    }
                     s.selective +=
                         u64::from(r.selected_rows.is_some_and(|n| n > 0 && n < r.base_rows));
                 }
@@ -188,41 +193,64 @@ pub fn run_property(
     match result {
         Ok(()) => Ok(stats.into_inner()),
         Err(TestError::Fail(reason, (raw, spec))) => {
-            let (mut case, _) = materialize(property, &raw, &spec, cfg);
-            let fails = |c: &Case| check_built(c, &build(&c.docs), subjects).is_err();
-            let before = case.docs.len();
-            minimize_docs(&mut case, &fails, cfg.minimize_budget);
-            let reason = match check_built(&case, &build(&case.docs), subjects) {
-                Err(f) => f.to_string(),
-                Ok(_) => reason.to_string(),
-            };
-            let mut report = format!(
-                "property `{property}` failed (seed {:#x}; rerun with HARNESS_SEED={} and the same PROPTEST_CASES)\n\
-                 shrunk case ({before} documents after shrinking, minimized to {}):\n{case}\n{reason}\n",
-                cfg.seed,
-                cfg.seed,
-                case.docs.len()
+            let (case, _) = materialize(property, &raw, &spec, cfg);
+            let origin = format!(
+                "seed {:#x}; rerun with HARNESS_SEED={} and the same PROPTEST_CASES",
+                cfg.seed, cfg.seed
             );
-            let reg = Regression::from_case(
-                &case,
-                &format!("{property}: found by the harness"),
-                "open",
-                "",
-            );
-            match &cfg.save_dir {
-                Some(dir) => match reg.save(dir) {
-                    Ok(p) => report.push_str(&format!("saved as {}\n", p.display())),
-                    Err(e) => report.push_str(&format!("could not save the regression: {e}\n")),
-                },
-                None => report.push_str(&format!(
-                    "regression file (save it under oracles/regressions/, or set HARNESS_SAVE=1):\n{}\n",
-                    reg.to_toml()
-                )),
-            }
-            Err(report)
+            Err(failure_report(
+                property,
+                &origin,
+                case,
+                reason.to_string(),
+                cfg,
+                subjects,
+            ))
         }
         Err(TestError::Abort(reason)) => Err(format!("property `{property}` aborted: {reason}")),
     }
+}
+
+/// The report of a shrunk failing `case`: its documents are minimized first (within
+/// `cfg.minimize_budget`), then the report prints where it came from (`origin`), the case, why it
+/// fails and its regression file, which is saved under `cfg.save_dir` when set.
+pub fn failure_report(
+    property: &str,
+    origin: &str,
+    mut case: Case,
+    reason: String,
+    cfg: &RunConfig,
+    subjects: &Subjects<'_>,
+) -> String {
+    let fails = |c: &Case| check_built(c, &build(&c.docs), subjects).is_err();
+    let before = case.docs.len();
+    minimize_docs(&mut case, &fails, cfg.minimize_budget);
+    let reason = match check_built(&case, &build(&case.docs), subjects) {
+        Err(f) => f.to_string(),
+        Ok(_) => reason,
+    };
+    let mut report = format!(
+        "property `{property}` failed ({origin})\n\
+         shrunk case ({before} documents after shrinking, minimized to {}):\n{case}\n{reason}\n",
+        case.docs.len()
+    );
+    let reg = Regression::from_case(
+        &case,
+        &format!("{property}: found by the harness"),
+        "open",
+        "",
+    );
+    match &cfg.save_dir {
+        Some(dir) => match reg.save(dir) {
+            Ok(p) => report.push_str(&format!("saved as {}\n", p.display())),
+            Err(e) => report.push_str(&format!("could not save the regression: {e}\n")),
+        },
+        None => report.push_str(&format!(
+            "regression file (save it under oracles/regressions/, or set HARNESS_SAVE=1):\n{}\n",
+            reg.to_toml()
+        )),
+    }
+    report
 }
 
 impl RunConfig {

@@ -79,6 +79,10 @@ pub struct Vocabulary {
     /// Fields some vocabulary document holds several values in (good STATS keys and MV_EXPAND
     /// columns).
     pub multi_valued: BTreeSet<String>,
+    /// Fields that carry data: a source field populated in some index, or a field with a sample
+    /// value that is not one of the adversarial values of its type (computed once: the query
+    /// builder asks for every candidate column).
+    pub with_data: BTreeSet<String>,
 }
 
 /// The vocabulary of this process (built on first use).
@@ -170,6 +174,16 @@ fn build() -> Vocabulary {
     if let Some(t) = templates.get(INDICES[2]).cloned() {
         templates.insert(INDICES[3].to_owned(), t);
     }
+    let mut with_data: BTreeSet<String> = populated.values().flatten().cloned().collect();
+    with_data.extend(
+        samples
+            .iter()
+            .filter(|(_, s)| {
+                s.iter()
+                    .any(|v| !adversarial_values(kind_of(v)).contains(v))
+            })
+            .map(|(f, _)| f.clone()),
+    );
     Vocabulary {
         catalog,
         samples,
@@ -181,6 +195,7 @@ fn build() -> Vocabulary {
         templates,
         strings: strings.into_iter().collect(),
         multi_valued,
+        with_data,
     }
 }
 
@@ -231,13 +246,7 @@ impl Vocabulary {
 
     /// True when some vocabulary document has a value in `field`.
     pub fn is_populated(&self, field: &str) -> bool {
-        self.populated
-            .values()
-            .any(|fields| fields.binary_search_by(|f| f.as_str().cmp(field)).is_ok())
-            || self.samples.get(field).is_some_and(|s| {
-                s.iter()
-                    .any(|v| !adversarial_values(kind_of(v)).contains(v))
-            })
+        self.with_data.contains(field)
     }
 }
 

@@ -158,7 +158,7 @@ pub(super) fn sharded_stats(
         skipped: None,
         base_rows: whole.rows.len(),
         selected_rows: None,
-        order_only: false,
+        order_freedom: None,
     })
 }
 
@@ -204,6 +204,6 @@ pub(super) fn mv_expand_count(
         skipped: None,
         base_rows: n.unwrap_or(0) as usize,
         selected_rows: None,
-        order_only: false,
+        order_freedom: None,
     })
 }

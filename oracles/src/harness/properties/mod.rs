@@ -11,12 +11,14 @@ mod aggregate;
 mod differential;
 mod relational;
 
+pub use differential::ManyReport;
+
 use std::fmt;
 
 use esql::{DataSource, EvalOptions, Evaluator};
 
 use super::case::{Case, MergeableAgg, Property};
-use super::compare::{Outcome, render};
+use super::compare::{OrderFreedom, Outcome, render};
 use super::dataset::{Built, build, harness_catalog};
 use super::frontend::{FrontEndError, Prepared, prepare};
 use super::query::literal::name;
@@ -63,8 +65,9 @@ pub struct Report {
     pub base_rows: usize,
     /// Rows the most selective derived query returned (e.g. `WHERE p`), when there is one.
     pub selected_rows: Option<usize>,
-    /// The outcomes agreed except for the exact row order (where ES leaves the order open).
-    pub order_only: bool,
+    /// Differential: the outcomes agreed except for the exact row order, where ES leaves it open
+    /// (which freedom the evaluator under test used).
+    pub order_freedom: Option<OrderFreedom>,
 }
 
 /// A property that does not hold.
@@ -134,6 +137,23 @@ pub fn check_built(case: &Case, built: &Built, subjects: &Subjects<'_>) -> Resul
             aggregate::mv_expand_count(&mut run, subjects.subject, column)
         }
     }
+}
+
+/// The differential property of `case` (which must be a [`Property::Differential`] case) for every
+/// evaluator of `subjects`, against a single run of `reference` on the same indexed documents.
+pub fn check_differential_many(
+    case: &Case,
+    built: &Built,
+    reference: &dyn Evaluator,
+    subjects: &[&dyn Evaluator],
+) -> ManyReport {
+    let exact_order = matches!(case.property, Property::Differential { exact_order: true });
+    let mut run = Runner {
+        case,
+        built,
+        log: String::new(),
+    };
+    differential::check_many(&mut run, reference, subjects, exact_order)
 }
 
 /// Runs derived queries of one case and keeps a log of what ran, for failure reports.

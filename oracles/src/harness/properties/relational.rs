@@ -81,7 +81,7 @@ pub(super) fn partition(
         skipped: None,
         base_rows: all.rows.len(),
         selected_rows: Some(t.rows.len()),
-        order_only: false,
+        order_freedom: None,
     })
 }
 
@@ -122,7 +122,7 @@ pub(super) fn and_split(
         skipped: None,
         base_rows: x.rows.len(),
         selected_rows: Some(x.rows.len()),
-        order_only: false,
+        order_freedom: None,
     })
 }
 
@@ -172,7 +172,7 @@ pub(super) fn keep_permutation(
         skipped: None,
         base_rows: x.rows.len(),
         selected_rows: None,
-        order_only: false,
+        order_freedom: None,
     })
 }
 
@@ -277,6 +277,6 @@ pub(super) fn sort_limit(
         skipped: None,
         base_rows: x.rows.len(),
         selected_rows: Some(m),
-        order_only: false,
+        order_freedom: None,
     })
 }
