@@ -12,6 +12,7 @@
 //! The token stream is fully independent of the parser, as in ANTLR. Lexing stops at the first
 //! character no rule matches; the parser then reports that error only if it reads that far.
 
+mod fast;
 mod keywords;
 mod modes;
 pub(crate) mod scan;
@@ -141,29 +142,49 @@ pub fn tokenize(src: &str) -> Lexed {
 /// Splits `src` into tokens like [`tokenize`], into `tokens` (cleared first, its allocation
 /// reused), and returns the first lexical error.
 pub fn tokenize_into(src: &str, tokens: &mut Vec<Token>) -> Option<LexError> {
+    lex::<true>(src, tokens)
+}
+
+/// The lexer loop; `FAST` enables the fast paths (without them every token goes through the
+/// general rules, which the fast paths' tests compare against).
+fn lex<const FAST: bool>(src: &str, tokens: &mut Vec<Token>) -> Option<LexError> {
     let bytes = src.as_bytes();
     let mut scan = Scan::new(bytes);
     tokens.clear();
     // About one token per 7 bytes in real queries (comments and white space are dropped).
     tokens.reserve(bytes.len() / 6 + 8);
     let mut mode = Mode::Default;
-    let mut stack: Vec<Mode> = Vec::new();
+    let mut stack: Vec<Mode> = Vec::with_capacity(8);
     let mut state = modes::State::default();
     let mut i = 0;
     while i < bytes.len() {
-        scan.reach = i;
-        let Some(out) = modes::next(mode, &mut scan, i, &mut state) else {
-            let end = error_text_end(src, i, scan.reach);
-            return Some(finish(
-                tokens,
-                i,
-                LexErrorKind::Unrecognized {
-                    text: src[i..end].to_owned(),
-                },
-            ));
+        let fast = if FAST {
+            fast::next(mode, bytes, i)
+        } else {
+            fast::Fast::Slow
         };
-        let end = out.rewind_to.unwrap_or(out.end);
-        for op in out.ops {
+        let (kind, end, ops) = match fast {
+            fast::Fast::Skip(end) => {
+                i = end;
+                continue;
+            }
+            fast::Fast::Token(kind, end, ops) => (Some(kind), end, ops),
+            fast::Fast::Slow => {
+                scan.reach = i;
+                let Some(out) = modes::next(mode, &mut scan, i, &mut state) else {
+                    let end = error_text_end(src, i, scan.reach);
+                    return Some(finish(
+                        tokens,
+                        i,
+                        LexErrorKind::Unrecognized {
+                            text: src[i..end].to_owned(),
+                        },
+                    ));
+                };
+                (out.kind, out.rewind_to.unwrap_or(out.end), out.ops)
+            }
+        };
+        for op in ops {
             match *op {
                 ModeOp::Push(m) => {
                     stack.push(mode);
@@ -184,7 +205,7 @@ pub fn tokenize_into(src: &str, tokens: &mut Vec<Token>) -> Option<LexError> {
                 ModeOp::Set(m) => mode = m,
             }
         }
-        if let Some(kind) = out.kind {
+        if let Some(kind) = kind {
             tokens.push(Token {
                 kind,
                 span: Span::new(i, end),
