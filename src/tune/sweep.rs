@@ -68,7 +68,7 @@ impl std::fmt::Display for Candidate {
 pub fn duration_text(d: Duration) -> String {
     let s = d.as_secs();
     for (unit, per) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if s > 0 && s % per == 0 {
+        if s > 0 && s.is_multiple_of(per) {
             return format!("{}{unit}", s / per);
         }
     }
@@ -151,7 +151,7 @@ pub fn default_values(v: Number) -> Vec<Number> {
             vals.dedup();
             vals.into_iter().map(Number::Integer).collect()
         }
-        Number::Decimal(d) if d == 0.0 => [-1.0, -0.5, 0.0, 0.5, 1.0]
+        Number::Decimal(0.0) => [-1.0, -0.5, 0.0, 0.5, 1.0]
             .into_iter()
             .map(Number::Decimal)
             .collect(),
