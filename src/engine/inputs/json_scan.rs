@@ -11,12 +11,16 @@
 //! understands it (syntax errors, `\u` escapes, duplicate keys on a needed path, an object where a
 //! needed value is expected, values without a fast conversion, nesting deeper than 100, …). A bailed
 //! line is re-read by the caller through serde_json and ingest, which give the exact document or error.
+//! With a [`LineIndex`] of the line ([`scan_line_indexed`]), strings end at the next indexed quote.
+//! Unneeded values are validated and skipped by an iterative loop (no recursion, no trie lookups).
+//! Numbers with an exponent or longer than 300 bytes bail (serde_json rejects some as out of range).
 //! Known difference, by design: values of fields the query does not read are not type-checked, so a
 //! document ingest would reject only because of such a field is read here.
 
 use std::borrow::Cow;
 
 use super::convert::{Bail, from_bool, from_number, from_str};
+use super::json_index::LineIndex;
 use super::layout::{Layout, Pending};
 
 const MAX_DEPTH: u32 = 100;
@@ -45,11 +49,24 @@ pub enum Line {
     Document,
 }
 
-/// Walks `line` (without its newline), filling `pending` (cleared first).
+/// Walks `line` (without its newline), filling `pending` (cleared first), validating every byte.
 pub fn scan_line<'a>(
     layout: &Layout,
     line: &'a str,
     pending: &mut Pending<'a>,
+) -> Result<Line, Bail> {
+    scan_line_indexed(layout, line, pending, None)
+}
+
+/// [`scan_line`] with an optional string index of `line`: when `index` is given, it must have been
+/// built from `line` and have returned `true`; strings then end at the next indexed quote instead of
+/// being scanned and checked byte by byte. The grammar is checked the same way, so the result is the
+/// same.
+pub fn scan_line_indexed<'a>(
+    layout: &Layout,
+    line: &'a str,
+    pending: &mut Pending<'a>,
+    index: Option<&LineIndex>,
 ) -> Result<Line, Bail> {
     pending.clear();
     let mut w = Walker {
@@ -59,6 +76,7 @@ pub fn scan_line<'a>(
         depth: 0,
         layout,
         pending,
+        index,
     };
     w.ws();
     if w.i == w.s.len() {
@@ -82,6 +100,8 @@ struct Walker<'a, 'p, 'l> {
     depth: u32,
     layout: &'l Layout,
     pending: &'p mut Pending<'a>,
+    /// The line's string index (the line then has no escapes and no control characters).
+    index: Option<&'l LineIndex>,
 }
 
 impl<'a> Walker<'a, '_, '_> {
@@ -121,6 +141,13 @@ impl<'a> Walker<'a, '_, '_> {
     /// A string starting at the opening quote: `(content start, content end, has escapes)`.
     #[inline]
     fn string(&mut self) -> Result<(usize, usize, bool), Bail> {
+        if let Some(ix) = self.index {
+            // An indexed line has no escapes: the next quote closes the string.
+            let start = self.i + 1;
+            let end = ix.string_end(self.i).ok_or(Bail)?;
+            self.i = end + 1;
+            return Ok((start, end, false));
+        }
         self.i += 1;
         let start = self.i;
         let mut escaped = false;
@@ -186,18 +213,9 @@ impl<'a> Walker<'a, '_, '_> {
                 return Err(Bail);
             }
         }
-        if matches!(s.get(i), Some(b'e' | b'E')) {
-            i += 1;
-            if matches!(s.get(i), Some(b'+' | b'-')) {
-                i += 1;
-            }
-            let d = i;
-            while s.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == d {
-                return Err(Bail);
-            }
+        if matches!(s.get(i), Some(b'e' | b'E')) || i - start > 300 {
+            // serde_json rejects some of these (out of range for f64): left to it.
+            return Err(Bail);
         }
         self.i = i;
         Ok(&self.text[start..i])
@@ -323,15 +341,7 @@ impl<'a> Walker<'a, '_, '_> {
         let layout = self.layout;
         let b = self.peek()?;
         let Some(n) = node else {
-            return match b {
-                b'{' => self.object(None, Route::Other),
-                b'[' => self.array(None),
-                b'"' => self.string().map(|_| ()),
-                b't' => self.literal(b"true"),
-                b'f' => self.literal(b"false"),
-                b'n' => self.literal(b"null"),
-                _ => self.number().map(|_| ()),
-            };
+            return self.skip();
         };
         let nd = &layout.nodes[n as usize];
         let leaf = !nd.slots.is_empty() || nd.event_id;
@@ -390,6 +400,84 @@ impl<'a> Walker<'a, '_, '_> {
                 Ok(())
             }
         }
+    }
+
+    /// Validates and skips one value the layout does not read (at its first byte), without
+    /// recursion: `stack` holds one bit per open container (1: object), at most `MAX_DEPTH` deep.
+    fn skip(&mut self) -> Result<(), Bail> {
+        let mut stack: u128 = 0;
+        let mut open = 0u32;
+        loop {
+            // A value starts here.
+            match self.peek()? {
+                b'"' => {
+                    self.string()?;
+                }
+                b'{' | b'[' => {
+                    let object = self.s[self.i] == b'{';
+                    self.enter()?;
+                    open += 1;
+                    stack = (stack << 1) | u128::from(object);
+                    self.i += 1;
+                    self.ws();
+                    let end = if object { b'}' } else { b']' };
+                    if self.peek()? == end {
+                        self.i += 1;
+                        self.depth -= 1;
+                        open -= 1;
+                        stack >>= 1;
+                    } else {
+                        if object {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                _ => {
+                    self.number()?;
+                }
+            }
+            // After a value: close containers until a comma starts the next value.
+            loop {
+                if open == 0 {
+                    return Ok(());
+                }
+                self.ws();
+                let object = stack & 1 == 1;
+                match self.peek()? {
+                    b',' => {
+                        self.i += 1;
+                        self.ws();
+                        if object {
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    b'}' if object => {}
+                    b']' if !object => {}
+                    _ => return Err(Bail),
+                }
+                self.i += 1;
+                self.depth -= 1;
+                open -= 1;
+                stack >>= 1;
+            }
+        }
+    }
+
+    /// A key and its colon inside an object being skipped; leaves the walker at the value.
+    #[inline]
+    fn key(&mut self) -> Result<(), Bail> {
+        if self.peek()? != b'"' {
+            return Err(Bail);
+        }
+        self.string()?;
+        self.expect(b':')?;
+        self.ws();
+        Ok(())
     }
 
     fn id(&mut self, is_id: bool, route: Route, text: Cow<'a, str>) {

@@ -2,12 +2,14 @@
 //! engine's column chunks, extracting only the columns a plan needs, and the in-memory ingest path.
 //!
 //! - [`read::eval_files`]: evaluate a plan over NDJSON/Parquet files, streaming, on all cores.
-//! - [`ndjson_fast`], [`json_scan`]: NDJSON blocks → chunks through an extracting JSON walker.
+//! - [`ndjson_fast`], [`json_scan`], [`json_index`]: NDJSON blocks → chunks through an extracting JSON
+//!   walker (strings found by a SIMD quote index, unneeded values skipped by a validating loop).
 //! - [`parquet_fast`]: Parquet row groups → chunks, projected to the needed columns.
 //! - [`layout`], [`convert`]: what is extracted and how raw values become stored values.
 //! - [`ndjson_files`]: NDJSON files → an `esql::MemorySource` through `esql::ingest` (every field).
 
 pub mod convert;
+pub mod json_index;
 pub mod json_scan;
 pub mod layout;
 pub mod ndjson_fast;

@@ -18,7 +18,8 @@ use esql::Document;
 use esql::ingest::{Indexer, IngestError, LocatedError, event_id};
 use rayon::prelude::*;
 
-use super::json_scan::{Line, scan_line};
+use super::json_index::LineIndex;
+use super::json_scan::{Line, scan_line_indexed};
 use super::layout::{Assembler, Layout, Pending};
 use super::ndjson_files::OnError;
 use super::read::{KEPT_ERRORS, ReadError, ReadReport};
@@ -58,12 +59,18 @@ pub fn read_file(
     let group = rayon::current_num_threads().max(1) * 2;
     let block_bytes = block_bytes.max(1 << 12);
     let mut carry: Vec<u8> = Vec::new();
+    // Block buffers are reused: fresh multi-megabyte buffers cost a page fault per 4 KiB.
+    let mut spare: Vec<Vec<u8>> = Vec::new();
     let mut next_line = 1usize;
     let mut eof = false;
     while !eof {
         let mut blocks = Vec::with_capacity(group);
         while blocks.len() < group && !eof {
-            let mut buf = std::mem::take(&mut carry);
+            let mut buf = spare.pop().unwrap_or_default();
+            buf.clear();
+            buf.reserve(block_bytes + (1 << 16));
+            buf.extend_from_slice(&carry);
+            carry.clear();
             // Read until the block holds a line end past its target size (or the file ends).
             loop {
                 let want = block_bytes.saturating_sub(buf.len()).max(1 << 12);
@@ -87,8 +94,10 @@ pub fn read_file(
                     .map(|i| i + 1)
                     .unwrap_or(buf.len())
             };
-            carry = buf.split_off(cut);
+            carry.extend_from_slice(&buf[cut..]);
+            buf.truncate(cut);
             if buf.is_empty() {
+                spare.push(buf);
                 continue;
             }
             report.bytes += buf.len() as u64;
@@ -109,7 +118,7 @@ pub fn read_file(
             .par_iter()
             .map(|b| parse_block(layout, b, &file_name))
             .collect();
-        drop(blocks);
+        spare.extend(blocks.into_iter().map(|b| b.bytes));
         let mut chunks = Vec::with_capacity(outs.len());
         for out in outs {
             report.documents += out.documents;
@@ -160,6 +169,7 @@ fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
     let mut asm = Assembler::new(layout, bytes.len() / 256 + 16);
     let mut pending = Pending::new(layout);
     let mut slow = SlowPath::new(layout, file);
+    let mut index = LineIndex::new();
     // Validate UTF-8 once for the block; on failure, line by line.
     let whole = std::str::from_utf8(bytes).ok();
     let mut line_no = block.first_line;
@@ -185,7 +195,12 @@ fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
                     },
                 ));
             }
-            Some(text) => match scan_line(layout, text, &mut pending) {
+            Some(text) => match scan_line_indexed(
+                layout,
+                text,
+                &mut pending,
+                index.build(raw).then_some(&index),
+            ) {
                 Ok(Line::Blank) => {}
                 Ok(Line::Document) => {
                     out.documents += 1;

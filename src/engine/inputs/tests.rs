@@ -281,3 +281,88 @@ fn generated_datasets_give_the_in_memory_results_from_ndjson_and_parquet() {
     std::fs::remove_dir_all(&ndjson).unwrap();
     std::fs::remove_dir_all(&parquet).unwrap();
 }
+
+/// The walker with the SIMD string index and without it give the same outcome on every line, and
+/// every line the walker accepts is JSON serde_json accepts (its validating skip of unneeded values
+/// is sound): random byte mutations of generated documents and of the adversarial lines.
+#[test]
+fn indexed_and_plain_walks_agree_and_accept_only_valid_json() {
+    use super::json_index::LineIndex;
+    use super::json_scan::{Line, scan_line, scan_line_indexed};
+    use super::layout::{Layout, Pending};
+
+    let plan = plan_of(WIDE);
+    let esql::plan::Source::From(from) = &plan.source else {
+        panic!("FROM plan")
+    };
+    let catalog = Catalog::elastic_defend();
+    let mapping = catalog.resolve(&[STREAM.to_owned()])[0].1.clone();
+    let needed = crate::engine::prune::needed_columns(&plan);
+    let layout = Layout::new(from, needed.source(), STREAM, mapping, None, true).unwrap();
+
+    let dir = generated("walk-mutations", crate::dataset::Format::Ndjson);
+    let text = std::fs::read_to_string(dir.join(format!("{STREAM}.ndjson"))).unwrap();
+    let mut bases: Vec<Vec<u8>> = text
+        .lines()
+        .take(40)
+        .map(|l| l.as_bytes().to_vec())
+        .collect();
+    bases.extend(adversarial().split(|&b| b == b'\n').map(<[u8]>::to_vec));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut rnd = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let alphabet: &[u8] = b"{}[]:,\"\\ 0123456789-+.eEtrufalsn\t\xff";
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_000usize);
+    let mut index = LineIndex::new();
+    let (mut indexed, mut documents) = (0usize, 0usize);
+    for k in 0..cases {
+        let mut line = bases[k % bases.len()].clone();
+        if k >= bases.len() {
+            for _ in 0..1 + rnd(3) {
+                let at = rnd(line.len() + 1);
+                let c = alphabet[rnd(alphabet.len())];
+                match rnd(3) {
+                    0 if at < line.len() => line[at] = c,
+                    1 if at < line.len() => {
+                        line.remove(at);
+                    }
+                    _ => line.insert(at, c),
+                }
+            }
+        }
+        let Ok(text) = std::str::from_utf8(&line) else {
+            continue;
+        };
+        let mut plain = Pending::new(&layout);
+        let want = scan_line(&layout, text, &mut plain);
+        let mut fast = Pending::new(&layout);
+        let ix = index.build(&line).then_some(&index);
+        indexed += usize::from(ix.is_some());
+        let got = scan_line_indexed(&layout, text, &mut fast, ix);
+        assert_eq!(got, want, "{text}");
+        if want == Ok(Line::Document) {
+            documents += 1;
+            assert_eq!(fast.values, plain.values, "{text}");
+            assert_eq!(
+                (&fast.id_nested, &fast.id_dotted),
+                (&plain.id_nested, &plain.id_dotted)
+            );
+            let json: serde_json::Value = serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("walker accepted invalid JSON ({e}): {text}"));
+            assert!(json.is_object(), "{text}");
+        }
+    }
+    assert!(
+        indexed > cases / 4 && documents > cases / 10,
+        "{indexed} indexed, {documents} read"
+    );
+}
