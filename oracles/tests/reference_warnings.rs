@@ -65,3 +65,19 @@ fn repeated_failures_count_towards_the_cap() {
         "Line 1:31: java.lang.ArithmeticException: integer overflow"
     );
 }
+
+/// ES's surrogate of PERCENTILE over a constant, `MV_PERCENTILE(TO_DOUBLE(c), p)`, rejects a percentile
+/// outside [0, 100] with the warning pair under the PERCENTILE call (ES `MvPercentile`); over a field the
+/// out-of-range percentile is null without a warning (`QuantileStates.percentileParam`).
+#[test]
+fn percentile_of_a_constant_out_of_range_warns() {
+    let t = run("ROW x = 1 | STATS p = PERCENTILE([3, 1], 150), q = PERCENTILE(x, -1)");
+    assert_eq!(t.rows, vec![vec![esql::Value::Null, esql::Value::Null]]);
+    assert_eq!(
+        t.warnings,
+        [
+            "Line 1:23: evaluation of [PERCENTILE([3, 1], 150)] failed, treating result as null. Only first 20 failures recorded.",
+            "Line 1:23: java.lang.IllegalArgumentException: Percentile parameter must be a number between 0 and 100, found [150.0]",
+        ]
+    );
+}

@@ -106,7 +106,7 @@ impl Accumulator {
             Accumulator::CountDistinct(s) => Ok(s.finish()),
             Accumulator::Rows(rows) => match call.function {
                 A::Median => quantile::median(call, rows),
-                A::Percentile => quantile::percentile(call, rows),
+                A::Percentile => quantile::percentile(call, rows, ctx),
                 A::MedianAbsoluteDeviation => quantile::median_absolute_deviation(call, rows),
                 A::StdDev => Ok(variance::std_dev(rows)),
                 A::Variance => Ok(variance::variance(rows)),

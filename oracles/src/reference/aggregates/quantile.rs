@@ -24,6 +24,7 @@ use esql::plan::AggregateCall;
 use esql::{EvalError, Value};
 
 use super::{Args, first_arg_values};
+use crate::reference::Context;
 
 /// The number of samples at which ES's `HybridDigest` stops being exact (it switches on the sample that
 /// brings its size to `round(compression) × 20` with compression 1000).
@@ -119,23 +120,44 @@ pub fn median(call: &AggregateCall, rows: &[Args]) -> Result<Value, EvalError> {
     Ok(double(dist_quantile(0.5, &aggregated(call, rows)?)))
 }
 
-/// `PERCENTILE(expr, p)`: a double; null when `p` is outside `[0, 100]`.
-pub fn percentile(call: &AggregateCall, rows: &[Args]) -> Result<Value, EvalError> {
-    let p = call
-        .args
-        .get(1)
-        .and_then(fold)
-        .as_ref()
-        .and_then(as_f64)
-        .filter(|p| (0.0..=100.0).contains(p));
-    let Some(p) = p else {
+/// `PERCENTILE(expr, p)`: a double; null when `p` is null or outside `[0, 100]`.
+///
+/// Over aggregated values an out-of-range `p` is silently null (`QuantileStates.percentileParam`). A
+/// constant field goes through ES's surrogate `MV_PERCENTILE(TO_DOUBLE(x), p)` instead, which rejects the
+/// percentile once it has values: null plus the warning pair under the PERCENTILE call's text and
+/// position, `java.lang.IllegalArgumentException: Percentile parameter must be a number between 0 and
+/// 100, found [150.0]` (ES `MvPercentile.process*`, the percentile printed by `Double.toString`); a
+/// constant with no values is null without a warning.
+pub fn percentile(
+    call: &AggregateCall,
+    rows: &[Args],
+    ctx: &mut Context,
+) -> Result<Value, EvalError> {
+    let Some(p) = call.args.get(1).and_then(fold).as_ref().and_then(as_f64) else {
         return Ok(Value::Null);
     };
-    let values = match constant_field(call) {
-        Some(v) => v,
-        None => aggregated(call, rows)?,
-    };
-    Ok(double(dist_quantile(p / 100.0, &values)))
+    let in_range = (0.0..=100.0).contains(&p);
+    if let Some(values) = constant_field(call) {
+        if values.is_empty() {
+            return Ok(Value::Null);
+        }
+        if !in_range {
+            ctx.warnings.failure(
+                call.position,
+                &call.text,
+                &format!(
+                    "java.lang.IllegalArgumentException: Percentile parameter must be a number between 0 and 100, found [{}]",
+                    esql::format::double(p)
+                ),
+            );
+            return Ok(Value::Null);
+        }
+        return Ok(double(dist_quantile(p / 100.0, &values)));
+    }
+    if !in_range {
+        return Ok(Value::Null);
+    }
+    Ok(double(dist_quantile(p / 100.0, &aggregated(call, rows)?)))
 }
 
 /// `MEDIAN_ABSOLUTE_DEVIATION(expr)`: a double.
@@ -159,6 +181,10 @@ mod tests {
         v.iter().map(|i| vec![Value::Integer(*i)]).collect()
     }
 
+    fn pct(c: &AggregateCall, rows: &[Args]) -> Result<Value, EvalError> {
+        percentile(c, rows, &mut Context::new(0))
+    }
+
     fn call(f: A, extra: Vec<esql::plan::Expr>) -> AggregateCall {
         let mut args = vec![col(0, "x", DataType::Integer)];
         args.extend(extra);
@@ -170,24 +196,21 @@ mod tests {
     #[test]
     fn percentile_interpolates_as_dist_quantile() {
         let p50 = call(A::Percentile, vec![lit(Value::Integer(50))]);
-        assert_eq!(
-            percentile(&p50, &rows(&[5, 1, 4, 2, 3])),
-            Ok(Value::Double(3.0))
-        );
-        assert_eq!(percentile(&p50, &rows(&[1, 2, 3])), Ok(Value::Double(2.0)));
-        assert_eq!(percentile(&p50, &rows(&[1, 2])), Ok(Value::Double(1.5)));
-        assert_eq!(percentile(&p50, &[]), Ok(Value::Null));
+        assert_eq!(pct(&p50, &rows(&[5, 1, 4, 2, 3])), Ok(Value::Double(3.0)));
+        assert_eq!(pct(&p50, &rows(&[1, 2, 3])), Ok(Value::Double(2.0)));
+        assert_eq!(pct(&p50, &rows(&[1, 2])), Ok(Value::Double(1.5)));
+        assert_eq!(pct(&p50, &[]), Ok(Value::Null));
         let p90 = call(A::Percentile, vec![lit(Value::Double(90.0))]);
         // index 0.9 × 3 ≈ 2.7: 3 + (index − 2) × (10 − 3), with the rounding of `index − 2` (7.9 is
         // not the answer: 0.9 × 3 is 2.7000000000000002)
         assert_eq!(
-            percentile(&p90, &rows(&[1, 2, 3, 10])),
+            pct(&p90, &rows(&[1, 2, 3, 10])),
             Ok(Value::Double(7.900000000000001))
         );
         let p0 = call(A::Percentile, vec![lit(Value::Integer(0))]);
-        assert_eq!(percentile(&p0, &rows(&[4, 2, 9])), Ok(Value::Double(2.0)));
+        assert_eq!(pct(&p0, &rows(&[4, 2, 9])), Ok(Value::Double(2.0)));
         let out_of_range = call(A::Percentile, vec![lit(Value::Integer(101))]);
-        assert_eq!(percentile(&out_of_range, &rows(&[1, 2])), Ok(Value::Null));
+        assert_eq!(pct(&out_of_range, &rows(&[1, 2])), Ok(Value::Null));
     }
 
     /// spec:stats/medianAbsoluteDeviationWithConditions: [1, 3, 4, 7, 11, 18] gives 3.5, [1, 3] gives
@@ -234,5 +257,52 @@ mod tests {
             Err(EvalError::Unsupported(m)) if m.contains("MergingDigest")
         ));
         assert_eq!(median(&m, &rows(&many[1..])), Ok(Value::Double(10_000.0)));
+    }
+
+    /// ES's surrogate for a constant field, `MV_PERCENTILE(TO_DOUBLE(x), p)` (ES `MvPercentile`, whose
+    /// tests expect exactly this pair): an out-of-range percentile over a constant with values is null
+    /// plus the warning under the PERCENTILE call; over aggregated values it is null without one; a
+    /// constant without values is null without one.
+    #[test]
+    fn constant_field_out_of_range_percentile_warns() {
+        let mut c = agg(
+            A::Percentile,
+            vec![
+                lit(Value::Multi(vec![Value::Integer(3), Value::Integer(1)])),
+                lit(Value::Integer(150)),
+            ],
+            DataType::Double,
+        );
+        c.text = "PERCENTILE(x, 150)".into();
+        let mut ctx = Context::new(0);
+        assert_eq!(percentile(&c, &rows(&[1, 2]), &mut ctx), Ok(Value::Null));
+        assert_eq!(
+            ctx.warnings.lines(),
+            [
+                format!(
+                    "Line {}:{}: evaluation of [PERCENTILE(x, 150)] failed, treating result as null. Only first 20 failures recorded.",
+                    c.position.line, c.position.column
+                ),
+                format!(
+                    "Line {}:{}: java.lang.IllegalArgumentException: Percentile parameter must be a number between 0 and 100, found [150.0]",
+                    c.position.line, c.position.column
+                ),
+            ]
+        );
+        // In range, the constant's values are used whatever the rows.
+        c.args[1] = lit(Value::Double(50.0));
+        let mut ctx = Context::new(0);
+        assert_eq!(percentile(&c, &[], &mut ctx), Ok(Value::Double(2.0)));
+        assert!(ctx.warnings.lines().is_empty());
+        // A constant null has no values: null, no warning.
+        c.args = vec![lit(Value::Null), lit(Value::Integer(-1))];
+        let mut ctx = Context::new(0);
+        assert_eq!(percentile(&c, &rows(&[1]), &mut ctx), Ok(Value::Null));
+        assert!(ctx.warnings.lines().is_empty());
+        // A field: the aggregation returns null silently.
+        let field = call(A::Percentile, vec![lit(Value::Integer(-1))]);
+        let mut ctx = Context::new(0);
+        assert_eq!(percentile(&field, &rows(&[1]), &mut ctx), Ok(Value::Null));
+        assert!(ctx.warnings.lines().is_empty());
     }
 }
