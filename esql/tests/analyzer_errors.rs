@@ -56,6 +56,8 @@ fn unknown_and_unsupported_functions() {
 
 #[test]
 fn keep_drop_pattern_errors() {
+    // SEMANTICS 2.4, docs commands/drop.md and keep.md: a pattern matching nothing is `No matches found
+    // for pattern [x*]`, an unknown exact name `Unknown column [x]` (VerifierTests, AnalyzerTests).
     assert_eq!(
         error("from test | keep emp_no, nope"),
         "1:26: Unknown column [nope]"

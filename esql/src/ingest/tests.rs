@@ -483,6 +483,8 @@ fn index_document_is_the_simple_entry_point() {
 
 #[test]
 fn ndjson_lines_index_with_event_id_and_report_rejects_with_line_numbers() {
+    // docs _bulk API: each item succeeds or fails on its own (`"errors": true`, the item's
+    // `mapper_parsing_exception`); a rejected line is reported with its line and counted, never dropped.
     let m = ecs();
     let text = "{\"event\":{\"id\":\"e1\"},\"process\":{\"pid\":1}}\n\n{\"process\":{\"pid\":\"x\"}}\nnot json\n{\"event.id\":\"e4\",\"zzz\":1}\n";
     let mut r = read_ndjson(text.as_bytes(), "idx", &m).with_file("f.ndjson");
