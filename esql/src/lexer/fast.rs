@@ -45,10 +45,37 @@ pub(crate) fn next(mode: Mode, b: &[u8], i: usize) -> Fast {
             return Fast::Skip(line_comment_end(b, i + 2));
         }
     }
-    if mode == Mode::Expression {
-        expression(b, i, c)
-    } else {
-        Fast::Slow
+    match mode {
+        Mode::Expression => expression(b, i, c),
+        Mode::Project => project(b, i, c, false),
+        Mode::Rename => project(b, i, c, true),
+        _ => Fast::Slow,
+    }
+}
+
+/// PROJECT mode (KEEP, DROP) and, with `rename`, RENAME mode (see `modes::project`).
+#[inline]
+fn project(b: &[u8], i: usize, c: u8, rename: bool) -> Fast {
+    let one = |kind| Fast::Token(kind, i + 1, NONE);
+    match c {
+        b'|' => Fast::Token(K::Pipe, i + 1, POP),
+        b')' => Fast::Token(K::Rp, i + 1, POP2),
+        b'.' => one(K::Dot),
+        b'[' => one(K::OpeningBracket),
+        b']' => one(K::ClosingBracket),
+        b',' => one(K::Comma),
+        b'=' if rename => one(K::Assign),
+        c if is_letter(c) || matches!(c, b'*' | b'_' | b'@' | b'`') => {
+            match Scan::new(b).id_pattern(i) {
+                // `AS` is listed before ID_PATTERN: it wins a tie.
+                Some(end) if rename && end == i + 2 && b[i..end].eq_ignore_ascii_case(b"as") => {
+                    Fast::Token(K::As, end, NONE)
+                }
+                Some(end) => Fast::Token(K::IdPattern, end, NONE),
+                None => Fast::Slow,
+            }
+        }
+        _ => Fast::Slow,
     }
 }
 
@@ -197,6 +224,8 @@ mod tests {
             "FROM a | EVAL \t\r\n x = 1 //",
             "FROM a | EVAL x = ?p + ?? + ?1",
             "PROMQL step=1m (rate(x[5m])) // c",
+            "FROM a | KEEP a.*, `b``c`*, *x, _, @y, ?p | DROP a, [b] | RENAME a AS b, c = d, as AS ask, `as` as as*",
+            "FROM a | KEEP a ) | RENAME x = y )",
         ];
         for src in cases {
             let [fast, slow] = both(src);
@@ -264,7 +293,7 @@ mod tests {
     proptest! {
         #[test]
         fn fast_paths_lex_like_the_general_rules_on_random_text(
-            src in "(FROM a \\| |ROW |EVAL |KEEP |\\| WHERE |PROMQL )?[a-zA-Z_@0-9 .,:;=!<>+*/%(){}\\[\\]|\"`?~\t\n-]{0,40}"
+            src in "(FROM a \\| |ROW |EVAL |KEEP |RENAME |\\| WHERE |PROMQL )?[a-zA-Z_@0-9 .,:;=!<>+*/%(){}\\[\\]|\"`?~\t\n-]{0,40}"
         ) {
             let [fast, slow] = both(&src);
             prop_assert_eq!(fast, slow);

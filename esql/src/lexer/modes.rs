@@ -140,9 +140,13 @@ fn word(s: &mut Scan, i: usize, b: &mut Best, table: &[(&str, K)]) {
 
 fn default(s: &mut Scan, i: usize, b: &mut Best) {
     hidden(s, i, b);
-    if s.at(i).is_some_and(|c| c.is_ascii_alphabetic()) {
+    if let Some(c) = s.at(i).filter(u8::is_ascii_alphabetic) {
+        // A keyword with another first letter fails at `i`, which was examined already.
+        let c = c.to_ascii_lowercase();
         for &(kw, kind, mode) in keywords::COMMANDS {
-            b.offer(s.keyword(i, kw.as_bytes()), Some(kind), push(mode));
+            if kw.as_bytes()[0] == c {
+                b.offer(s.keyword(i, kw.as_bytes()), Some(kind), push(mode));
+            }
         }
     }
     b.offer(

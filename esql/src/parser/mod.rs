@@ -222,6 +222,27 @@ impl<'a> Parser<'a> {
         Err(self.mismatch(kinds))
     }
 
+    /// [`Parser::expect_any`] with the follow set built by `follow` only when the token does not
+    /// match (the success path allocates nothing).
+    pub(crate) fn expect_any_else(
+        &mut self,
+        kinds: &[TokenKind],
+        follow: impl FnOnce(&Self) -> Vec<TokenKind>,
+    ) -> PResult<Token> {
+        if kinds.contains(&self.peek()) {
+            return Ok(self.advance());
+        }
+        let follow = follow(self);
+        self.expect_any(kinds, &follow)
+    }
+
+    /// `extra`, then the tokens that may end the current command (a follow set for errors).
+    pub(crate) fn then_command_end(&self, extra: &[TokenKind]) -> Vec<TokenKind> {
+        let mut follow = extra.to_vec();
+        follow.extend_from_slice(self.command_end());
+        follow
+    }
+
     /// The `missing`/`extraneous`/`mismatched` error [`Parser::expect_any`] would give for `kind`.
     pub(crate) fn clone_expect_missing(&self, kind: TokenKind, follow: &[TokenKind]) -> ParseError {
         let t = self.tok();

@@ -119,7 +119,8 @@ impl Parser<'_> {
         first: NamePart,
         start: usize,
     ) -> PResult<QualifiedName> {
-        let mut parts = list_of(first);
+        let mut parts = Vec::with_capacity(1 + self.dots_ahead());
+        parts.push(first);
         while self.at(K::Dot) {
             self.advance();
             parts.push(self.parse_name_part()?);
@@ -128,6 +129,16 @@ impl Parser<'_> {
             parts,
             span: self.span_from(start),
         })
+    }
+
+    /// How many `. part` pairs follow the current token at most (sizes a dotted name's parts
+    /// exactly: most names have one to four).
+    fn dots_ahead(&self) -> usize {
+        let mut n = 0;
+        while self.toks_kind(self.mark() + 2 * n) == K::Dot {
+            n += 1;
+        }
+        n
     }
 
     /// `qualifiedName` in a context where ANTLR decides between the bracketed (development) form
@@ -176,7 +187,9 @@ impl Parser<'_> {
         if self.at(K::OpeningBracket) {
             return Err(self.dev_bracket_error(true, immediate));
         }
-        let mut parts = list_of(self.parse_pattern_part()?);
+        let first = self.parse_pattern_part()?;
+        let mut parts = Vec::with_capacity(1 + self.dots_ahead());
+        parts.push(first);
         while self.at(K::Dot) {
             self.advance();
             parts.push(self.parse_pattern_part()?);
@@ -312,6 +325,9 @@ impl Parser<'_> {
 
 /// Splits an `ID_PATTERN` token into unquoted and backquoted pieces.
 pub(crate) fn pattern_pieces(text: &str) -> Vec<PatternPiece> {
+    if !text.contains('`') {
+        return vec![PatternPiece::Unquoted(CompactString::from(text))];
+    }
     let mut pieces = Vec::new();
     let b = text.as_bytes();
     let mut i = 0;

@@ -11,9 +11,9 @@ impl Parser<'_> {
     pub(crate) fn parse_enrich(&mut self) -> PResult<EnrichCommand> {
         let start = self.mark();
         self.advance();
-        let mut follow = vec![K::On, K::With];
-        follow.extend_from_slice(self.command_end());
-        let t = self.expect_any(&[K::EnrichPolicyName, K::QuotedString], &follow)?;
+        let t = self.expect_any_else(&[K::EnrichPolicyName, K::QuotedString], |p| {
+            p.then_command_end(&[K::On, K::With])
+        })?;
         let policy = if t.kind == K::QuotedString {
             EnrichPolicy::Quoted(self.string_from(t))
         } else {

@@ -55,9 +55,8 @@ impl Parser<'_> {
                 _ => None,
             };
             let nulls = if self.eat(K::Nulls).is_some() {
-                let mut follow = vec![K::Comma];
-                follow.extend_from_slice(self.command_end());
-                let t = self.expect_any(&[K::First, K::Last], &follow)?;
+                let t = self
+                    .expect_any_else(&[K::First, K::Last], |p| p.then_command_end(&[K::Comma]))?;
                 Some(if t.kind == K::First {
                     NullsOrder::First
                 } else {

@@ -25,9 +25,8 @@ impl Parser<'_> {
         let mut metadata = Vec::new();
         if self.eat(K::Metadata).is_some() {
             loop {
-                let mut follow = vec![K::Comma];
-                follow.extend_from_slice(self.command_end());
-                let t = self.expect_or_missing(K::UnquotedSource, &follow)?;
+                let t = self
+                    .expect_any_else(&[K::UnquotedSource], |p| p.then_command_end(&[K::Comma]))?;
                 metadata.push(MetadataField {
                     name: self.text(t).to_owned(),
                     span: t.span,
@@ -74,22 +73,23 @@ impl Parser<'_> {
                 span: first.span,
             });
         }
-        let mut follow = vec![K::CastOp, K::Comma, K::Metadata];
-        follow.extend_from_slice(self.command_end());
-        if !selectors {
-            follow = vec![K::As, K::On, K::UnquotedSource, K::Using];
-        }
         let (cluster, index) = if self.eat(K::Colon).is_some() {
-            let t = self.expect_or_missing(K::UnquotedSource, &follow)?;
+            let t = self.expect_any_else(&[K::UnquotedSource], |p| {
+                if selectors {
+                    p.then_command_end(&[K::CastOp, K::Comma, K::Metadata])
+                } else {
+                    vec![K::As, K::On, K::UnquotedSource, K::Using]
+                }
+            })?;
             (Some(self.text(first).to_owned()), self.text(t).to_owned())
         } else {
             (None, self.text(first).to_owned())
         };
         let mut selector = None;
         if selectors && self.eat(K::CastOp).is_some() {
-            let mut follow = vec![K::Comma, K::Metadata];
-            follow.extend_from_slice(self.command_end());
-            let t = self.expect_or_missing(K::UnquotedSource, &follow)?;
+            let t = self.expect_any_else(&[K::UnquotedSource], |p| {
+                p.then_command_end(&[K::Comma, K::Metadata])
+            })?;
             selector = Some(self.text(t).to_owned());
         }
         Ok(IndexPattern {

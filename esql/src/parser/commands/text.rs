@@ -11,9 +11,9 @@ impl Parser<'_> {
         let start = self.mark();
         self.advance();
         let input = self.parse_command_primary(&[K::QuotedString])?;
-        let mut follow = vec![K::UnquotedIdentifier, K::QuotedIdentifier];
-        follow.extend_from_slice(self.command_end());
-        let t = self.expect_or_missing(K::QuotedString, &follow)?;
+        let t = self.expect_any_else(&[K::QuotedString], |p| {
+            p.then_command_end(&[K::UnquotedIdentifier, K::QuotedIdentifier])
+        })?;
         let pattern = self.string_from(t);
         let mut options = Vec::new();
         if matches!(self.peek(), K::UnquotedIdentifier | K::QuotedIdentifier) {
@@ -45,11 +45,10 @@ impl Parser<'_> {
         let start = self.mark();
         self.advance();
         let input = self.parse_command_primary(&[K::QuotedString])?;
-        let mut follow = vec![K::Comma];
-        follow.extend_from_slice(self.command_end());
         let mut patterns = Vec::new();
         loop {
-            let t = self.expect_or_missing(K::QuotedString, &follow)?;
+            let t =
+                self.expect_any_else(&[K::QuotedString], |p| p.then_command_end(&[K::Comma]))?;
             patterns.push(self.string_from(t));
             if self.eat(K::Comma).is_none() {
                 break;
