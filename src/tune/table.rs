@@ -82,5 +82,79 @@ pub fn render(sweep: &Sweep) -> String {
     for r in &rows {
         let _ = writeln!(out, "{}", line(r));
     }
+    let capped: Vec<String> = sweep
+        .rows
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            Ok(s) if s.dropped_rows > 0 => Some(format!("{} ({})", r.candidate, s.dropped_rows)),
+            _ => None,
+        })
+        .collect();
+    if !capped.is_empty() {
+        let _ = writeln!(
+            out,
+            "note: Kibana's caps (max_signals) dropped rows, so alerts saturate, for: {} \
+             (value (rows dropped)); `detsim score` shows the recall without the cap",
+            capped.join(", ")
+        );
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::metrics::RuleScore;
+    use crate::tune::Number;
+    use crate::tune::sweep::{Axis, Candidate, SweepRow};
+
+    fn row(v: i64, own: bool, alerts: usize, dropped: usize) -> SweepRow {
+        SweepRow {
+            candidate: Candidate::Value(Number::Integer(v)),
+            own,
+            outcome: Ok(RuleScore {
+                alerts,
+                true_positives: 1.min(alerts),
+                false_positives: alerts.saturating_sub(1),
+                host_days: 2.0,
+                dropped_rows: dropped,
+                ..RuleScore::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn rows_mark_the_rule_and_notes_name_capped_values() {
+        let sweep = Sweep {
+            axis: Axis::Lookback,
+            rows: vec![
+                row(1, false, 0, 0),
+                row(2, true, 4, 0),
+                row(3, false, 100, 7),
+                SweepRow {
+                    candidate: Candidate::Value(Number::Integer(4)),
+                    own: false,
+                    outcome: Err("boom".into()),
+                },
+            ],
+        };
+        let text = render(&sweep);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "sweep: look-back (from = now-…)");
+        assert!(lines[1].starts_with("value"));
+        assert!(
+            lines[3].starts_with("1 ") && lines[3].ends_with("0.000"),
+            "{text}"
+        );
+        assert!(
+            lines[4].starts_with("2 (rule)") && lines[4].contains(" 0.25 "),
+            "{text}"
+        );
+        assert!(
+            lines[6].starts_with("4") && lines[6].contains("error: boom"),
+            "{text}"
+        );
+        assert!(lines[7].contains("for: 3 (7)"), "{text}");
+        assert_eq!(lines.len(), 8);
+    }
 }
