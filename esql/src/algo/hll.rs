@@ -19,8 +19,8 @@
 //!   with the bias entries in ring order, not by position ([`estimate_bias`]).
 //!
 //! Hashes: whole numbers, dates and doubles (as IEEE bits) go through hppc's `BitMixer.mix64`; strings
-//! and IPs hash their bytes with MurmurHash3 x64-128 (seed 0) and then `mix64` the first half
-//! ([`es_hash`]). Shared by both evaluators; what is counted (nulls, multi-values, booleans, constants)
+//! and IPs hash their bytes with MurmurHash3 x64-128 (seed 0) and then `mix64` the first half, versions
+//! the same way over the version field's stored encoding ([`version::encode`]) ([`es_hash`]). Shared by both evaluators; what is counted (nulls, multi-values, booleans, constants)
 //! is each evaluator's business.
 
 use std::collections::BTreeSet;
@@ -30,6 +30,7 @@ use crate::algo::java_number::java_round;
 use crate::value::ip_bytes;
 
 mod tables;
+pub mod version;
 
 const P2: u32 = 25;
 const MIN_PRECISION: u32 = 4;
@@ -308,6 +309,7 @@ pub fn es_hash(v: &Value) -> Option<u64> {
         }
         Value::Keyword(s) => hash_bytes(s.as_bytes()),
         Value::Ip(ip) => hash_bytes(&ip_bytes(ip)),
+        Value::Version(v) => hash_bytes(&version::encode(v)?),
         _ => return None,
     })
 }

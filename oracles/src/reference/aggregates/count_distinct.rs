@@ -5,8 +5,8 @@
 //! hosts dataset is 9 where the exact answer is 8 (spec:stats_count_distinct/countDistinctOfIpPrecision).
 //!
 //! Booleans are counted exactly (ES keeps two bits). A field argument that is a constant is replaced by
-//! `TO_LONG(COALESCE(MV_COUNT(MV_DEDUPE(field)), 0))`, as ES's surrogate does. Versions are unsupported
-//! (ES hashes their binary encoding, which is not reproduced).
+//! `TO_LONG(COALESCE(MV_COUNT(MV_DEDUPE(field)), 0))`, as ES's surrogate does. Versions hash the version
+//! field's stored encoding (`esql::algo::hll::version`); unsigned_long is not a COUNT_DISTINCT type in ES.
 
 use esql::plan::AggregateCall;
 use esql::{DataType, EvalError, Value};
@@ -74,7 +74,7 @@ impl DistinctState {
         }
         match field.data_type {
             DataType::Boolean => Ok(DistinctState::Boolean(false, false)),
-            DataType::Version | DataType::UnsignedLong => Err(EvalError::Unsupported(format!(
+            DataType::UnsignedLong => Err(EvalError::Unsupported(format!(
                 "COUNT_DISTINCT of {} in [{}]",
                 field.data_type, call.text
             ))),
@@ -203,5 +203,21 @@ mod tests {
             DataType::Long,
         );
         assert_eq!(count_distinct(&null_call, &rows).unwrap(), Value::Long(0));
+    }
+
+    /// Versions are counted by the version field's stored encoding: equal strings once, distinct legal
+    /// and illegal versions apart.
+    #[test]
+    fn versions_are_counted() {
+        let call = agg(
+            AggregateFunction::CountDistinct,
+            vec![col(0, "v", DataType::Version)],
+            DataType::Long,
+        );
+        let rows: Vec<Args> = ["1.2.3", "1.2.3", "1.10.0", "1.2.3-rc.1", "not a version"]
+            .into_iter()
+            .map(|v| vec![Value::Version(v.into())])
+            .collect();
+        assert_eq!(count_distinct(&call, &rows).unwrap(), Value::Long(4));
     }
 }
