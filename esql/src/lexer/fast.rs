@@ -8,7 +8,7 @@
 //! general rules. Only successful matches are taken here, so the furthest offset examined, which
 //! only a failed match reports, is never needed.
 
-use super::scan::{Scan, is_id_body, is_letter, is_ws};
+use super::scan::{Scan, is_letter, is_ws};
 use super::{Mode, ModeOp, TokenKind as K};
 
 const NONE: &[ModeOp] = &[];
@@ -39,7 +39,7 @@ pub(crate) fn next(mode: Mode, b: &[u8], i: usize) -> Fast {
     // as long: `/` alone is at most one character, and `//` ends an unquoted source.
     if !matches!(mode, Mode::In | Mode::Promql) {
         if is_ws(c) {
-            return Fast::Skip(run(b, i + 1, is_ws));
+            return Fast::Skip(run(b, i + 1, |c| WS[c as usize]));
         }
         if c == b'/' && b.get(i + 1) == Some(&b'/') {
             return Fast::Skip(line_comment_end(b, i + 2));
@@ -86,7 +86,7 @@ fn expression(b: &[u8], i: usize, c: u8) -> Fast {
     let next = b.get(i + 1).copied();
     match c {
         c if is_letter(c) => {
-            let end = run(b, i + 1, is_id_body);
+            let end = run(b, i + 1, |c| ID_BODY[c as usize]);
             match expression_keyword(&b[i..end]) {
                 Some(K::In) => Fast::Token(K::In, end, PUSH_IN),
                 Some(kind) => Fast::Token(kind, end, NONE),
@@ -94,17 +94,20 @@ fn expression(b: &[u8], i: usize, c: u8) -> Fast {
             }
         }
         b'_' | b'@' => {
-            let end = run(b, i + 1, is_id_body);
+            let end = run(b, i + 1, |c| ID_BODY[c as usize]);
             if end > i + 1 {
                 Fast::Token(K::UnquotedIdentifier, end, NONE)
             } else {
                 Fast::Slow
             }
         }
-        b'"' => match Scan::new(b).quoted_string(i) {
-            Some(end) => Fast::Token(K::QuotedString, end, NONE),
-            None => Fast::Slow,
-        },
+        // `""` may start a triple-quoted string: the general rule decides.
+        b'"' if !(next == Some(b'"') && b.get(i + 2) == Some(&b'"')) => {
+            match regular_string(b, i) {
+                Some(end) => Fast::Token(K::QuotedString, end, NONE),
+                None => Fast::Slow,
+            }
+        }
         // A dot before a digit may start a decimal literal.
         b'.' if !next.is_some_and(|d| d.is_ascii_digit()) => one(K::Dot),
         b'|' => Fast::Token(K::Pipe, i + 1, POP),
@@ -138,6 +141,55 @@ fn expression(b: &[u8], i: usize, c: u8) -> Fast {
     }
 }
 
+/// `LETTER | DIGIT | '_'` as a table.
+static ID_BODY: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric() || c as u8 == b'_';
+        c += 1;
+    }
+    t
+};
+
+/// `[ \t\r\n]` as a table.
+static WS: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
+/// The bytes that end a run of ordinary characters in a regular string.
+static STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
+/// A regular (not triple-quoted) `QUOTED_STRING` at `i` (a `"`): its end, or `None` where the
+/// rule fails (a line break, an unknown escape or the end of input before the closing quote).
+#[inline]
+fn regular_string(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        j = run(b, j, |c| !STRING_STOP[c as usize]);
+        match *b.get(j)? {
+            b'"' => return Some(j + 1),
+            b'\\' => match *b.get(j + 1)? {
+                b't' | b'n' | b'r' | b'T' | b'N' | b'R' | b'"' | b'\\' => j += 2,
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+}
+
 /// The end of the run of bytes satisfying `f` from `i`.
 #[inline]
 fn run(b: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
@@ -150,7 +202,7 @@ fn run(b: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
 /// The end of a line comment whose text starts at `i`: `~[\r\n]* '\r'? '\n'?`.
 #[inline]
 fn line_comment_end(b: &[u8], i: usize) -> usize {
-    let mut j = run(b, i, |c| c != b'\r' && c != b'\n');
+    let mut j = memchr::memchr2(b'\r', b'\n', &b[i..]).map_or(b.len(), |k| i + k);
     if b.get(j) == Some(&b'\r') {
         j += 1;
     }
@@ -221,6 +273,8 @@ mod tests {
             "FROM a | STATS c = count(*) BY x | SORT c DESC NULLS LAST | LIMIT 10",
             "FROM a | WHERE x IN (FROM b) | EVAL y = \"\"\"raw \\d\"\"\"",
             "FROM a | WHERE \"unterminated",
+            "ROW a = \"x\\ty\\\"z\\\\\", b = \"bad \\q\", c = \"\"",
+            "ROW a = \"\"\"\", b = \"\"\"x\"\"\"\"\", c = \"line\nbreak\"",
             "FROM a | EVAL \t\r\n x = 1 //",
             "FROM a | EVAL x = ?p + ?? + ?1",
             "PROMQL step=1m (rate(x[5m])) // c",
@@ -293,7 +347,7 @@ mod tests {
     proptest! {
         #[test]
         fn fast_paths_lex_like_the_general_rules_on_random_text(
-            src in "(FROM a \\| |ROW |EVAL |KEEP |RENAME |\\| WHERE |PROMQL )?[a-zA-Z_@0-9 .,:;=!<>+*/%(){}\\[\\]|\"`?~\t\n-]{0,40}"
+            src in "(FROM a \\| |ROW |EVAL |KEEP |RENAME |\\| WHERE |PROMQL )?[a-zA-Z_@0-9 .,:;=!<>+*/%(){}\\[\\]|\"`?~\t\n\r\\\\-]{0,40}"
         ) {
             let [fast, slow] = both(&src);
             prop_assert_eq!(fast, slow);

@@ -215,6 +215,7 @@ impl Parser<'_> {
 
     /// The non-recursive alternatives of `booleanExpression`: a value expression, optionally
     /// followed by `[NOT] IN`, `[NOT] LIKE|RLIKE`, `IS [NOT] NULL` or `: constant`.
+    #[inline(always)]
     fn parse_boolean_primary(&mut self) -> PResult<Expr> {
         let start = self.mark();
         let prev = self.predict();
