@@ -1,6 +1,8 @@
 //! Parquet output: one file per data stream, one column per dotted field name, list columns for
 //! multi-valued fields (`event.action` is always a list column: a single action is a one-element
-//! list). Fields the Elastic Defend mapping types `date` (`@timestamp`, `event.created`,
+//! list), typed by their items (`List<Int64>` for `process.previous.args_count`, `List<Utf8>` for
+//! strings). Row groups hold at most [`ROW_GROUP_ROWS`] rows, so readers decode a file on all cores
+//! and can skip row groups by their statistics. Fields the Elastic Defend mapping types `date` (`@timestamp`, `event.created`,
 //! `event.ingested`, `process.start`, `process.end`, every leader's and parent's `start`) are timestamp
 //! columns: `Timestamp(Nanosecond, "UTC")`, INT64 nanoseconds since the epoch in the file, which keeps
 //! the 100 ns resolution of Elastic Defend's text (`2024-05-06T08:00:00.1234567Z`).
@@ -29,6 +31,9 @@ use super::sink::HashingFile;
 
 const BATCH_ROWS: usize = 32 * 1024;
 
+/// Rows per row group (a multiple of the batch size: every row group but the last is full).
+pub const ROW_GROUP_ROWS: usize = 128 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Str,
@@ -36,6 +41,9 @@ enum Kind {
     Float,
     Bool,
     StrList,
+    IntList,
+    FloatList,
+    BoolList,
     Date,
 }
 
@@ -48,6 +56,9 @@ enum Column {
     Float(Float64Builder),
     Bool(BooleanBuilder),
     StrList(ListBuilder<StringBuilder>),
+    IntList(ListBuilder<Int64Builder>),
+    FloatList(ListBuilder<Float64Builder>),
+    BoolList(ListBuilder<BooleanBuilder>),
     Date(TimestampNanosecondBuilder),
 }
 
@@ -59,6 +70,9 @@ impl Column {
             Kind::Float => Column::Float(Float64Builder::new()),
             Kind::Bool => Column::Bool(BooleanBuilder::new()),
             Kind::StrList => Column::StrList(ListBuilder::new(StringBuilder::new())),
+            Kind::IntList => Column::IntList(ListBuilder::new(Int64Builder::new())),
+            Kind::FloatList => Column::FloatList(ListBuilder::new(Float64Builder::new())),
+            Kind::BoolList => Column::BoolList(ListBuilder::new(BooleanBuilder::new())),
             Kind::Date => Column::Date(TimestampNanosecondBuilder::new().with_timezone(UTC)),
         }
     }
@@ -70,6 +84,9 @@ impl Column {
             Column::Float(b) => b.append_null(),
             Column::Bool(b) => b.append_null(),
             Column::StrList(b) => b.append_null(),
+            Column::IntList(b) => b.append_null(),
+            Column::FloatList(b) => b.append_null(),
+            Column::BoolList(b) => b.append_null(),
             Column::Date(b) => b.append_null(),
         }
     }
@@ -106,6 +123,34 @@ impl Column {
                 b.values().append_value(text(one).ok_or("nested list")?);
                 b.append(true);
             }
+            (Column::IntList(b), v) => {
+                for item in one_or_many(v) {
+                    match item {
+                        Flat::Int(i) => b.values().append_value(*i),
+                        other => return Err(format!("list item {other:?} is not an integer")),
+                    }
+                }
+                b.append(true);
+            }
+            (Column::FloatList(b), v) => {
+                for item in one_or_many(v) {
+                    match item {
+                        Flat::Float(f) => b.values().append_value(*f),
+                        Flat::Int(i) => b.values().append_value(*i as f64),
+                        other => return Err(format!("list item {other:?} is not a number")),
+                    }
+                }
+                b.append(true);
+            }
+            (Column::BoolList(b), v) => {
+                for item in one_or_many(v) {
+                    match item {
+                        Flat::Bool(x) => b.values().append_value(*x),
+                        other => return Err(format!("list item {other:?} is not a boolean")),
+                    }
+                }
+                b.append(true);
+            }
             (_, other) => return Err(format!("value {other:?} does not fit the column type")),
         }
         Ok(())
@@ -118,6 +163,9 @@ impl Column {
             Column::Float(b) => Arc::new(b.finish()),
             Column::Bool(b) => Arc::new(b.finish()),
             Column::StrList(b) => Arc::new(b.finish()),
+            Column::IntList(b) => Arc::new(b.finish()),
+            Column::FloatList(b) => Arc::new(b.finish()),
+            Column::BoolList(b) => Arc::new(b.finish()),
             Column::Date(b) => Arc::new(b.finish()),
         }
     }
@@ -129,8 +177,19 @@ impl Column {
             Column::Float(b) => b.len(),
             Column::Bool(b) => b.len(),
             Column::StrList(b) => b.len(),
+            Column::IntList(b) => b.len(),
+            Column::FloatList(b) => b.len(),
+            Column::BoolList(b) => b.len(),
             Column::Date(b) => b.len(),
         }
+    }
+}
+
+/// The items of a list value (a single value is a one-item list).
+fn one_or_many(v: &Flat) -> &[Flat] {
+    match v {
+        Flat::List(items) => items,
+        one => std::slice::from_ref(one),
     }
 }
 
@@ -140,6 +199,22 @@ fn kind_of(v: &Flat) -> Kind {
         Flat::Int(_) => Kind::Int,
         Flat::Float(_) => Kind::Float,
         Flat::Bool(_) => Kind::Bool,
+        // Typed by the sample's items when they all have one scalar type; text otherwise.
+        Flat::List(items)
+            if !items.is_empty() && items.iter().all(|i| matches!(i, Flat::Int(_))) =>
+        {
+            Kind::IntList
+        }
+        Flat::List(items)
+            if !items.is_empty() && items.iter().all(|i| matches!(i, Flat::Float(_))) =>
+        {
+            Kind::FloatList
+        }
+        Flat::List(items)
+            if !items.is_empty() && items.iter().all(|i| matches!(i, Flat::Bool(_))) =>
+        {
+            Kind::BoolList
+        }
         Flat::List(_) => Kind::StrList,
     }
 }
@@ -199,6 +274,15 @@ impl ParquetStreamWriter {
                     Kind::StrList => {
                         DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
                     }
+                    Kind::IntList => {
+                        DataType::List(Arc::new(Field::new("item", DataType::Int64, true)))
+                    }
+                    Kind::FloatList => {
+                        DataType::List(Arc::new(Field::new("item", DataType::Float64, true)))
+                    }
+                    Kind::BoolList => {
+                        DataType::List(Arc::new(Field::new("item", DataType::Boolean, true)))
+                    }
                     Kind::Date => DataType::Timestamp(TimeUnit::Nanosecond, Some(UTC.into())),
                 };
                 Field::new(name, dt, true)
@@ -208,6 +292,7 @@ impl ParquetStreamWriter {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_created_by("detsim".into())
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .build();
         let writer =
             ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| e.to_string())?;

@@ -4,9 +4,9 @@
 //!
 //! File shape: one column per dotted source path (`process.parent.name`), `Utf8` for strings,
 //! `Timestamp` (any unit; the writer uses nanoseconds, UTC) for date fields (RFC 3339 text in files
-//! written before that change, also read), `Int64`, `Float64`, `Boolean`, and `List<Utf8>` for
-//! multi-valued fields (the writer renders list items as text). A path absent from the file reads as null, as a field absent from a
-//! document does.
+//! written before that change, also read), `Int64`, `Float64`, `Boolean`, and lists of `Utf8`,
+//! `Int64`, `Float64` or `Boolean` items for multi-valued fields (older files hold every list as text;
+//! also read). A path absent from the file reads as null, as a field absent from a document does.
 //!
 //! Oracle twin: the same events written as NDJSON and read by `esql::ingest`. Invariant: each cell is
 //! converted under the field mapping exactly as ingest converts the JSON value it came from
@@ -246,7 +246,14 @@ pub(super) fn cells(col: Option<&ArrayRef>) -> Result<Cells<'_>, String> {
             TimeUnit::Millisecond => Times::Ms(a.as_primitive::<TimestampMillisecondType>()),
             TimeUnit::Second => Times::S(a.as_primitive::<TimestampSecondType>()),
         }),
-        ArrowType::List(item) if item.data_type() == &ArrowType::Utf8 => Cells::List(a.as_list()),
+        ArrowType::List(item)
+            if matches!(
+                item.data_type(),
+                ArrowType::Utf8 | ArrowType::Int64 | ArrowType::Float64 | ArrowType::Boolean
+            ) =>
+        {
+            Cells::List(a.as_list())
+        }
         other => return Err(format!("column type {other} is not one detsim writes")),
     })
 }
@@ -300,10 +307,32 @@ pub(super) fn each<'a>(
         },
         Cells::List(a) if a.is_valid(r) => {
             let offs = a.value_offsets();
-            let items = a.values().as_string::<i32>();
-            for i in offs[r] as usize..offs[r + 1] as usize {
-                if items.is_valid(i) {
-                    f(Raw::Str(items.value(i)))?;
+            let range = offs[r] as usize..offs[r + 1] as usize;
+            let items = a.values();
+            match items.data_type() {
+                ArrowType::Int64 => {
+                    let items = items.as_primitive::<Int64Type>();
+                    for i in range.filter(|&i| items.is_valid(i)) {
+                        f(Raw::Int(items.value(i)))?;
+                    }
+                }
+                ArrowType::Float64 => {
+                    let items = items.as_primitive::<Float64Type>();
+                    for i in range.filter(|&i| items.is_valid(i)) {
+                        f(Raw::Float(items.value(i)))?;
+                    }
+                }
+                ArrowType::Boolean => {
+                    let items = items.as_boolean();
+                    for i in range.filter(|&i| items.is_valid(i)) {
+                        f(Raw::Bool(items.value(i)))?;
+                    }
+                }
+                _ => {
+                    let items = items.as_string::<i32>();
+                    for i in range.filter(|&i| items.is_valid(i)) {
+                        f(Raw::Str(items.value(i)))?;
+                    }
                 }
             }
             Ok(())

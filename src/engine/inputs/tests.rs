@@ -247,6 +247,15 @@ fn generated_datasets_give_the_in_memory_results_from_ndjson_and_parquet() {
         None,
     ));
     queries.push((
+        // A typed list column (List<Int64> in Parquet) and a list of strings next to it.
+        "typed lists".into(),
+        "FROM logs-endpoint.events.process-* METADATA _id | WHERE process.previous.args_count IS NOT NULL \
+         | KEEP _id, process.previous.args_count, process.previous.args, process.previous.executable \
+         | SORT _id | LIMIT 200"
+            .into(),
+        None,
+    ));
+    queries.push((
         "limit".into(),
         "FROM logs-endpoint.events.* METADATA _index | KEEP _index, event.id, process.args | LIMIT 17".into(),
         None,
