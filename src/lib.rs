@@ -4,6 +4,10 @@
 //!
 //! - [`rules`]: detection-rules TOML, hunting TOML and `.esql` files → typed rules and their queries,
 //!   each query knowing where its text is in its file.
+//! - [`tune`]: a rule's post-STATS thresholds and look-back swept, each variant scored as
+//!   `detsim score` scores the rule; precision/recall tables and an SVG plot.
+//! - [`compare`]: another engine's result (Elasticsearch's `_query` JSON, CSV) against detsim's, up
+//!   to what Elasticsearch leaves undefined (row order without a total SORT, multi-value order).
 //!
 //! ```
 //! use std::path::Path;
