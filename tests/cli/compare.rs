@@ -90,6 +90,9 @@ fn compare_ignores_what_es_leaves_undefined_and_reports_the_rest() {
         "{}",
         run.stdout
     );
+    // The reference evaluator gives the same rows (the optimized engine's output as the actual).
+    let run = f.compare(SEED_RULE, &path, &["--engine", "reference"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
 
     let rule = f.rule("stats.esql", STATS_RULE);
     let body = f.eval(&rule);
