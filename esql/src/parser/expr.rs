@@ -13,7 +13,6 @@
 //! whole leading value expression; while it reads, an error is a `no viable alternative` quoting
 //! everything since the start of that boolean expression. `pending` records that start.
 
-use super::list_of;
 use super::precedence::Precedence;
 use super::{PResult, Parser};
 use crate::ast::CompactString;
@@ -318,7 +317,8 @@ impl Parser<'_> {
                     return Err(self.no_viable(self.pending.unwrap_or(start)));
                 }
                 self.resolve(prev);
-                let mut list = list_of(self.parse_value_expression()?);
+                let first = self.parse_value_expression()?;
+                let mut list = self.list_of(first);
                 loop {
                     match self.peek() {
                         K::Comma => {
@@ -421,6 +421,7 @@ impl Parser<'_> {
     }
 
     /// `valueExpression : operatorExpression [comparisonOperator operatorExpression]`
+    #[inline(always)]
     pub(crate) fn parse_value_expression(&mut self) -> PResult<Expr> {
         let start = self.mark();
         // ANTLR decides "comparison or not" after the first operand.
@@ -611,7 +612,8 @@ impl Parser<'_> {
                 }));
             }
             let saved = std::mem::replace(&mut self.expr_follow, &[K::Comma, K::Rp]);
-            let mut args = list_of(self.parse_expr()?);
+            let first = self.parse_expr()?;
+            let mut args = self.list_of(first);
             let mut options = None;
             loop {
                 match self.peek() {
@@ -905,28 +907,87 @@ fn match_target(value: &Expr) -> Option<(QualifiedName, Option<crate::ast::Ident
 
 /// Undoes the escapes of a regular string: `\t \n \r \" \\`; other pairs stay as written.
 pub(crate) fn unescape(s: &str) -> CompactString {
-    if !s.contains('\\') {
+    let b = s.as_bytes();
+    if memchr::memchr(b'\\', b).is_none() {
         return s.into();
     }
     let mut out = CompactString::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('"') => out.push('"'),
-            Some('\\') => out.push('\\'),
-            Some(other) => {
+    // `from`: start of the plain text not yet copied.
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b'\\', &b[from..]).map(|k| from + k) {
+        out.push_str(&s[from..k]);
+        let unescaped = match b.get(k + 1) {
+            Some(b't') => '\t',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            // Any other pair is kept as written: the backslash here, the character (never a
+            // backslash) with the plain text after it.
+            _ => {
                 out.push('\\');
-                out.push(other);
+                from = k + 1;
+                continue;
             }
-            None => out.push('\\'),
+        };
+        out.push(unescaped);
+        from = k + 2;
+    }
+    out.push_str(&s[from..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape;
+    use proptest::prelude::*;
+
+    /// The escape rules one character at a time (the definition `unescape` must match).
+    fn unescape_by_chars(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('t') => out.push('\t'),
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn unescape_examples() {
+        for s in [
+            "",
+            "a",
+            "a\\tb",
+            "\\",
+            "x\\",
+            "\\\\\\",
+            "\\q\\é\\\"",
+            "\\\\n",
+            "é\\n\\",
+        ] {
+            assert_eq!(unescape(s), unescape_by_chars(s), "{s:?}");
         }
     }
-    out
+
+    proptest! {
+        #[test]
+        fn unescape_matches_the_character_rules(s in "[a\\\\tnrqé\"]{0,30}") {
+            prop_assert_eq!(unescape(&s), unescape_by_chars(&s));
+        }
+    }
 }

@@ -450,19 +450,41 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// A list holding `first`, with room for a few more elements (a comma list rarely stops at one:
-/// `vec![first]` would reallocate on the first push).
-pub(crate) fn list_of<T>(first: T) -> Vec<T> {
-    let mut v = Vec::with_capacity(list_capacity::<T>());
-    v.push(first);
-    v
-}
+/// Most tokens [`Parser::commas_ahead`] looks at (it only sizes vectors; past this it guesses).
+const MAX_SIZING_SCAN: usize = 512;
 
-/// The first capacity of a comma list: up to four elements, but under 1 KiB (glibc's allocator
-/// serves small blocks from fast per-size lists; a larger request first merges all freed small
-/// blocks, which showed in profiles of corpus parsing).
-pub(crate) fn list_capacity<T>() -> usize {
-    (768 / std::mem::size_of::<T>().max(1)).clamp(1, 4)
+impl Parser<'_> {
+    /// A comma list holding `first` (just parsed), with room for the elements still ahead.
+    pub(crate) fn list_of<T>(&self, first: T) -> Vec<T> {
+        let mut v = Vec::with_capacity(1 + self.commas_ahead());
+        v.push(first);
+        v
+    }
+
+    /// How many commas follow at this nesting level before the list ends (a closing bracket,
+    /// `|`, `BY`, `METADATA` or the end): the number of further elements of a comma list, used
+    /// only to size its vector (a wrong count on bad input costs nothing but a reallocation).
+    pub(crate) fn commas_ahead(&self) -> usize {
+        let mut depth = 0usize;
+        let mut commas = 0;
+        let end = (self.pos + MAX_SIZING_SCAN).min(self.toks.len());
+        for t in &self.toks[self.pos.min(end)..end] {
+            match t.kind {
+                TokenKind::Lp | TokenKind::OpeningBracket | TokenKind::LeftBraces => depth += 1,
+                TokenKind::Rp | TokenKind::ClosingBracket | TokenKind::RightBraces => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                TokenKind::Comma if depth == 0 => commas += 1,
+                TokenKind::Pipe | TokenKind::By | TokenKind::Metadata if depth == 0 => break,
+                TokenKind::Eof => break,
+                _ => {}
+            }
+        }
+        commas
+    }
 }
 
 /// Display names of `kinds`, ordered by ANTLR token type as ANTLR prints them.

@@ -5,7 +5,6 @@
 //! the error lands on its `[` when the form is complete and on the first token that breaks the
 //! form otherwise. [`Parser::dev_bracket_error`] reproduces that.
 
-use super::list_of;
 use super::{PResult, Parser};
 use crate::ast::CompactString;
 use crate::ast::{
@@ -230,7 +229,8 @@ impl Parser<'_> {
         if !PATTERN_START.contains(&self.peek()) {
             return Err(self.mismatch(PATTERN_START));
         }
-        let mut v = list_of(self.parse_name_pattern(true)?);
+        let first = self.parse_name_pattern(true)?;
+        let mut v = self.list_of(first);
         while self.eat(K::Comma).is_some() {
             if !PATTERN_START.contains(&self.peek()) {
                 return Err(self.mismatch(PATTERN_START));

@@ -3,7 +3,6 @@
 use crate::ast::{EnrichCommand, EnrichPolicy, EnrichWith, JoinCommand, JoinKind};
 use crate::lexer::TokenKind as K;
 use crate::parser::expr::EXPR_START;
-use crate::parser::list_of;
 use crate::parser::{PResult, Parser};
 
 impl Parser<'_> {
@@ -92,7 +91,8 @@ impl Parser<'_> {
         }
         self.expect_or_missing(K::On, EXPR_START)?;
         let conditions = self.with_follow(&[K::Comma, K::Pipe, K::Eof], |p| {
-            let mut conditions = list_of(p.parse_expr()?);
+            let first = p.parse_expr()?;
+            let mut conditions = p.list_of(first);
             while p.eat(K::Comma).is_some() {
                 conditions.push(p.parse_expr()?);
             }

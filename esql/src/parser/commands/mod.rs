@@ -21,7 +21,6 @@ use crate::ast::{
     QualifiedName, SourceCommand,
 };
 use crate::lexer::TokenKind as K;
-use crate::parser::list_of;
 
 /// What ANTLR expects at the start of a query.
 pub(crate) const SOURCE_START: &[K] = &[
@@ -172,7 +171,8 @@ impl Parser<'_> {
     /// `fields`, where `follow` may come after each field.
     pub(crate) fn parse_fields_followed_by(&mut self, follow: &'static [K]) -> PResult<Vec<Field>> {
         self.with_follow(follow, |p| {
-            let mut fields = list_of(p.parse_field()?);
+            let first = p.parse_field()?;
+            let mut fields = p.list_of(first);
             while p.eat(K::Comma).is_some() {
                 fields.push(p.parse_field()?);
             }
@@ -182,7 +182,7 @@ impl Parser<'_> {
 
     /// `aggFields : aggField (COMMA aggField)*`, `aggField : field (WHERE booleanExpression)?`
     pub(crate) fn parse_agg_fields(&mut self) -> PResult<Vec<AggField>> {
-        let mut aggs = Vec::with_capacity(crate::parser::list_capacity::<AggField>());
+        let mut aggs = Vec::new();
         loop {
             let start = self.mark();
             let field = self.with_follow(&[K::Where, K::Comma, K::By, K::Pipe, K::Eof], |p| {
@@ -193,6 +193,9 @@ impl Parser<'_> {
             } else {
                 None
             };
+            if aggs.is_empty() {
+                aggs.reserve_exact(1 + self.commas_ahead());
+            }
             aggs.push(AggField {
                 field,
                 filter,

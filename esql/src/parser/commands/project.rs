@@ -3,7 +3,6 @@
 
 use crate::ast::{DropCommand, KeepCommand, NamePattern, RenameClause, RenameCommand, RenameStyle};
 use crate::lexer::TokenKind as K;
-use crate::parser::list_of;
 use crate::parser::names::PATTERN_START;
 use crate::parser::{PResult, Parser};
 
@@ -43,7 +42,8 @@ impl Parser<'_> {
     pub(crate) fn parse_rename(&mut self) -> PResult<RenameCommand> {
         let start = self.mark();
         self.advance();
-        let mut clauses = list_of(self.parse_rename_clause()?);
+        let first = self.parse_rename_clause()?;
+        let mut clauses = self.list_of(first);
         while self.eat(K::Comma).is_some() {
             clauses.push(self.parse_rename_clause()?);
         }

@@ -7,7 +7,6 @@ use crate::ast::{
 };
 use crate::lexer::TokenKind as K;
 use crate::parser::expr::{CONSTANT_START, VALUE_START};
-use crate::parser::list_of;
 use crate::parser::names::{NAME_START, is_param};
 use crate::parser::{PResult, Parser};
 
@@ -24,7 +23,9 @@ impl Parser<'_> {
             self.expect_or_missing(K::Lp, super::PROCESSING_START)?;
             self.enter()?;
             self.nested += 1;
-            let mut commands = list_of(self.parse_processing_command()?);
+            let first = self.parse_processing_command()?;
+            let mut commands = Vec::with_capacity(4);
+            commands.push(first);
             while self.eat(K::Pipe).is_some() {
                 commands.push(self.parse_processing_command()?);
             }
@@ -148,7 +149,8 @@ impl Parser<'_> {
                 K::Key => {
                     self.advance();
                     self.expect_or_missing(K::By, QNAME_START)?;
-                    let mut keys = list_of(self.parse_command_name()?);
+                    let first = self.parse_command_name()?;
+                    let mut keys = self.list_of(first);
                     while self.eat(K::Comma).is_some() {
                         keys.push(self.parse_command_name()?);
                     }

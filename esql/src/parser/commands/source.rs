@@ -10,7 +10,6 @@ use crate::ast::{
 };
 use crate::lexer::TokenKind as K;
 use crate::parser::expr::CONSTANT_START;
-use crate::parser::list_of;
 use crate::parser::{PResult, Parser};
 
 impl Parser<'_> {
@@ -18,7 +17,8 @@ impl Parser<'_> {
     pub(crate) fn parse_from(&mut self) -> PResult<FromCommand> {
         let start = self.mark();
         self.advance();
-        let mut sources = list_of(self.parse_from_source()?);
+        let first = self.parse_from_source()?;
+        let mut sources = self.list_of(first);
         while self.eat(K::Comma).is_some() {
             sources.push(self.parse_from_source()?);
         }
