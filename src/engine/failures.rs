@@ -16,10 +16,9 @@
 //! dropped ([`FailureLog::saturated`] lets callers skip building such failures at all). Merged logs
 //! keep the invariant "every kept failure of an expression sorts at or before its recorded maximum".
 
-use std::collections::HashMap;
-
 use esql::warnings::MAX_FAILURES;
 use esql::{Position, Warnings};
+use foldhash::HashMap;
 
 /// Where a failure happened, ordered as the reference meets failures.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

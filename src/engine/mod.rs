@@ -31,6 +31,7 @@ pub mod row_kernel;
 pub mod rows;
 pub mod scalar;
 pub mod source;
+pub mod synthetic;
 
 pub use evaluator::{EngineConfig, OptimizedEvaluator};
 pub use kernel::EngineKernel;

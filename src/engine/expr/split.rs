@@ -18,14 +18,15 @@
 //! Multi-valued rows (and null rows) get their truth and failures from the row kernel once per distinct
 //! id list per chunk. Frames made virtual by MV_EXPAND are read through `Frame::row_map`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use esql::plan::Expr;
 use esql::{EvalError, Value};
 
 use super::context::Ctx;
-use super::keyword_table::{FALSE, NULL, TRUE, UNKNOWN, cannot_fail_on_singles, tri_of, truth_of};
+use super::keyword_table::{FALSE, NULL, TRUE, UNKNOWN, cannot_fail_on_singles, tri_of};
 use super::predicate::Pred;
 use crate::engine::failures::Failure;
 use crate::engine::frame::Frame;
@@ -34,12 +35,14 @@ use crate::engine::frame::Frame;
 type Fails = Option<Arc<[Failure]>>;
 
 /// Truth and failures of one leaf per dictionary id of one chunk's column, filled on first lookup.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SplitTable {
     tri: Vec<u8>,
     fails: Vec<Fails>,
     null: Option<(u8, Fails)>,
     multi: HashMap<Box<[u32]>, (u8, Fails)>,
+    /// A row of nulls the leaf's value is written into for the kernel (reused).
+    scratch: Vec<Value>,
 }
 
 fn fails(f: Box<[Failure]>) -> Fails {
@@ -73,25 +76,37 @@ impl Leaf<'_> {
         (self.offsets[p] as usize, self.offsets[p + 1] as usize)
     }
 
+    /// The leaf's truth and failures on a row holding `v` in its column (nulls elsewhere).
+    fn eval(&self, t: &mut SplitTable, v: Value, ctx: &Ctx<'_>) -> Result<(u8, Fails), EvalError> {
+        let width = self.width.max(self.col + 1);
+        if t.scratch.len() < width {
+            t.scratch.resize(width, Value::Null);
+        }
+        t.scratch[self.col] = v;
+        let mut w = esql::Warnings::new();
+        let r = ctx.kernel.eval(self.expr, &t.scratch, ctx.opts, &mut w);
+        t.scratch[self.col] = Value::Null;
+        let r = r?;
+        let f = if w.lines().is_empty() {
+            None
+        } else {
+            fails(crate::engine::failures::failures_of(&w).into_boxed_slice())
+        };
+        Ok((tri_of(&r), f))
+    }
+
     fn compute_id(&self, t: &mut SplitTable, id: usize, ctx: &Ctx<'_>) -> Result<u8, EvalError> {
         let v = Value::Keyword(self.dict.get(id as u32).to_owned());
-        let (tri, f) = truth_of(ctx.kernel, ctx.opts, self.expr, self.col, self.width, v)?;
+        let (tri, f) = self.eval(t, v, ctx)?;
         t.tri[id] = tri;
-        t.fails[id] = fails(f);
+        t.fails[id] = f;
         Ok(tri)
     }
 
     fn null<'t>(&self, t: &'t mut SplitTable, ctx: &Ctx<'_>) -> Result<&'t (u8, Fails), EvalError> {
         if t.null.is_none() {
-            let (tri, f) = truth_of(
-                ctx.kernel,
-                ctx.opts,
-                self.expr,
-                self.col,
-                self.width,
-                Value::Null,
-            )?;
-            t.null = Some((tri, fails(f)));
+            let n = self.eval(t, Value::Null, ctx)?;
+            t.null = Some(n);
         }
         Ok(t.null.as_ref().expect("just set"))
     }
@@ -110,8 +125,8 @@ impl Leaf<'_> {
                     .map(|&id| Value::Keyword(self.dict.get(id).to_owned()))
                     .collect(),
             );
-            let (tri, f) = truth_of(ctx.kernel, ctx.opts, self.expr, self.col, self.width, v)?;
-            t.multi.insert(key.into(), (tri, fails(f)));
+            let r = self.eval(t, v, ctx)?;
+            t.multi.insert(key.into(), r);
         }
         Ok(&t.multi[key])
     }
@@ -165,7 +180,9 @@ fn with_leaf<R>(
         None => SplitTable {
             tri: vec![UNKNOWN; dict.len()],
             fails: vec![None; dict.len()],
-            ..SplitTable::default()
+            null: None,
+            multi: HashMap::new(),
+            scratch: Vec::new(),
         },
     };
     let leaf = Leaf {
