@@ -287,7 +287,7 @@ impl<'a> Walker<'a, '_, '_> {
         dotted: &mut Vec<&'a [u8]>,
     ) -> Result<(Option<u32>, Route), Bail> {
         let nodes = &self.layout.nodes;
-        if memchr::memchr(b'.', key).is_none() {
+        if !key.contains(&b'.') {
             let Some((ci, child)) = nodes[n as usize].child(key) else {
                 return Ok((None, Route::Other));
             };

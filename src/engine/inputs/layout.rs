@@ -36,10 +36,12 @@ impl Node {
     /// The child for one path segment.
     #[inline]
     pub fn child(&self, seg: &[u8]) -> Option<(usize, u32)> {
+        // Keys are short: compare lengths and first bytes before the bytes (no memcmp call).
+        let first = *seg.first()?;
         self.children
             .iter()
             .enumerate()
-            .find(|(_, (k, _))| **k == *seg)
+            .find(|(_, (k, _))| k.len() == seg.len() && k[0] == first && k.iter().eq(seg))
             .map(|(i, (_, n))| (i, *n))
     }
 }
