@@ -426,7 +426,7 @@ impl Parser<'_> {
         let start = self.mark();
         // ANTLR decides "comparison or not" after the first operand.
         let prev = self.predict();
-        let left = self.parse_operator(Precedence::Lowest)?;
+        let left = self.parse_operator_inline(Precedence::Lowest)?;
         self.resolve(prev);
         if let Some(op) = comparison(self.peek()) {
             self.advance();
@@ -445,6 +445,13 @@ impl Parser<'_> {
 
     /// `operatorExpression` whose binary operators bind tighter than `min`.
     fn parse_operator(&mut self, min: Precedence) -> PResult<Expr> {
+        self.parse_operator_inline(min)
+    }
+
+    /// [`Parser::parse_operator`], inlined where a value expression starts (one call level
+    /// less for every operand: each level moves the whole expression).
+    #[inline(always)]
+    fn parse_operator_inline(&mut self, min: Precedence) -> PResult<Expr> {
         if !is_value_start(self.peek()) {
             return Err(self.pending_or(|p| p.mismatch(VALUE_START)));
         }
@@ -467,7 +474,7 @@ impl Parser<'_> {
                 )
             }
             // A signed number: the constant.
-            _ => self.parse_primary()?,
+            _ => self.parse_primary_inline()?,
         };
         while let Some(op) = arithmetic(self.peek()) {
             let prec = Precedence::of(op);
@@ -491,6 +498,13 @@ impl Parser<'_> {
 
     /// `primaryExpression`, including its `::type` casts.
     pub(crate) fn parse_primary(&mut self) -> PResult<Expr> {
+        self.parse_primary_inline()
+    }
+
+    /// [`Parser::parse_primary`], inlined into the operator level (see
+    /// [`Parser::parse_operator_inline`]).
+    #[inline(always)]
+    fn parse_primary_inline(&mut self) -> PResult<Expr> {
         let start = self.mark();
         let mut e = match self.peek() {
             K::Lp => {
