@@ -215,6 +215,7 @@ fn seed_queries() -> Vec<(String, String, Option<std::time::Duration>, String)> 
 fn generated_datasets_give_the_in_memory_results_from_ndjson_and_parquet() {
     let ndjson = generated("gen-ndjson", crate::dataset::Format::Ndjson);
     let parquet = generated("gen-parquet", crate::dataset::Format::Parquet);
+    let small_groups = rewritten_with_small_row_groups(&parquet, "gen-parquet-rg");
     let mut queries: Vec<(String, String, Option<TimeRange>)> = Vec::new();
     for (name, text, from, ts) in seed_queries() {
         queries.push((name.clone(), text.clone(), None));
@@ -285,10 +286,53 @@ fn generated_datasets_give_the_in_memory_results_from_ndjson_and_parquet() {
         for threads in [1, 2] {
             let (got, _) = fast(&plan, &parquet, &opts, OnError::Fail, 0, threads).unwrap();
             assert_eq!(got, want, "{name}: Parquet, threads {threads}");
+            let (got, _) = fast(&plan, &small_groups, &opts, OnError::Fail, 0, threads).unwrap();
+            assert_eq!(
+                got, want,
+                "{name}: Parquet, 1000-row row groups, threads {threads}"
+            );
         }
     }
     std::fs::remove_dir_all(&ndjson).unwrap();
     std::fs::remove_dir_all(&parquet).unwrap();
+    std::fs::remove_dir_all(&small_groups).unwrap();
+}
+
+/// The Parquet files of `dir` rewritten with row groups of 1000 rows (row-group boundaries inside the
+/// generated data, `_id`s numbered across them).
+fn rewritten_with_small_row_groups(dir: &Path, name: &str) -> PathBuf {
+    use parquet::arrow::ArrowWriter;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let out = temp_dir(name);
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "parquet") {
+            continue;
+        }
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&path).unwrap()).unwrap();
+        let schema = reader.schema().clone();
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_max_row_group_row_count(Some(1000))
+            .build();
+        let file = std::fs::File::create(out.join(path.file_name().unwrap())).unwrap();
+        let mut w = ArrowWriter::try_new(file, schema, Some(props)).unwrap();
+        for batch in reader.build().unwrap() {
+            w.write(&batch.unwrap()).unwrap();
+        }
+        let meta = w.close().unwrap();
+        files += 1;
+        if meta.file_metadata().num_rows() > 2000 {
+            assert!(
+                meta.num_row_groups() > 2,
+                "{} row groups",
+                meta.num_row_groups()
+            );
+        }
+    }
+    assert!(files >= 2, "the generated directory has Parquet files");
+    out
 }
 
 /// The walker with the SIMD string index and without it give the same outcome on every line, and
