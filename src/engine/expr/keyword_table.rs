@@ -150,13 +150,14 @@ pub fn truth_of(
 }
 
 /// True when `expr`, given single (non-multi) values in its columns, can never record a failure: column
-/// reads, literals, IS NULL, LIKE/RLIKE over such, IN over such with literal lists, comparisons of
+/// reads, literals, IS NULL of such, LIKE/RLIKE over such, IN over such with literal lists, comparisons of
 /// strings, and boolean logic over these. (Anything else may fail on some value and is evaluated.)
 pub fn cannot_fail_on_singles(expr: &Expr) -> bool {
     use esql::plan::ExprKind as K;
     match &expr.kind {
         K::Literal(_) | K::Column(_) => true,
-        K::IsNull { .. } => true,
+        // IS NULL never fails itself, but its operand may (`to_double(k) IS NULL` warns on "x").
+        K::IsNull { value, .. } => cannot_fail_on_singles(value),
         K::Like { value, .. } | K::RLike { value, .. } => matches!(value.kind, K::Column(_)),
         K::In { value, list } => {
             matches!(value.kind, K::Column(_))
