@@ -214,7 +214,7 @@ impl Parser<'_> {
 
     /// The non-recursive alternatives of `booleanExpression`: a value expression, optionally
     /// followed by `[NOT] IN`, `[NOT] LIKE|RLIKE`, `IS [NOT] NULL` or `: constant`.
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn parse_boolean_primary(&mut self) -> PResult<Expr> {
         let start = self.mark();
         let prev = self.predict();
@@ -421,7 +421,7 @@ impl Parser<'_> {
     }
 
     /// `valueExpression : operatorExpression [comparisonOperator operatorExpression]`
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn parse_value_expression(&mut self) -> PResult<Expr> {
         let start = self.mark();
         // ANTLR decides "comparison or not" after the first operand.
@@ -449,8 +449,10 @@ impl Parser<'_> {
     }
 
     /// [`Parser::parse_operator`], inlined where a value expression starts (one call level
-    /// less for every operand: each level moves the whole expression).
-    #[inline(always)]
+    /// less for every operand: each level moves the whole expression). Only in optimised
+    /// builds: unoptimised, the merged frames are large enough to overflow a test thread's
+    /// stack at [`MAX_DEPTH`](super::MAX_DEPTH) nesting.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn parse_operator_inline(&mut self, min: Precedence) -> PResult<Expr> {
         if !is_value_start(self.peek()) {
             return Err(self.pending_or(|p| p.mismatch(VALUE_START)));
@@ -503,7 +505,7 @@ impl Parser<'_> {
 
     /// [`Parser::parse_primary`], inlined into the operator level (see
     /// [`Parser::parse_operator_inline`]).
-    #[inline(always)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn parse_primary_inline(&mut self) -> PResult<Expr> {
         let start = self.mark();
         let mut e = match self.peek() {
