@@ -1,7 +1,8 @@
 //! Generated events straight into the store's columns, without building a `Document` per event.
 //!
-//! The generator thread writes each event's JSON line with the generators' fast writer
-//! ([`generators::Event::write_json`], the bytes `detsim generate` writes); the calling thread hands
+//! The generator thread writes each event's JSON line holding only the fields the store reads
+//! ([`super::pruned_json`]: the event's own `Serialize` with unread subtrees skipped; a generated
+//! document is ~5 KB of which the rules read a few hundred bytes); the calling thread hands
 //! each data stream's lines to one task (rayon) that extracts the store's columns with the engine's
 //! NDJSON walker ([`crate::engine::inputs::json_scan`]) and appends them to that index's column
 //! builders ([`crate::engine::inputs::layout::Assembler`]). A line the walker does not serve (its
@@ -20,6 +21,7 @@ use esql::{Catalog, Column as SchemaColumn, DataType, Mapping};
 use generators::{DataStream, Event};
 use rayon::prelude::*;
 
+use super::pruned_json::{FieldFilter, to_pruned_json};
 use super::store::{ColumnKey, ColumnSpec, IndexData, Store, TimeIndex};
 use crate::engine::column::Column;
 use crate::engine::inputs::json_scan::{Line, scan_line};
@@ -68,6 +70,8 @@ pub struct DirectBuilder {
     keys: Vec<Vec<ColumnKey>>,
     mappings: Vec<Arc<Mapping>>,
     spec: ColumnSpec,
+    /// The JSON paths the store's columns read: the rest of each event is never written.
+    filter: FieldFilter,
 }
 
 impl DirectBuilder {
@@ -76,12 +80,14 @@ impl DirectBuilder {
     pub fn new(catalog: &Catalog, mut spec: ColumnSpec) -> Result<DirectBuilder, NotServed> {
         spec.add_column((SourceField::Metadata(MetadataField::Id), DataType::Keyword));
         spec.add_time_field("@timestamp");
+        let filter = spec.filter(catalog);
         let mut b = DirectBuilder {
             streams: Vec::new(),
             layouts: Vec::new(),
             keys: Vec::new(),
             mappings: Vec::new(),
             spec,
+            filter,
         };
         for d in DataStream::ALL {
             let Some(m) = catalog.mapping_for(d.name()) else {
@@ -114,7 +120,7 @@ impl DirectBuilder {
             };
             let (pos, bytes, ends) = &mut bufs[s];
             pos.push(i as u32);
-            e.write_json(bytes, false);
+            self.write_line(e, bytes);
             ends.push(bytes.len());
         }
         // The writer emits serde_json's bytes, which are UTF-8: one validation per batch and stream.
@@ -127,6 +133,21 @@ impl DirectBuilder {
             })
             .collect();
         (Batch { events, lines }, unmapped)
+    }
+
+    /// Writes `event`'s JSON line: only the subtrees the store reads (the walker would skip the
+    /// rest, so its values are the same), or the whole document when the filter keeps everything
+    /// or pruning fails.
+    fn write_line(&self, event: &Event, bytes: &mut Vec<u8>) {
+        let start = bytes.len();
+        if !self.filter.keeps_all()
+            && let Ok(json) = to_pruned_json(event, &self.filter)
+            && serde_json::to_writer(&mut *bytes, &json).is_ok()
+        {
+            return;
+        }
+        bytes.truncate(start);
+        event.write_json(bytes, false);
     }
 
     /// Builds the store: `batches` are consumed in order; each data stream's rows are assembled by

@@ -6,8 +6,6 @@
 //! rest as a `serde_json::Value` — which is then indexed by `esql::ingest` exactly as the full
 //! document would be, so pruning changes no value a rule sees.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use serde::ser::{
     SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant, SerializeTuple,
@@ -18,21 +16,36 @@ use serde_json::{Map, Value as Json};
 /// A node of the path trie: its children by key, and whether everything below it is wanted.
 #[derive(Debug, Clone, Default)]
 struct Node {
-    children: HashMap<String, Node>,
+    /// A handful per node: a linear scan beats hashing each key of every serialized event.
+    children: Vec<(String, Node)>,
     all: bool,
 }
 
 impl Node {
     /// The node reached from `self` through a (possibly dotted) key; `None` when nothing below is wanted.
     fn step(&self, key: &str) -> Option<&Node> {
+        if self.all {
+            return Some(self);
+        }
+        if !key.contains('.') {
+            return self.child(key);
+        }
         let mut n = self;
         for part in key.split('.') {
             if n.all {
                 return Some(n);
             }
-            n = n.children.get(part)?;
+            n = n.child(part)?;
         }
         Some(n)
+    }
+
+    /// The child under one path segment.
+    fn child(&self, part: &str) -> Option<&Node> {
+        self.children
+            .iter()
+            .find(|(k, _)| k == part)
+            .map(|(_, n)| n)
     }
 }
 
@@ -63,7 +76,14 @@ impl FieldFilter {
     pub fn add(&mut self, path: &str) {
         let mut n = &mut self.root;
         for part in path.split('.') {
-            n = n.children.entry(part.to_owned()).or_default();
+            let i = match n.children.iter().position(|(k, _)| k == part) {
+                Some(i) => i,
+                None => {
+                    n.children.push((part.to_owned(), Node::default()));
+                    n.children.len() - 1
+                }
+            };
+            n = &mut n.children[i].1;
         }
         n.all = true;
     }
