@@ -116,6 +116,27 @@ const QUERIES: &[&str] = &[
      | MV_EXPAND process.name
      | WHERE process.name == \"scp\" AND event.action == \"exec\"
      | STATS c = COUNT() BY process.name",
+    // Two expansions in a row, each followed by a split WHERE: the first leaves the frame virtual, the
+    // second (fused, then pre-filtered) must make it real first (a campaign panic: the second
+    // expansion read its column with child row numbers).
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | MV_EXPAND event.type
+     | WHERE process.name != \"nothing\"
+     | MV_EXPAND event.action
+     | WHERE NOT (NOT (true))
+     | KEEP _id, event.type, event.action",
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | MV_EXPAND event.action
+     | WHERE event.action LIKE \"*e*\"
+     | MV_EXPAND event.type
+     | WHERE event.type == \"start\" AND process.name LIKE \"s*\"
+     | KEEP _id, event.type, event.action",
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | MV_EXPAND event.action
+     | WHERE process.name IS NOT NULL
+     | MV_EXPAND event.type
+     | WHERE process.pid > 10 AND process.name == \"scp\"
+     | KEEP _id, event.type, event.action",
     // Value-dependent failure messages (more than 20 distinct ones): which 20 are printed depends on
     // the order failures are met, through the fused step and the cap.
     "FROM logs-endpoint.events.process-*

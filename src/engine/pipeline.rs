@@ -206,6 +206,11 @@ impl Pipeline {
                 continue;
             }
             ctx.step = s.step;
+            if matches!(s.op, Streaming::MvExpand(_)) {
+                // A frame left virtual by an earlier MV_EXPAND (for the WHERE after it) is made real
+                // first: the fused and pre-filtered paths below index its columns by row.
+                mv_expand::materialize(frame);
+            }
             if let Streaming::MvExpand(c) = &s.op
                 && let Some(StreamingStep {
                     op: Streaming::Where(w),

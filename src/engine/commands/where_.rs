@@ -37,6 +37,7 @@ impl WhereCommand {
         frame: &mut Frame,
         ctx: &mut Ctx<'_>,
     ) -> Result<(), EvalError> {
+        crate::engine::commands::mv_expand::materialize(frame);
         let independent: Vec<&Pred> = self
             .pred
             .conjuncts()
@@ -74,6 +75,8 @@ impl WhereCommand {
         frame: &mut Frame,
         ctx: &mut Ctx<'_>,
     ) -> Result<(), EvalError> {
+        // The selection must index the columns' rows (an earlier expansion made real).
+        crate::engine::commands::mv_expand::materialize(frame);
         let rows = std::mem::take(&mut frame.selection);
         let col = frame.column(c)?.clone();
         let identity = rows.iter().all(|&r| col.count(r as usize) <= 1);
