@@ -16,6 +16,7 @@
 //! [`OrderFreedom`](super::compare::OrderFreedom), with a few examples.
 
 use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use esql::Evaluator;
 use proptest::strategy::{Strategy, ValueTree};
@@ -265,6 +266,75 @@ fn shrunk_report(
     ))
 }
 
+/// The message of a caught panic.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic payload)".to_string()
+    }
+}
+
+/// Whether checking `case` on `subjects` panics.
+fn panics(case: &Case, subjects: &Subjects<'_>) -> bool {
+    catch_unwind(AssertUnwindSafe(|| {
+        let _ = check_built(case, &build(&case.docs), subjects);
+    }))
+    .is_err()
+}
+
+/// Shrinks the case `(dataset, query)` whose evaluation panicked (a panic in any evaluator of
+/// `subjects` counts as the failure) and returns its report: the shrunk query and documents.
+fn panic_report(
+    cfg: &CampaignConfig,
+    dataset: u64,
+    query: u64,
+    subjects: &[Subject<'_>],
+    reference: &dyn Evaluator,
+    message: &str,
+) -> Result<String, String> {
+    let mut shrunk: Option<Case> = None;
+    for subject in subjects {
+        let subjects = Subjects {
+            subject: subject.evaluator,
+            reference,
+        };
+        let fails = |raw: &Vec<u32>, spec: &DataSpec| {
+            let (case, _) = materialize("differential", raw, spec, &cfg.run);
+            panics(&case, &subjects)
+        };
+        let mut qt = query_tree(cfg, dataset, query)?;
+        let mut dt = data_tree(cfg, dataset)?;
+        if !fails(&qt.current(), &dt.current()) {
+            continue;
+        }
+        let mut budget = cfg.run.max_shrink_iters;
+        let spec = dt.current();
+        let raw = shrink(&mut qt, &mut |r| fails(r, &spec), &mut budget);
+        let spec = shrink(&mut dt, &mut |s| fails(&raw, s), &mut budget);
+        let mut qt = query_tree(cfg, dataset, query)?;
+        let raw = shrink(&mut qt, &mut |r| fails(r, &spec), &mut budget);
+        let (case, _) = materialize("differential", &raw, &spec, &cfg.run);
+        shrunk = Some(case);
+        break;
+    }
+    let origin = format!(
+        "campaign chunk seed {:#x}, dataset {dataset}, query {query}",
+        cfg.seed
+    );
+    Ok(match shrunk {
+        Some(case) => format!(
+            "evaluation panicked ({origin}): {message}\nshrunk case ({} documents):\n{case}\n",
+            case.docs.len()
+        ),
+        None => {
+            format!("evaluation panicked ({origin}): {message} (not reproduced on one subject)\n")
+        }
+    })
+}
+
 /// Runs one chunk of the campaign: `cfg.cases` cases, each checked on every evaluator of `subjects`
 /// against one run of `reference`.
 pub fn run_chunk(
@@ -322,7 +392,38 @@ pub fn run_chunk(
                 (0, evaluators.len())
             };
             let chosen = &evaluators[first..first + count];
-            let report = check_differential_many(&case, &built, reference, chosen);
+            let report = match catch_unwind(AssertUnwindSafe(|| {
+                check_differential_many(&case, &built, reference, chosen)
+            })) {
+                Ok(report) => report,
+                Err(payload) => {
+                    let message = panic_message(payload.as_ref());
+                    let s = &mut out.stats;
+                    s.checked += 1;
+                    s.disagreements += 1;
+                    s.failing_cases += 1;
+                    let report = format!(
+                        "campaign chunk seed {:#x}, dataset {dataset}, query {query}: evaluation panicked: {message}\n  {}\n{case}",
+                        cfg.seed, case.query
+                    );
+                    let report = if out.failures.len() < cfg.max_reports {
+                        panic_report(
+                            cfg,
+                            dataset,
+                            query,
+                            &subjects[first..first + count],
+                            reference,
+                            &message,
+                        )
+                        .map(|shrunk| format!("{report}\n{shrunk}"))
+                        .unwrap_or_else(|e| format!("{report}\ncould not shrink: {e}"))
+                    } else {
+                        report
+                    };
+                    out.failures.push(report);
+                    continue;
+                }
+            };
             if let Some(why) = report.skipped {
                 s.skipped += 1;
                 if s.examples.len() < 5 {
