@@ -213,7 +213,7 @@ fn count_distinct(call: &AggregateCall, items: &[Vec<Value>]) -> Result<Value, E
             }
             return Ok(Value::Long(i64::from(f) + i64::from(t)));
         }
-        DataType::Version | DataType::UnsignedLong => {
+        DataType::UnsignedLong => {
             return Err(EvalError::Unsupported(format!(
                 "COUNT_DISTINCT of {} in [{}]",
                 field.data_type, call.text
