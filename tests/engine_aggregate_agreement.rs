@@ -1,5 +1,6 @@
 //! Aggregates whose support the engine mirrors from the reference, checked against it on ROW queries:
-//! COUNT_DISTINCT of `version` values (hashed by their stored encoding, as ES does).
+//! COUNT_DISTINCT of `version` values (hashed by their stored encoding, as ES does), and PERCENTILE with
+//! a percentile outside [0, 100] (null; plus a warning pair over a constant with values).
 
 use std::sync::Arc;
 
@@ -56,4 +57,26 @@ fn count_distinct_of_versions_matches_the_reference() {
             assert_eq!(got.rows[0][0], Value::Long(n), "{q}: count");
         }
     }
+}
+
+#[test]
+fn out_of_range_percentile_matches_the_reference() {
+    let queries = [
+        "ROW x = 1 | STATS p = PERCENTILE(3, 150)",
+        "ROW x = 1 | STATS p = PERCENTILE([1, 2, 5], -1)",
+        "ROW x = 1 | STATS p = PERCENTILE(null, 150)",
+        "ROW x = [1, 2, 3] | MV_EXPAND x | STATS p = PERCENTILE(x, 101)",
+        "ROW x = [1, 2, 3] | MV_EXPAND x | STATS p = PERCENTILE(2.5, 120.5) BY x",
+        "ROW x = 1 | STATS p = PERCENTILE(3, 50)",
+    ];
+    let mut warned = 0;
+    for q in queries {
+        let (got, expected) = both(q);
+        assert_eq!(got.columns, expected.columns, "{q}: columns");
+        assert_eq!(got.rows, expected.rows, "{q}: rows");
+        assert_eq!(got.warnings, expected.warnings, "{q}: warnings");
+        warned += usize::from(!expected.warnings.is_empty());
+    }
+    // The constant cases with values warn in the reference.
+    assert!(warned >= 3, "only {warned} queries warned");
 }

@@ -134,16 +134,28 @@ pub fn finish(
             })
         }
         A::Percentile => {
-            let p = call
-                .args
-                .get(1)
-                .and_then(fold)
-                .as_ref()
-                .and_then(number)
-                .filter(|p| (0.0..=100.0).contains(p));
+            let p = call.args.get(1).and_then(fold).as_ref().and_then(number);
             match p {
                 None => Value::Null,
-                Some(p) => double(quantile(p / 100.0, &samples(call, items)?.0)),
+                Some(p) if (0.0..=100.0).contains(&p) => {
+                    double(quantile(p / 100.0, &samples(call, items)?.0))
+                }
+                Some(p) => {
+                    // Over aggregated values silently null; a constant field goes through ES's
+                    // MV_PERCENTILE surrogate, which warns once it has values.
+                    let (v, constant) = samples(call, items)?;
+                    if constant && !v.is_empty() {
+                        warnings.failure(
+                            call.position,
+                            &call.text,
+                            &format!(
+                                "java.lang.IllegalArgumentException: Percentile parameter must be a number between 0 and 100, found [{}]",
+                                esql::format::double(p)
+                            ),
+                        );
+                    }
+                    Value::Null
+                }
             }
         }
         A::MedianAbsoluteDeviation => {
