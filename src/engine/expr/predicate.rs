@@ -599,7 +599,7 @@ pub fn leaf_type(p: &Pred) -> Option<DataType> {
 }
 
 /// `rows` minus `sub` (both ascending, `sub` ⊆ `rows`).
-fn difference(rows: &[u32], sub: &[u32]) -> Vec<u32> {
+pub(super) fn difference(rows: &[u32], sub: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(rows.len() - sub.len());
     let mut j = 0;
     for &r in rows {
@@ -613,7 +613,7 @@ fn difference(rows: &[u32], sub: &[u32]) -> Vec<u32> {
 }
 
 /// The union of two disjoint ascending lists, ascending.
-fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
+pub(super) fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {

@@ -27,7 +27,7 @@ use esql::{EvalError, Value};
 
 use super::context::Ctx;
 use super::keyword_table::{FALSE, NULL, TRUE, UNKNOWN, cannot_fail_on_singles, tri_of};
-use super::predicate::Pred;
+use super::predicate::{Pred, difference, merge};
 use crate::engine::failures::Failure;
 use crate::engine::frame::Frame;
 
@@ -221,38 +221,6 @@ fn or3(a: u8, b: u8) -> u8 {
         (FALSE, FALSE) => FALSE,
         _ => NULL,
     }
-}
-
-/// `rows` minus `sub` (both ascending, `sub` ⊆ `rows`).
-fn difference(rows: &[u32], sub: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(rows.len() - sub.len());
-    let mut j = 0;
-    for &r in rows {
-        if j < sub.len() && sub[j] == r {
-            j += 1;
-        } else {
-            out.push(r);
-        }
-    }
-    out
-}
-
-/// The union of two disjoint ascending lists, ascending.
-fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] < b[j] {
-            out.push(a[i]);
-            i += 1;
-        } else {
-            out.push(b[j]);
-            j += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 impl Pred {
