@@ -94,8 +94,13 @@ pub fn flatten_event(e: &Event, inline_labels: bool) -> BTreeMap<String, Flat> {
         serde_json::to_value(e)
     }
     .unwrap_or(Value::Null);
+    flatten_value(&value)
+}
+
+/// A JSON document's fields by dotted name.
+pub fn flatten_value(value: &Value) -> BTreeMap<String, Flat> {
     let mut out = BTreeMap::new();
-    walk("", &value, &mut out, false);
+    walk("", value, &mut out, false);
     out
 }
 

@@ -12,6 +12,7 @@
 //! Files are written as the world streams (memory stays flat), hashed while written, and the manifest
 //! lists them in a fixed order, so the same seed and configuration give byte-identical folders.
 
+mod flat_row;
 mod flatten;
 mod manifest;
 mod ndjson;
@@ -19,6 +20,6 @@ mod parquet;
 mod sink;
 mod writer;
 
-pub use flatten::{Flat, flatten_event};
+pub use flatten::{Flat, flatten_event, flatten_value};
 pub use manifest::{FileEntry, Manifest};
 pub use writer::{DatasetError, DatasetWriter, Format, WriteOptions, write_world};

@@ -11,8 +11,12 @@
 //! (`generators::event::sample::maximal`), which carries every field the generator can write, so
 //! every file of a stream has the same columns whatever the seed. A field outside the schema, or a
 //! value of another type, is an error (never silently dropped).
+//!
+//! Events are flattened straight into per-column slots by a serde serializer
+//! ([`FlatRow`](super::flat_row::FlatRow), no JSON values, field order learnt from the previous row)
+//! and appended to Arrow builders; batches of [`BATCH_ROWS`] rows keep the builders' buffers small
+//! enough to be reused by the allocator. Output bytes depend only on the events (no threads here).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use arrow_array::builder::{
@@ -26,10 +30,12 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
+use super::flat_row::{FlatRow, Leaf, Shape, Slot};
 use super::flatten::{Flat, flatten_event};
 use super::sink::HashingFile;
 
-const BATCH_ROWS: usize = 32 * 1024;
+/// Rows per Arrow batch handed to the Parquet writer.
+const BATCH_ROWS: usize = 8 * 1024;
 
 /// Rows per row group (a multiple of the batch size: every row group but the last is full).
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
@@ -91,67 +97,101 @@ impl Column {
         }
     }
 
-    fn push(&mut self, v: &Flat) -> Result<(), String> {
-        fn text(v: &Flat) -> Option<String> {
-            match v {
-                Flat::Str(s) => Some(s.clone()),
-                Flat::Int(i) => Some(i.to_string()),
-                Flat::Float(f) => Some(f.to_string()),
-                Flat::Bool(b) => Some(b.to_string()),
-                Flat::List(_) => None,
-            }
+    /// Appends column `i`'s value of `row` (null when absent).
+    fn push_slot(&mut self, slot: &Slot, row: &FlatRow) -> Result<(), String> {
+        if slot.shape == Shape::Absent {
+            self.push_null();
+            return Ok(());
         }
-        match (self, v) {
-            (Column::Str(b), Flat::Str(s)) => b.append_value(s),
-            (Column::Int(b), Flat::Int(i)) => b.append_value(*i),
-            (Column::Float(b), Flat::Float(f)) => b.append_value(*f),
-            (Column::Float(b), Flat::Int(i)) => b.append_value(*i as f64),
-            (Column::Bool(b), Flat::Bool(x)) => b.append_value(*x),
-            (Column::Date(b), Flat::Str(s)) => {
-                let t = generators::time::Timestamp::parse_rfc3339(s)
-                    .map_err(|e| format!("date field: {e}"))?;
-                b.append_value(t.0);
-            }
-            (Column::StrList(b), Flat::List(items)) => {
+        let items = slot.items.as_slice();
+        let one = slot.shape == Shape::One;
+        let mismatch = || {
+            format!(
+                "value {:?} does not fit the column type",
+                as_flat(slot, row)
+            )
+        };
+        match self {
+            Column::Str(b) => match (one, items) {
+                (true, [Leaf::Str(s, e)]) => b.append_value(row.text(*s, *e)),
+                _ => return Err(mismatch()),
+            },
+            Column::Int(b) => match (one, items) {
+                (true, [Leaf::Int(i)]) => b.append_value(*i),
+                _ => return Err(mismatch()),
+            },
+            Column::Float(b) => match (one, items) {
+                (true, [Leaf::Float(f)]) => b.append_value(*f),
+                (true, [Leaf::Int(i)]) => b.append_value(*i as f64),
+                _ => return Err(mismatch()),
+            },
+            Column::Bool(b) => match (one, items) {
+                (true, [Leaf::Bool(x)]) => b.append_value(*x),
+                _ => return Err(mismatch()),
+            },
+            Column::Date(b) => match (one, items) {
+                (true, [Leaf::Str(s, e)]) => {
+                    let t = generators::time::Timestamp::parse_rfc3339(row.text(*s, *e))
+                        .map_err(|e| format!("date field: {e}"))?;
+                    b.append_value(t.0);
+                }
+                _ => return Err(mismatch()),
+            },
+            // A single value is a one-item list; numbers and booleans in a text list as text.
+            Column::StrList(b) => {
                 for item in items {
-                    let t = text(item).ok_or("nested list")?;
-                    b.values().append_value(t);
-                }
-                b.append(true);
-            }
-            (Column::StrList(b), one) => {
-                b.values().append_value(text(one).ok_or("nested list")?);
-                b.append(true);
-            }
-            (Column::IntList(b), v) => {
-                for item in one_or_many(v) {
                     match item {
-                        Flat::Int(i) => b.values().append_value(*i),
-                        other => return Err(format!("list item {other:?} is not an integer")),
+                        Leaf::Str(s, e) => b.values().append_value(row.text(*s, *e)),
+                        Leaf::Int(i) => b.values().append_value(i.to_string()),
+                        Leaf::Float(f) => b.values().append_value(f.to_string()),
+                        Leaf::Bool(x) => b.values().append_value(x.to_string()),
                     }
                 }
                 b.append(true);
             }
-            (Column::FloatList(b), v) => {
-                for item in one_or_many(v) {
+            Column::IntList(b) => {
+                for item in items {
                     match item {
-                        Flat::Float(f) => b.values().append_value(*f),
-                        Flat::Int(i) => b.values().append_value(*i as f64),
-                        other => return Err(format!("list item {other:?} is not a number")),
+                        Leaf::Int(i) => b.values().append_value(*i),
+                        other => {
+                            return Err(format!(
+                                "list item {:?} is not an integer",
+                                leaf_flat(*other, row)
+                            ));
+                        }
                     }
                 }
                 b.append(true);
             }
-            (Column::BoolList(b), v) => {
-                for item in one_or_many(v) {
+            Column::FloatList(b) => {
+                for item in items {
                     match item {
-                        Flat::Bool(x) => b.values().append_value(*x),
-                        other => return Err(format!("list item {other:?} is not a boolean")),
+                        Leaf::Float(f) => b.values().append_value(*f),
+                        Leaf::Int(i) => b.values().append_value(*i as f64),
+                        other => {
+                            return Err(format!(
+                                "list item {:?} is not a number",
+                                leaf_flat(*other, row)
+                            ));
+                        }
                     }
                 }
                 b.append(true);
             }
-            (_, other) => return Err(format!("value {other:?} does not fit the column type")),
+            Column::BoolList(b) => {
+                for item in items {
+                    match item {
+                        Leaf::Bool(x) => b.values().append_value(*x),
+                        other => {
+                            return Err(format!(
+                                "list item {:?} is not a boolean",
+                                leaf_flat(*other, row)
+                            ));
+                        }
+                    }
+                }
+                b.append(true);
+            }
         }
         Ok(())
     }
@@ -185,11 +225,21 @@ impl Column {
     }
 }
 
-/// The items of a list value (a single value is a one-item list).
-fn one_or_many(v: &Flat) -> &[Flat] {
-    match v {
-        Flat::List(items) => items,
-        one => std::slice::from_ref(one),
+/// A leaf as the flattened value it stands for (for error messages).
+fn leaf_flat(leaf: Leaf, row: &FlatRow) -> Flat {
+    match leaf {
+        Leaf::Str(s, e) => Flat::Str(row.text(s, e).to_string()),
+        Leaf::Int(i) => Flat::Int(i),
+        Leaf::Float(f) => Flat::Float(f),
+        Leaf::Bool(b) => Flat::Bool(b),
+    }
+}
+
+/// A slot as the flattened value it stands for (for error messages).
+fn as_flat(slot: &Slot, row: &FlatRow) -> Flat {
+    match (slot.shape, slot.items.as_slice()) {
+        (Shape::One, [leaf]) => leaf_flat(*leaf, row),
+        _ => Flat::List(slot.items.iter().map(|l| leaf_flat(*l, row)).collect()),
     }
 }
 
@@ -248,7 +298,8 @@ fn schema_of(stream: DataStream, inline_labels: bool) -> Vec<(String, Kind)> {
 pub(crate) struct ParquetStreamWriter {
     stream: DataStream,
     inline_labels: bool,
-    index: BTreeMap<String, usize>,
+    names: Vec<String>,
+    row: FlatRow,
     columns: Vec<Column>,
     schema: Arc<Schema>,
     writer: Option<ArrowWriter<HashingFile>>,
@@ -299,11 +350,8 @@ impl ParquetStreamWriter {
         Ok(ParquetStreamWriter {
             stream,
             inline_labels,
-            index: cols
-                .iter()
-                .enumerate()
-                .map(|(i, (n, _))| (n.clone(), i))
-                .collect(),
+            names: cols.iter().map(|(n, _)| n.clone()).collect(),
+            row: FlatRow::new(cols.iter().map(|(n, _)| n.as_str())),
             columns: cols.iter().map(|(_, k)| Column::new(*k)).collect(),
             schema,
             writer: Some(writer),
@@ -313,22 +361,26 @@ impl ParquetStreamWriter {
     }
 
     pub(crate) fn write(&mut self, e: &Event) -> Result<(), String> {
-        let flat = flatten_event(e, self.inline_labels);
-        for k in flat.keys() {
-            if !self.index.contains_key(k) {
-                return Err(format!(
+        let fast = if self.inline_labels {
+            self.row.fill(&generators::LabelledEvent(e))
+        } else {
+            self.row.fill(e)
+        };
+        if fast.is_err() {
+            // Shapes the fast path does not reproduce exactly (and unknown fields, whose error
+            // names the first in name order) take the exact path.
+            let flat = flatten_event(e, self.inline_labels);
+            self.row.fill_from_flat(&flat).map_err(|k| {
+                format!(
                     "event {}: field `{k}` is not in the {} Parquet schema",
                     e.id, self.stream
-                ));
-            }
+                )
+            })?;
         }
-        for (name, &i) in &self.index {
-            match flat.get(name) {
-                Some(v) => self.columns[i]
-                    .push(v)
-                    .map_err(|m| format!("event {}: field `{name}`: {m}", e.id))?,
-                None => self.columns[i].push_null(),
-            }
+        for (i, column) in self.columns.iter_mut().enumerate() {
+            column
+                .push_slot(self.row.slot(i), &self.row)
+                .map_err(|m| format!("event {}: field `{}`: {m}", e.id, self.names[i]))?;
         }
         self.rows += 1;
         self.events += 1;
