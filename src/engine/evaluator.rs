@@ -255,8 +255,9 @@ impl<'a> Run<'a> {
                     || (k.chunk, k.batch, k.row, k.path.clone()) <= cutoff
             });
         }
-        let rows = match sink {
-            Sink::Rows(rows) => rows,
+        let steps = shared.pipeline.tail_steps(plan);
+        let (rows, output) = match sink {
+            Sink::Rows(rows) => (rows, None),
             Sink::Stats(s) => {
                 let mut ctx = Ctx {
                     kernel: shared.kernel,
@@ -267,14 +268,25 @@ impl<'a> Run<'a> {
                     step: shared.stats_step,
                     use_dictionary: shared.config.dictionary,
                 };
-                s.finish(&mut ctx)?
+                let (rows, output) = s.finish(&mut ctx, steps)?;
+                (rows, Some(output))
             }
         };
         let mut warnings = Warnings::new();
         log.replay(&mut warnings);
-        let steps = shared.pipeline.tail_steps(plan);
         let mut rows = if steps.is_empty() {
             rows
+        } else if let Some(output) = &output {
+            // Deferred STATS cells are finished only for the rows that reach the step reading them.
+            shared.kernel.run_steps_deferred(
+                shared.pipeline.tail_input(plan),
+                steps,
+                rows,
+                shared.opts,
+                &mut warnings,
+                output.at,
+                &mut |row| output.materialize(row, shared.kernel, shared.opts),
+            )?
         } else {
             shared.kernel.run_steps(
                 shared.pipeline.tail_input(plan),
@@ -284,10 +296,15 @@ impl<'a> Run<'a> {
                 &mut warnings,
             )?
         };
-        if steps.is_empty()
-            && let Some(n) = shared.opts.implicit_limit
-        {
-            rows.truncate(n);
+        if steps.is_empty() {
+            if let Some(n) = shared.opts.implicit_limit {
+                rows.truncate(n);
+            }
+            if let Some(output) = &output {
+                for row in rows.iter_mut() {
+                    output.materialize(row, shared.kernel, shared.opts)?;
+                }
+            }
         }
         Ok(ResultTable {
             columns: plan.output().columns.clone(),

@@ -61,6 +61,26 @@ impl RowKernel for EngineKernel {
         )
     }
 
+    fn run_steps_deferred(
+        &self,
+        _input: &Schema,
+        steps: &[Step],
+        rows: Vec<Vec<Value>>,
+        opts: &EvalOptions,
+        warnings: &mut Warnings,
+        at: usize,
+        materialize: &mut super::rows::Materialize<'_>,
+    ) -> Result<Vec<Vec<Value>>, EvalError> {
+        super::rows::run_steps_deferred(
+            steps,
+            rows,
+            opts.implicit_limit,
+            at,
+            materialize,
+            &mut self.scope(opts, warnings),
+        )
+    }
+
     fn aggregate(
         &self,
         call: &AggregateCall,

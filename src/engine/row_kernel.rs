@@ -33,6 +33,27 @@ pub trait RowKernel: Send + Sync {
         warnings: &mut Warnings,
     ) -> Result<Vec<Vec<Value>>, EvalError>;
 
+    /// As [`Self::run_steps`], over rows whose deferred cells `materialize` fills only when a row reaches
+    /// step `at` (`steps.len()`: when it leaves the steps); the steps before `at` must not read those
+    /// cells. By default every row is materialised first.
+    #[allow(clippy::too_many_arguments)]
+    fn run_steps_deferred(
+        &self,
+        input: &Schema,
+        steps: &[Step],
+        mut rows: Vec<Vec<Value>>,
+        opts: &EvalOptions,
+        warnings: &mut Warnings,
+        at: usize,
+        materialize: &mut super::rows::Materialize<'_>,
+    ) -> Result<Vec<Vec<Value>>, EvalError> {
+        let _ = at;
+        for r in rows.iter_mut() {
+            materialize(r)?;
+        }
+        self.run_steps(input, steps, rows, opts, warnings)
+    }
+
     /// The final value of aggregate `call` over the argument values it saw for one group, in input order
     /// (each item is the evaluated arguments of one accepted row).
     fn aggregate(

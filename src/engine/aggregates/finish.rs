@@ -221,6 +221,19 @@ fn count_distinct(call: &AggregateCall, items: &[Vec<Value>]) -> Result<Value, E
         }
         _ => {}
     }
+    let threshold = count_distinct_threshold(call)?;
+    let mut sketch = HyperLogLogPlusPlus::new(precision_from_threshold(threshold));
+    for v in first_values(items) {
+        let h = es_hash(&v).ok_or_else(|| {
+            EvalError::Unsupported(format!("COUNT_DISTINCT of {v:?} in [{}]", call.text))
+        })?;
+        sketch.collect(h);
+    }
+    Ok(Value::Long(sketch.cardinality() as i64))
+}
+
+/// The precision threshold of a COUNT_DISTINCT call (its constant second argument, or the default).
+pub fn count_distinct_threshold(call: &AggregateCall) -> Result<i64, EvalError> {
     let threshold = match call.args.get(1) {
         None => DEFAULT_THRESHOLD,
         Some(p) => match constant(p)? {
@@ -241,14 +254,7 @@ fn count_distinct(call: &AggregateCall, items: &[Vec<Value>]) -> Result<Value, E
             call.text
         )));
     }
-    let mut sketch = HyperLogLogPlusPlus::new(precision_from_threshold(threshold));
-    for v in first_values(items) {
-        let h = es_hash(&v).ok_or_else(|| {
-            EvalError::Unsupported(format!("COUNT_DISTINCT of {v:?} in [{}]", call.text))
-        })?;
-        sketch.collect(h);
-    }
-    Ok(Value::Long(sketch.cardinality() as i64))
+    Ok(threshold)
 }
 
 fn top(call: &AggregateCall, items: &[Vec<Value>]) -> Result<Value, EvalError> {

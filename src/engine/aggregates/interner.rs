@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use esql::Value;
 
+use super::strings::StringSet;
 use crate::engine::dictionary::Dictionary;
 
 /// The id standing for a null key.
@@ -61,8 +62,8 @@ enum Slot {
 /// Distinct values with dense ids.
 #[derive(Debug, Default)]
 pub struct Interner {
-    strings: Dictionary,
-    /// String-dictionary id → interner id.
+    strings: StringSet,
+    /// String-set id → interner id.
     string_ids: Vec<u32>,
     others: HashMap<ValueKey, u32>,
     slots: Vec<Slot>,
@@ -120,6 +121,25 @@ impl Interner {
         match &self.slots[id as usize] {
             Slot::Str(sid) => Value::Keyword(self.strings.get(*sid).to_owned()),
             Slot::Other(v) => v.clone(),
+        }
+    }
+
+    /// The keyword string of `id`, if it is a keyword.
+    pub fn str_of(&self, id: u32) -> Option<&str> {
+        match self.slots.get(id as usize)? {
+            Slot::Str(sid) => Some(self.strings.get(*sid)),
+            Slot::Other(_) => None,
+        }
+    }
+
+    /// The 64-bit hash Elasticsearch's COUNT_DISTINCT collects for `id`'s value (`None` for values it
+    /// hashes otherwise, and for [`NULL_ID`]).
+    pub fn es_hash(&self, id: u32) -> Option<u64> {
+        match self.slots.get(id as usize)? {
+            Slot::Str(sid) => Some(esql::algo::hll::hash_bytes(
+                self.strings.get(*sid).as_bytes(),
+            )),
+            Slot::Other(v) => esql::algo::hll::es_hash(v),
         }
     }
 

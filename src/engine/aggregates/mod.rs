@@ -1,7 +1,9 @@
 //! Hash aggregation for STATS: value interners, group maps and per-group aggregate states.
 
+pub mod distinct_count;
 pub mod finish;
 pub mod group_map;
 pub mod interner;
 pub mod state;
 pub mod statistics;
+pub mod strings;

@@ -13,9 +13,17 @@ use esql::functions::AggregateFunction;
 
 use super::interner::Interner;
 
-/// Distinct ids in first-occurrence order.
+/// Distinct ids in first-occurrence order: up to two inline (most groups hold one or two distinct
+/// values), then a vector, indexed by a hash set past 16.
 #[derive(Debug, Clone, Default)]
 pub struct IdSet {
+    inline: [u32; 2],
+    len: u32,
+    spill: Option<Box<Spill>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Spill {
     order: Vec<u32>,
     index: Option<HashSet<u32>>,
 }
@@ -24,26 +32,71 @@ impl IdSet {
     /// Adds `id` if absent.
     #[inline]
     pub fn insert(&mut self, id: u32) {
-        match &mut self.index {
-            Some(ix) => {
-                if ix.insert(id) {
-                    self.order.push(id);
+        if let Some(sp) = &mut self.spill {
+            match &mut sp.index {
+                Some(ix) => {
+                    if ix.insert(id) {
+                        sp.order.push(id);
+                    }
                 }
-            }
-            None => {
-                if !self.order.contains(&id) {
-                    self.order.push(id);
-                    if self.order.len() > 16 {
-                        self.index = Some(self.order.iter().copied().collect());
+                None => {
+                    if !sp.order.contains(&id) {
+                        sp.order.push(id);
+                        if sp.order.len() > 16 {
+                            sp.index = Some(sp.order.iter().copied().collect());
+                        }
                     }
                 }
             }
+            return;
+        }
+        let n = self.len as usize;
+        if self.inline[..n].contains(&id) {
+            return;
+        }
+        if n < 2 {
+            self.inline[n] = id;
+            self.len += 1;
+        } else {
+            let mut order = Vec::with_capacity(4);
+            order.extend_from_slice(&self.inline);
+            order.push(id);
+            self.spill = Some(Box::new(Spill { order, index: None }));
         }
     }
 
     /// The ids in first-occurrence order.
+    #[inline]
     pub fn ids(&self) -> &[u32] {
-        &self.order
+        match &self.spill {
+            Some(sp) => &sp.order,
+            None => &self.inline[..self.len as usize],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_sets_keep_first_occurrence_order() {
+        for n in [0u32, 1, 2, 3, 16, 17, 40] {
+            let mut s = IdSet::default();
+            let mut want = Vec::new();
+            for i in 0..n {
+                let id = (i * 7) % 23;
+                s.insert(id);
+                s.insert(id);
+                if !want.contains(&id) {
+                    want.push(id);
+                }
+                if i > 0 {
+                    s.insert((i - 1) * 7 % 23);
+                }
+            }
+            assert_eq!(s.ids(), want.as_slice(), "{n} ids");
+        }
     }
 }
 

@@ -4,4 +4,5 @@ pub mod eval;
 pub mod mv_expand;
 pub mod project;
 pub mod stats;
+pub mod stats_output;
 pub mod where_;

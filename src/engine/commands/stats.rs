@@ -9,8 +9,8 @@
 
 use std::sync::Arc;
 
-use esql::plan::{Aggregation, ExprKind};
-use esql::{EvalError, Value, Warnings};
+use esql::plan::Aggregation;
+use esql::{EvalError, Value};
 
 use crate::engine::aggregates::group_map::GroupMap;
 use crate::engine::aggregates::interner::{Interner, NULL_ID};
@@ -19,7 +19,6 @@ use crate::engine::column::Column;
 use crate::engine::expr::Ctx;
 use crate::engine::expr::keyword_table::TRUE;
 use crate::engine::expr::predicate::{Compiler, Pred};
-use crate::engine::failures::{FailureKey, failures_of};
 use crate::engine::frame::Frame;
 
 /// Per selected row, the interned ids of one expression's values (CSR).
@@ -49,25 +48,25 @@ impl RowIds {
     }
 }
 
-struct AggSlot {
-    kind: AggKind,
+pub(super) struct AggSlot {
+    pub(super) kind: AggKind,
     /// First argument (none for COUNT(*)).
     arg: Option<Pred>,
     /// Further arguments (evaluated per row for collected aggregates; constants otherwise).
     extra: Vec<Pred>,
     filter: Option<Pred>,
-    state: AggState,
+    pub(super) state: AggState,
 }
 
 /// A STATS in progress.
 pub struct StatsSink {
-    aggregation: Aggregation,
-    keys: Vec<Pred>,
-    key_interners: Vec<Interner>,
-    groups: GroupMap,
-    aggs: Vec<AggSlot>,
+    pub(super) aggregation: Aggregation,
+    pub(super) keys: Vec<Pred>,
+    pub(super) key_interners: Vec<Interner>,
+    pub(super) groups: GroupMap,
+    pub(super) aggs: Vec<AggSlot>,
     /// Extra-argument constants of distinct aggregates, taken from the first row that has them.
-    constants: Vec<Option<Vec<Value>>>,
+    pub(super) constants: Vec<Option<Vec<Value>>>,
     node_base: u32,
 }
 
@@ -328,99 +327,6 @@ impl StatsSink {
                 self.cross_product(key_ids, i, k + 1, key, out);
             }
         }
-    }
-
-    /// Group numbers in output order: first occurrence, except that with a single key the null group
-    /// comes first and booleans as null, false, true (ES's block hashes keep ordinal 0 for null;
-    /// spec:keep/projectFromWithStatsAfterLimit) — the order the reference emits.
-    fn output_order(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.groups.len()).collect();
-        if self.keys.len() == 1 {
-            let rank = |g: &usize| match self.key_interners[0].value(self.groups.key(*g)[0]) {
-                Value::Null => 0,
-                Value::Boolean(false) => 1,
-                Value::Boolean(true) => 2,
-                _ => 3,
-            };
-            order.sort_by_key(rank);
-        }
-        order
-    }
-
-    /// The output rows, in group order (logging finalisation failures at `step`).
-    pub fn finish(mut self, ctx: &mut Ctx<'_>) -> Result<Vec<Vec<Value>>, EvalError> {
-        if self.keys.is_empty() && self.groups.is_empty() {
-            self.groups.group(&[]);
-        }
-        let n = self.groups.len();
-        for a in self.aggs.iter_mut() {
-            a.state.grow(n);
-        }
-        let mut out = Vec::with_capacity(n);
-        let mut row = Vec::with_capacity(self.keys.len() + self.aggs.len());
-        for (pos, g) in self.output_order().into_iter().enumerate() {
-            row.clear();
-            for (k, &id) in self.groups.key(g).iter().enumerate() {
-                row.push(self.key_interners[k].value(id));
-            }
-            for (ai, a) in self.aggs.iter().enumerate() {
-                let call = &self.aggregation.aggregates[ai];
-                let mut w = Warnings::new();
-                let v = match &a.state {
-                    AggState::Count(c) => Value::Long(c[g]),
-                    AggState::Distinct { interner, sets } => {
-                        let consts = self.constants[ai].clone().unwrap_or_default();
-                        let items: Vec<Vec<Value>> = sets[g]
-                            .ids()
-                            .iter()
-                            .map(|&id| {
-                                let mut item = vec![interner.value(id)];
-                                item.extend(consts.iter().cloned());
-                                item
-                            })
-                            .collect();
-                        ctx.kernel.aggregate(call, &items, ctx.opts, &mut w)?
-                    }
-                    AggState::Collect(rowsets) => {
-                        ctx.kernel.aggregate(call, &rowsets[g], ctx.opts, &mut w)?
-                    }
-                };
-                if !w.lines().is_empty() {
-                    let key = FailureKey {
-                        segment: ctx.segment,
-                        chunk: u32::MAX,
-                        batch: 0,
-                        row: pos as u32,
-                        path: vec![ai as u32 * 64],
-                    };
-                    ctx.log.absorb(key, &failures_of(&w));
-                }
-                row.push(v);
-            }
-            let mut result = Vec::with_capacity(self.aggregation.outputs.len());
-            for (oi, e) in self.aggregation.outputs.iter().enumerate() {
-                result.push(match &e.kind {
-                    ExprKind::Column(c) if *c < row.len() => row[*c].clone(),
-                    _ => {
-                        let mut w = Warnings::new();
-                        let v = ctx.kernel.eval(e, &row, ctx.opts, &mut w)?;
-                        if !w.lines().is_empty() {
-                            let key = FailureKey {
-                                segment: ctx.segment,
-                                chunk: u32::MAX,
-                                batch: 0,
-                                row: pos as u32,
-                                path: vec![1_000_000 + oi as u32 * 64],
-                            };
-                            ctx.log.absorb(key, &failures_of(&w));
-                        }
-                        v
-                    }
-                });
-            }
-            out.push(result);
-        }
-        Ok(out)
     }
 }
 

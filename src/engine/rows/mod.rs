@@ -59,10 +59,15 @@ enum Sink<'a> {
     Stats(grouping::Grouper<'a>),
 }
 
-struct Pipeline<'o, 'a> {
+/// Fills a row's deferred cells (see [`run_steps_deferred`]).
+pub type Materialize<'h> = dyn FnMut(&mut Row) -> Result<(), EvalError> + 'h;
+
+struct Pipeline<'o, 'a, 'h, 'm> {
     ops: &'o [Op<'a>],
     taken: Vec<usize>,
     sink: Sink<'a>,
+    /// Rows entering operation `.0` (of `ops`; `ops.len()`: the sink) are materialised first.
+    hook: Option<(usize, &'h mut Materialize<'m>)>,
 }
 
 fn project(extended: &[Value], projection: &[usize]) -> Result<Row, EvalError> {
@@ -79,14 +84,19 @@ fn project(extended: &[Value], projection: &[usize]) -> Result<Row, EvalError> {
         .collect()
 }
 
-impl Pipeline<'_, '_> {
+impl Pipeline<'_, '_, '_, '_> {
     /// Pushes `row` into operation `i`; `Break` once nothing further can reach the output.
     fn push(
         &mut self,
         i: usize,
-        row: Row,
+        mut row: Row,
         s: &mut Scope<'_>,
     ) -> Result<ControlFlow<()>, EvalError> {
+        if let Some((at, f)) = &mut self.hook
+            && *at == i
+        {
+            f(&mut row)?;
+        }
         let Some(op) = self.ops.get(i).copied() else {
             match &mut self.sink {
                 Sink::Rows(rows) => rows.push(row),
@@ -168,12 +178,14 @@ fn run_pipeline<'a>(
     ops: &[Op<'a>],
     rows: Vec<Row>,
     sink: Sink<'a>,
+    hook: Option<(usize, &mut Materialize<'_>)>,
     s: &mut Scope<'_>,
 ) -> Result<Sink<'a>, EvalError> {
     let mut p = Pipeline {
         ops,
         taken: vec![0; ops.len()],
         sink,
+        hook,
     };
     if !ops.iter().any(|o| o.limit() == Some(0)) {
         for row in rows {
@@ -192,10 +204,28 @@ pub fn run_steps(
     implicit_limit: Option<usize>,
     s: &mut Scope<'_>,
 ) -> Result<Vec<Row>, EvalError> {
+    run_steps_deferred(steps, rows, implicit_limit, steps.len(), &mut |_| Ok(()), s)
+}
+
+/// Runs `steps` then the implicit limit over rows whose deferred cells are filled by `materialize` only
+/// when a row reaches step `at` (`steps.len()`: when it leaves the last step, after the implicit limit).
+/// The steps before `at` must not read the deferred cells; a row they drop, or that a full LIMIT never
+/// lets in, is never materialised. Rows flow exactly as in [`run_steps`], so results and warnings are
+/// the same as if every row had been materialised up front.
+pub fn run_steps_deferred(
+    steps: &[Step],
+    rows: Vec<Row>,
+    implicit_limit: Option<usize>,
+    at: usize,
+    materialize: &mut Materialize<'_>,
+    s: &mut Scope<'_>,
+) -> Result<Vec<Row>, EvalError> {
     let mut ops: Vec<Op<'_>> = steps.iter().map(Op::Step).collect();
     if let Some(n) = implicit_limit {
         ops.push(Op::Limit(n));
     }
+    // Past the end of the steps: after the implicit limit as well.
+    let at = if at >= steps.len() { ops.len() } else { at };
     let mut rows = rows;
     let mut start = 0;
     loop {
@@ -204,19 +234,25 @@ pub fn run_steps(
             .position(Op::blocking)
             .map_or(ops.len(), |p| start + p);
         let segment = &ops[start..end];
+        // The hook fires in the one segment whose operations (or sink, `at == end`) hold `at`.
+        let hook = if (start..=end).contains(&at) {
+            Some((at - start, &mut *materialize))
+        } else {
+            None
+        };
         match ops.get(end) {
             Some(Op::Step(Step {
                 kind: StepKind::Stats(agg),
                 ..
             })) => {
                 let sink = Sink::Stats(grouping::Grouper::new(agg));
-                let Sink::Stats(g) = run_pipeline(segment, rows, sink, s)? else {
+                let Sink::Stats(g) = run_pipeline(segment, rows, sink, hook, s)? else {
                     return Err(EvalError::Internal("STATS sink changed kind".into()));
                 };
                 rows = g.finish(s)?;
             }
             next => {
-                let Sink::Rows(out) = run_pipeline(segment, rows, Sink::Rows(Vec::new()), s)?
+                let Sink::Rows(out) = run_pipeline(segment, rows, Sink::Rows(Vec::new()), hook, s)?
                 else {
                     return Err(EvalError::Internal("row sink changed kind".into()));
                 };
