@@ -1,19 +1,32 @@
 //! Synthetic documents derived from a rule's own literals, for benchmarks and evaluator comparisons.
 //!
 //! Oracle twin: none (test data). Invariant: [`documents_for`] is a pure function of the plan, the
-//! count and the seed (a splitmix64 stream, no hash-order iteration), and every document holds only
-//! fields the plan reads. Keyword fields that the first segment's WHERE conditions compare get, with
-//! some probability, a literal of the condition (`==`/`IN` literals, LIKE patterns with their wildcards
-//! filled in) and otherwise noise; other keyword fields draw from a pool whose size grows with the count
-//! (so STATS BY sees many groups); some values are missing (null) and some are two-valued arrays (so
-//! multi-value warnings, MV_EXPAND children and null keys occur). Generated Elastic Defend telemetry
-//! makes few rules match; these documents let every rule that filters on keyword literals return rows.
+//! count, the seed and the config (a splitmix64 stream, no hash-order iteration), and every document
+//! holds only fields the plan reads. The filters before the first STATS are read for [`hints`]: what
+//! each source column is compared with, traced through KEEP/EVAL and case functions.
+//!
+//! Two ways of drawing:
+//! - independent documents (`burst` ≤ 1, the default, used by the benchmarks): compared keyword fields
+//!   get, with probability `literal`, a literal of a condition (`==`/`IN` literals, LIKE patterns with
+//!   their wildcards filled in) and otherwise noise; other keyword fields draw from a pool whose size
+//!   grows with the count (so STATS BY sees many groups); some values are missing (null) and some are
+//!   two-valued arrays (so multi-value warnings, MV_EXPAND children and null keys occur);
+//! - bursts ([`SyntheticConfig::coverage`], see `bursts`): runs of documents that share one draw of
+//!   every field and vary only some, so thresholds after STATS (`count() >= 10`,
+//!   `count_distinct(port) > 100` with one agent) are reached, with numbers and addresses drawn from the rule's numeric
+//!   comparisons and `cidr_match` blocks, excluded literals made rare, and padded or long values for
+//!   fields read through functions.
+//!
+//! Generated Elastic Defend telemetry makes few rules match; these documents let most rules return rows.
 
-use std::collections::BTreeMap;
+mod bursts;
+mod hints;
 
-use esql::plan::{Expr, ExprKind, SourceField, StepKind};
-use esql::{DataType, Plan, Value};
+use esql::plan::SourceField;
+use esql::{DataType, Mapping, Plan};
 use serde_json::{Map, Value as Json};
+
+pub use hints::{ColumnHints, Hint, HintKind, column_hints, compared_literals, keyword_strings};
 
 /// How documents are drawn.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +39,17 @@ pub struct SyntheticConfig {
     pub multi: f64,
     /// Distinct values of a keyword field no condition compares (at least 8).
     pub pool: usize,
+    /// Largest run of documents drawn together (1: independent documents; the fields below apply to
+    /// runs only).
+    pub burst: usize,
+    /// Probability that a compared field takes a literal its filter excludes (under NOT, `!=`).
+    pub negated: f64,
+    /// Probability that a pattern-compared keyword joins all its wanted literals in one value (so
+    /// conjunctions of LIKEs on one field hold).
+    pub combine: f64,
+    /// Probability that a field read through a function gets a padded (a run of 110 spaces) or long
+    /// (over 4,000 characters) value.
+    pub long: f64,
 }
 
 impl Default for SyntheticConfig {
@@ -35,6 +59,27 @@ impl Default for SyntheticConfig {
             missing: 0.03,
             multi: 0.08,
             pool: 1000,
+            burst: 1,
+            negated: 0.5,
+            combine: 0.0,
+            long: 0.0,
+        }
+    }
+}
+
+impl SyntheticConfig {
+    /// Runs of up to 400 documents, wanted literals likely and excluded ones rare: made for rules to
+    /// return rows (evaluator comparisons), not for benchmark distributions.
+    pub fn coverage() -> SyntheticConfig {
+        SyntheticConfig {
+            literal: 0.95,
+            missing: 0.02,
+            multi: 0.04,
+            pool: 1000,
+            burst: 400,
+            negated: 0.05,
+            combine: 0.25,
+            long: 0.4,
         }
     }
 }
@@ -69,75 +114,14 @@ impl Rng {
     }
 }
 
-/// The literal strings each source column is compared with in the plan's first-segment WHERE
-/// conditions (columns of the FROM output, by index).
-pub fn compared_literals(plan: &Plan) -> BTreeMap<usize, Vec<String>> {
-    let mut out: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for step in &plan.steps {
-        match &step.kind {
-            StepKind::Where { condition } => collect(condition, &mut out),
-            StepKind::MvExpand { .. } | StepKind::Limit { .. } => {}
-            // Column numbers change after these: stop (literals further on are not source columns).
-            _ => break,
-        }
-    }
-    for v in out.values_mut() {
-        v.dedup();
-    }
-    out
-}
-
-fn column_of(e: &Expr) -> Option<usize> {
-    match e.kind {
-        ExprKind::Column(c) => Some(c),
-        _ => None,
-    }
-}
-
-fn keyword_literal(e: &Expr) -> Option<String> {
-    match &e.kind {
-        ExprKind::Literal(Value::Keyword(s)) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-fn collect(e: &Expr, out: &mut BTreeMap<usize, Vec<String>>) {
-    match &e.kind {
-        ExprKind::And(a, b) | ExprKind::Or(a, b) => {
-            collect(a, out);
-            collect(b, out);
-        }
-        ExprKind::Not(a) => collect(a, out),
-        ExprKind::Comparison { left, right, .. } => {
-            let pair = match (column_of(left), column_of(right)) {
-                (Some(c), None) => keyword_literal(right).map(|s| (c, s)),
-                (None, Some(c)) => keyword_literal(left).map(|s| (c, s)),
-                _ => None,
-            };
-            if let Some((c, s)) = pair {
-                out.entry(c).or_default().push(s);
-            }
-        }
-        ExprKind::In { value, list } => {
-            if let Some(c) = column_of(value) {
-                let lits: Vec<String> = list.iter().filter_map(keyword_literal).collect();
-                out.entry(c).or_default().extend(lits);
-            }
-        }
-        ExprKind::Like { value, patterns } => {
-            if let Some(c) = column_of(value) {
-                out.entry(c)
-                    .or_default()
-                    .extend(patterns.iter().map(|p| fill_wildcards(p)));
-            }
-        }
-        _ => {}
-    }
-}
-
 /// A string matching the LIKE pattern `p`: `*` becomes `x1`, `?` becomes `q`, escapes are resolved.
 pub fn fill_wildcards(p: &str) -> String {
-    let mut out = String::with_capacity(p.len() + 2);
+    fill_with(p, "x1")
+}
+
+/// A string matching the LIKE pattern `p`: `*` becomes `filler`, `?` becomes `q`, escapes are resolved.
+pub fn fill_with(p: &str, filler: &str) -> String {
+    let mut out = String::with_capacity(p.len() + filler.len());
     let mut chars = p.chars();
     while let Some(ch) = chars.next() {
         match ch {
@@ -146,7 +130,7 @@ pub fn fill_wildcards(p: &str) -> String {
                     out.push(n);
                 }
             }
-            '*' => out.push_str("x1"),
+            '*' => out.push_str(filler),
             '?' => out.push('q'),
             other => out.push(other),
         }
@@ -154,22 +138,91 @@ pub fn fill_wildcards(p: &str) -> String {
     out
 }
 
-/// `count` JSON documents for the indices `plan` reads (see the module doc), each with an `event.id`
-/// and an `@timestamp` when the plan reads them.
-pub fn documents_for(plan: &Plan, count: usize, seed: u64, cfg: SyntheticConfig) -> Vec<Json> {
+/// One JSON field of the drawn documents: the source columns that read it (a field and its
+/// multi-fields, e.g. `process.command_line` and `process.command_line.text`) with their hints merged.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldSpec {
+    /// The JSON key (the field a multi-field indexes).
+    pub key: String,
+    /// The type values are drawn for.
+    pub data_type: DataType,
+    /// The merged hints of the columns.
+    pub hints: ColumnHints,
+}
+
+/// The fields to draw: every needed FROM field except metadata, keyed by the field its value comes
+/// from (`mapping` resolves multi-fields; without it every column is its own field).
+fn field_specs(plan: &Plan, mapping: Option<&Mapping>) -> Vec<FieldSpec> {
     let esql::plan::Source::From(from) = &plan.source else {
         return Vec::new();
     };
     let needed = crate::engine::prune::needed_columns(plan);
-    let literals = compared_literals(plan);
-    let fields: Vec<(usize, &str, DataType)> = from
-        .fields
+    let mut hints = column_hints(plan);
+    let mut out: Vec<FieldSpec> = Vec::new();
+    for (i, f) in from.fields.iter().enumerate() {
+        if !needed.source().get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let SourceField::Field(name) = f else {
+            continue;
+        };
+        let parent = mapping
+            .and_then(|m| m.get(name))
+            .and_then(|m| m.multi_field_of.clone());
+        let key = parent.clone().unwrap_or_else(|| name.clone());
+        let data_type = parent
+            .and_then(|p| mapping.and_then(|m| m.get(&p)).map(|m| m.data_type))
+            .unwrap_or(from.output.columns[i].data_type);
+        let h = hints.remove(&i).unwrap_or_default();
+        match out.iter_mut().find(|s| s.key == key) {
+            Some(spec) => {
+                spec.hints.hints.extend(h.hints);
+                spec.hints.read_by_function |= h.read_by_function;
+            }
+            None => out.push(FieldSpec {
+                key,
+                data_type,
+                hints: h,
+            }),
+        }
+    }
+    out
+}
+
+/// `count` JSON documents for the indices `plan` reads (see the module doc), each with an `event.id`
+/// and an `@timestamp` when the plan reads them. Every column is its own JSON field (use
+/// [`documents_for_mapping`] when the plan reads multi-fields).
+pub fn documents_for(plan: &Plan, count: usize, seed: u64, cfg: SyntheticConfig) -> Vec<Json> {
+    documents_for_mapping(plan, None, count, seed, cfg)
+}
+
+/// As [`documents_for`], with multi-fields (`a.text`) resolved through `mapping` to the field whose
+/// source value they index, so a filter on a multi-field sees the drawn value.
+pub fn documents_for_mapping(
+    plan: &Plan,
+    mapping: Option<&Mapping>,
+    count: usize,
+    seed: u64,
+    cfg: SyntheticConfig,
+) -> Vec<Json> {
+    if !matches!(plan.source, esql::plan::Source::From(_)) {
+        return Vec::new();
+    }
+    let fields = field_specs(plan, mapping);
+    if cfg.burst > 1 {
+        return bursts::documents(&fields, count, seed, &cfg);
+    }
+    independent(&fields, count, seed, cfg)
+}
+
+/// Independent documents (`burst` ≤ 1).
+fn independent(fields: &[FieldSpec], count: usize, seed: u64, cfg: SyntheticConfig) -> Vec<Json> {
+    let literals: Vec<Vec<String>> = fields
         .iter()
-        .enumerate()
-        .filter(|(i, _)| needed.source().get(*i).copied().unwrap_or(false))
-        .filter_map(|(i, f)| match f {
-            SourceField::Field(name) => Some((i, name.as_str(), from.output.columns[i].data_type)),
-            SourceField::Metadata(_) => None,
+        .map(|f| {
+            let mut v = keyword_strings(&f.hints);
+            v.dedup();
+            v
         })
         .collect();
     let pool = cfg.pool.max(8);
@@ -178,14 +231,14 @@ pub fn documents_for(plan: &Plan, count: usize, seed: u64, cfg: SyntheticConfig)
     for n in 0..count {
         let mut doc = Map::new();
         doc.insert("event.id".into(), Json::String(format!("syn-{seed}-{n}")));
-        for &(i, name, t) in &fields {
+        for (f, lits) in fields.iter().zip(&literals) {
+            let (name, t) = (f.key.as_str(), f.data_type);
             if name == "event.id" {
                 continue;
             }
             if rng.chance(cfg.missing) {
                 continue;
             }
-            let lits = literals.get(&i).map(Vec::as_slice).unwrap_or(&[]);
             let one = |rng: &mut Rng| -> Json {
                 match t {
                     DataType::Keyword | DataType::Text => {
@@ -203,13 +256,7 @@ pub fn documents_for(plan: &Plan, count: usize, seed: u64, cfg: SyntheticConfig)
                             Json::String(format!("{name}-{k}"))
                         }
                     }
-                    DataType::Date => Json::String(format!(
-                        "2026-11-{:02}T{:02}:{:02}:{:02}.000Z",
-                        1 + n / 86_400 % 28,
-                        n / 3600 % 24,
-                        n / 60 % 60,
-                        n % 60
-                    )),
+                    DataType::Date => Json::String(timestamp(n as u64 * 1000)),
                     DataType::Long | DataType::Integer => Json::from(rng.below(1000) as u64),
                     DataType::Boolean => Json::Bool(rng.chance(0.5)),
                     _ => Json::Null,
@@ -227,6 +274,19 @@ pub fn documents_for(plan: &Plan, count: usize, seed: u64, cfg: SyntheticConfig)
         out.push(Json::Object(doc));
     }
     out
+}
+
+/// `2026-11-01T00:00:00.000Z` plus `ms` milliseconds (days wrap after 28).
+pub(crate) fn timestamp(ms: u64) -> String {
+    let s = ms / 1000;
+    format!(
+        "2026-11-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        1 + s / 86_400 % 28,
+        s / 3600 % 24,
+        s / 60 % 60,
+        s % 60,
+        ms % 1000
+    )
 }
 
 #[cfg(test)]
