@@ -21,12 +21,20 @@
 
 use wide::u8x64;
 
+use super::json_proof::{Prover, Word};
+
 /// Masks of one 64-byte word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Classes {
     quote: u64,
     /// Backslashes and control characters (< 0x20).
     bad: u64,
+    /// Spaces.
+    space: u64,
+    /// `{ } [ ]`, and `Y _ y` DEL (which share their class bits; never valid outside strings).
+    bracket: u64,
+    colon: u64,
+    comma: u64,
 }
 
 /// Classifies 64 bytes with SIMD (not inlined: inlined into the line loop, the vector code
@@ -38,6 +46,12 @@ fn classify(chunk: &[u8; 64]) -> Classes {
     Classes {
         quote: v.simd_eq(u8x64::splat(b'"')).to_bitmask(),
         bad: (v.simd_eq(u8x64::splat(b'\\')) | ctrl).to_bitmask(),
+        space: v.simd_eq(u8x64::splat(b' ')).to_bitmask(),
+        bracket: (v | u8x64::splat(0x26))
+            .simd_eq(u8x64::splat(0x7f))
+            .to_bitmask(),
+        colon: v.simd_eq(u8x64::splat(b':')).to_bitmask(),
+        comma: v.simd_eq(u8x64::splat(b',')).to_bitmask(),
     }
 }
 
@@ -47,20 +61,31 @@ fn classify_scalar(chunk: &[u8; 64]) -> Classes {
     let mut c = Classes::default();
     for (i, &x) in chunk.iter().enumerate() {
         let bit = 1u64 << i;
-        if x == b'"' {
-            c.quote |= bit;
-        }
-        if x == b'\\' || x < 0x20 {
-            c.bad |= bit;
-        }
+        let set = |m: &mut u64, yes: bool| {
+            if yes {
+                *m |= bit;
+            }
+        };
+        set(&mut c.quote, x == b'"');
+        set(&mut c.bad, x == b'\\' || x < 0x20);
+        set(&mut c.space, x == b' ');
+        set(
+            &mut c.bracket,
+            matches!(x, b'{' | b'}' | b'[' | b']' | b'Y' | b'_' | b'y' | 0x7f),
+        );
+        set(&mut c.colon, x == b':');
+        set(&mut c.comma, x == b',');
     }
     c
 }
 
-/// The quote masks of one line (the buffer is reused from line to line).
+/// The quote masks of one line (the buffer is reused from line to line), and when the line is
+/// compact and proven valid ([`LineIndex::proven`]), where its containers close.
 #[derive(Debug, Default)]
 pub struct LineIndex {
     quotes: Vec<u64>,
+    prover: Prover,
+    proven: bool,
 }
 
 impl LineIndex {
@@ -70,27 +95,56 @@ impl LineIndex {
     }
 
     /// Indexes `line` (without its newline); `false` when the line has a backslash, a control
-    /// character or an odd number of quotes (the caller then scans strings byte by byte).
+    /// character or an odd number of quotes (the caller then scans strings byte by byte). A compact
+    /// line (no space outside strings) is also checked by the structural proof
+    /// ([`super::json_proof`]) in the same pass.
     pub fn build(&mut self, line: &[u8]) -> bool {
         self.quotes.clear();
-        let mut parity = 0u32;
-        for chunk in line.chunks(64) {
-            let c = match <&[u8; 64]>::try_from(chunk) {
-                Ok(full) => classify(full),
+        let mut proving = self.prover.start(line);
+        let mut in_string = 0u64;
+        for (w, chunk) in line.chunks(64).enumerate() {
+            let (c, valid) = match <&[u8; 64]>::try_from(chunk) {
+                Ok(full) => (classify(full), !0u64),
                 Err(_) => {
-                    // Padding with spaces adds no quote and no bad byte.
+                    // Padding with spaces adds no quote and no bad byte (spaces are masked out).
                     let mut pad = [b' '; 64];
                     pad[..chunk.len()].copy_from_slice(chunk);
-                    classify(&pad)
+                    (classify(&pad), (1u64 << chunk.len()) - 1)
                 }
             };
             if c.bad != 0 {
+                self.proven = false;
                 return false;
             }
-            parity ^= c.quote.count_ones() & 1;
             self.quotes.push(c.quote);
+            // Inside a string: its opening quote and content (an odd number of quotes so far).
+            let string = prefix_xor(c.quote) ^ in_string;
+            in_string = 0u64.wrapping_sub(string >> 63);
+            if proving {
+                let outside = !(string | c.quote) & valid;
+                let (bracket, colon, comma) =
+                    (c.bracket & outside, c.colon & outside, c.comma & outside);
+                let word = Word {
+                    quote: c.quote,
+                    string,
+                    bracket,
+                    colon,
+                    comma,
+                    scalar: outside & !(bracket | colon | comma | c.space),
+                };
+                proving = c.space & outside == 0 && self.prover.word(line, w, &word);
+            }
         }
-        parity == 0
+        // Quotes paired: not inside a string at the end.
+        self.proven = proving && in_string == 0 && self.prover.finish();
+        in_string == 0
+    }
+
+    /// The line was proven a valid compact JSON object by the last [`LineIndex::build`]: skipped
+    /// values need no further checks ([`LineIndex::value_end`]).
+    #[inline]
+    pub fn proven(&self) -> bool {
+        self.proven
     }
 
     /// The first quote after position `open` (the closing quote of the string opened at `open`),
@@ -108,6 +162,32 @@ impl LineIndex {
             bits = *self.quotes.get(w)?;
         }
     }
+
+    /// In a proven line `s`, the end (exclusive) of the value starting at `at`.
+    #[inline]
+    pub fn value_end(&self, s: &[u8], at: usize) -> Option<usize> {
+        match s.get(at)? {
+            b'"' => self.string_end(at).map(|e| e + 1),
+            b'{' | b'[' => self.prover.close_of(at).map(|e| e + 1),
+            _ => Some(
+                at + s[at..]
+                    .iter()
+                    .position(|&b| matches!(b, b',' | b'}' | b']'))?,
+            ),
+        }
+    }
+}
+
+/// `x` with every bit replaced by the XOR of it and all lower bits.
+#[inline]
+pub fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
 }
 
 #[cfg(test)]

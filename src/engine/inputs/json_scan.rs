@@ -232,6 +232,9 @@ impl<'a> Walker<'a, '_, '_> {
 
     /// An object starting at `{`, on trie node `node` (`None`: validate and skip).
     fn object(&mut self, node: Option<u32>, route: Route) -> Result<(), Bail> {
+        if let (Some(n), Some(ix)) = (node, self.index.filter(|ix| ix.proven())) {
+            return self.object_proven(n, route, ix);
+        }
         self.enter()?;
         self.i += 1;
         self.ws();
@@ -277,6 +280,37 @@ impl<'a> Walker<'a, '_, '_> {
         Ok(())
     }
 
+    /// [`Walker::object`] in a proven line (see [`LineIndex::proven`]): compact and valid, so a key
+    /// is followed by `:` and a value by `,` or `}`; unneeded values are jumped over.
+    fn object_proven(&mut self, n: u32, route: Route, ix: &LineIndex) -> Result<(), Bail> {
+        self.enter()?;
+        let s = self.s;
+        self.i += 1;
+        if s.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        let mut seen: u64 = 0;
+        let mut dotted: Vec<&'a [u8]> = Vec::new();
+        loop {
+            let ke = ix.string_end(self.i).ok_or(Bail)?;
+            let key = s.get(self.i + 1..ke).ok_or(Bail)?;
+            self.i = ke + 2;
+            match self.resolve(n, key, route, &mut seen, &mut dotted)? {
+                (None, _) => self.i = ix.value_end(s, self.i).ok_or(Bail)?,
+                (child, child_route) => self.value(child, child_route)?,
+            }
+            let b = *s.get(self.i).ok_or(Bail)?;
+            self.i += 1;
+            if b == b'}' {
+                break;
+            }
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
     /// The trie node (if any) of `key` (possibly dotted) under node `n`.
     fn resolve(
         &self,
@@ -287,7 +321,7 @@ impl<'a> Walker<'a, '_, '_> {
         dotted: &mut Vec<&'a [u8]>,
     ) -> Result<(Option<u32>, Route), Bail> {
         let nodes = &self.layout.nodes;
-        if !key.contains(&b'.') {
+        if !has_dot(self.s, key) {
             let Some((ci, child)) = nodes[n as usize].child(key) else {
                 return Ok((None, Route::Other));
             };
@@ -405,6 +439,11 @@ impl<'a> Walker<'a, '_, '_> {
     /// Validates and skips one value the layout does not read (at its first byte), without
     /// recursion: `stack` holds one bit per open container (1: object), at most `MAX_DEPTH` deep.
     fn skip(&mut self) -> Result<(), Bail> {
+        if let Some(ix) = self.index.filter(|ix| ix.proven()) {
+            // A proven line: the value is valid, jump to its end.
+            self.i = ix.value_end(self.s, self.i).ok_or(Bail)?;
+            return Ok(());
+        }
         let mut stack: u128 = 0;
         let mut open = 0u32;
         loop {
@@ -516,5 +555,48 @@ impl<'a> Walker<'a, '_, '_> {
         }
         self.depth -= 1;
         Ok(())
+    }
+}
+
+/// `key` (a slice of `line`) holds a `.`: 8 bytes at a time (keys are short; the byte loop's exit
+/// mispredicts).
+#[inline]
+fn has_dot(line: &[u8], key: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES << 7;
+    const DOTS: u64 = ONES * b'.' as u64;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    if key.len() <= 8 && line.as_ptr_range().contains(&key.as_ptr()) {
+        let start = key.as_ptr() as usize - line.as_ptr() as usize;
+        if let Some(word) = line.get(start..start + 8) {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(word);
+            // Bytes past the key are made non-dots (and non-zero after the XOR).
+            let past = if key.is_empty() {
+                !0
+            } else {
+                !0u64 << (key.len() * 8 - 1) << 1
+            };
+            return zero_byte((u64::from_le_bytes(bytes) ^ DOTS) | past);
+        }
+    }
+    key.contains(&b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dot;
+
+    #[test]
+    fn has_dot_equals_contains() {
+        let line = b"{\"a.b\":1,\"abcdefgh\":2,\"abcdefg.\":3,\".\":4,\"\":5,\"process.parent.name\":6,\"x\":7}";
+        for start in 0..line.len() {
+            for end in start..=line.len() {
+                let key = &line[start..end];
+                assert_eq!(has_dot(line, key), key.contains(&b'.'), "{start}..{end}");
+            }
+        }
+        assert!(has_dot(b"a.", b"a."));
+        assert!(!has_dot(b"zz", b"ab"));
     }
 }

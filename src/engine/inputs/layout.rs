@@ -30,19 +30,44 @@ pub struct Node {
     pub slots: Vec<u32>,
     /// This is `event.id`, whose value is the document `_id`.
     pub event_id: bool,
+    /// Children by a hash of the segment ([`bucket`]): 0 none, 255 several (search them all),
+    /// else the child's position + 1. Most keys of a document are not children: one probe.
+    table: [u8; 32],
+}
+
+/// The lookup bucket of a path segment (its length and first and last bytes).
+#[inline]
+fn bucket(seg: &[u8]) -> usize {
+    let (first, last) = (seg.first().copied(), seg.last().copied());
+    (seg.len() * 7 + usize::from(first.unwrap_or(0)) + usize::from(last.unwrap_or(0)) * 3) & 31
 }
 
 impl Node {
     /// The child for one path segment.
     #[inline]
     pub fn child(&self, seg: &[u8]) -> Option<(usize, u32)> {
-        // Keys are short: compare lengths and first bytes before the bytes (no memcmp call).
-        let first = *seg.first()?;
-        self.children
-            .iter()
-            .enumerate()
-            .find(|(_, (k, _))| k.len() == seg.len() && k[0] == first && k.iter().eq(seg))
-            .map(|(i, (_, n))| (i, *n))
+        match self.table[bucket(seg)] {
+            0 => None,
+            255 => self
+                .children
+                .iter()
+                .enumerate()
+                .find(|(_, (k, _))| **k == *seg)
+                .map(|(i, (_, n))| (i, *n)),
+            k => {
+                let i = usize::from(k) - 1;
+                let (key, n) = &self.children[i];
+                (**key == *seg).then_some((i, *n))
+            }
+        }
+    }
+
+    /// Adds the child `n` for segment `seg`.
+    pub fn add_child(&mut self, seg: &[u8], n: u32) {
+        let i = self.children.len();
+        self.children.push((seg.into(), n));
+        let b = &mut self.table[bucket(seg)];
+        *b = if *b == 0 && i < 254 { i as u8 + 1 } else { 255 };
     }
 }
 
@@ -211,9 +236,7 @@ impl Layout {
                 None => {
                     let n = self.nodes.len() as u32;
                     self.nodes.push(Node::default());
-                    self.nodes[node as usize]
-                        .children
-                        .push((seg.as_bytes().into(), n));
+                    self.nodes[node as usize].add_child(seg.as_bytes(), n);
                     n
                 }
             };

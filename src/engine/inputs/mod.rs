@@ -10,6 +10,7 @@
 
 pub mod convert;
 pub mod json_index;
+pub mod json_proof;
 pub mod json_scan;
 pub mod layout;
 pub mod ndjson_fast;

@@ -170,8 +170,8 @@ fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
     let mut pending = Pending::new(layout);
     let mut slow = SlowPath::new(layout, file);
     let mut index = LineIndex::new();
-    // Validate UTF-8 once for the block; on failure, line by line.
-    let whole = std::str::from_utf8(bytes).ok();
+    // Validate UTF-8 once for the block (SIMD); on failure, line by line.
+    let whole = simdutf8::basic::from_utf8(bytes).ok();
     let mut line_no = block.first_line;
     let mut start = 0;
     while start < bytes.len() {

@@ -419,3 +419,5 @@ fn indexed_and_plain_walks_agree_and_accept_only_valid_json() {
         "{indexed} indexed, {documents} read"
     );
 }
+
+mod proof;
