@@ -3,6 +3,7 @@
 pub mod context;
 pub mod keyword_table;
 pub mod predicate;
+pub mod selection;
 pub mod split;
 pub mod vector;
 

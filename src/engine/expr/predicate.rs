@@ -16,6 +16,7 @@ use std::sync::Arc;
 use super::keyword_table::{
     FALSE, LazyTruth, NULL, TRUE, UNKNOWN, cannot_fail_on_singles, single_column, tri_of, truth_of,
 };
+use super::selection::{and3, difference, fold_open, merge, not3, or3, select};
 use crate::engine::frame::Frame;
 
 /// Whether the reference skips the right operand of AND when the left is false (and of OR when the
@@ -139,33 +140,6 @@ impl Compiler {
     }
 }
 
-#[inline]
-fn and3(a: u8, b: u8) -> u8 {
-    match (a, b) {
-        (FALSE, _) | (_, FALSE) => FALSE,
-        (TRUE, TRUE) => TRUE,
-        _ => NULL,
-    }
-}
-
-#[inline]
-fn or3(a: u8, b: u8) -> u8 {
-    match (a, b) {
-        (TRUE, _) | (_, TRUE) => TRUE,
-        (FALSE, FALSE) => FALSE,
-        _ => NULL,
-    }
-}
-
-#[inline]
-fn not3(a: u8) -> u8 {
-    match a {
-        TRUE => FALSE,
-        FALSE => TRUE,
-        _ => NULL,
-    }
-}
-
 impl Pred {
     /// The truth value on each of `rows` (base rows of `frame`), logging failures.
     pub fn eval(
@@ -252,10 +226,20 @@ impl Pred {
 
     /// The top-level AND operands (the predicate itself when it is not an AND).
     pub fn conjuncts(&self) -> Vec<&Pred> {
+        self.operands(true)
+    }
+
+    /// The top-level AND operands (`and`) or OR operands, left to right.
+    pub(super) fn operands(&self, and: bool) -> Vec<&Pred> {
         match self {
-            Pred::And(a, b) => {
-                let mut v = a.conjuncts();
-                v.extend(b.conjuncts());
+            Pred::And(a, b) if and => {
+                let mut v = a.operands(and);
+                v.extend(b.operands(and));
+                v
+            }
+            Pred::Or(a, b) if !and => {
+                let mut v = a.operands(and);
+                v.extend(b.operands(and));
                 v
             }
             other => vec![other],
@@ -383,12 +367,7 @@ impl Pred {
         ctx: &mut Ctx<'_>,
     ) -> Result<Vec<u32>, EvalError> {
         let tri = self.eval(frame, rows, ctx)?;
-        Ok(rows
-            .iter()
-            .zip(&tri)
-            .filter(|(_, t)| **t == TRUE)
-            .map(|(r, _)| *r)
-            .collect())
+        Ok(select(rows, &tri, |t| t == TRUE))
     }
 
     /// The values of a leaf on each of `rows`. With `tri_only`, `values` is left empty.
@@ -567,24 +546,13 @@ fn combine(
         let tb = b.eval(frame, rows, ctx)?;
         return Ok(ta.iter().zip(&tb).map(|(&x, &y)| op(x, y)).collect());
     }
-    let sub: Vec<u32> = rows
-        .iter()
-        .zip(&ta)
-        .filter(|(_, t)| **t != decisive)
-        .map(|(r, _)| *r)
-        .collect();
+    let sub = select(rows, &ta, |t| t != decisive);
     if sub.is_empty() {
         return Ok(ta);
     }
     let tb = b.eval(frame, &sub, ctx)?;
     let mut out = ta;
-    let mut j = 0;
-    for t in out.iter_mut() {
-        if *t != decisive {
-            *t = op(*t, tb[j]);
-            j += 1;
-        }
-    }
+    fold_open(&mut out, &tb, decisive, op);
     Ok(out)
 }
 
@@ -596,38 +564,6 @@ pub fn leaf_type(p: &Pred) -> Option<DataType> {
         }
         _ => None,
     }
-}
-
-/// `rows` minus `sub` (both ascending, `sub` ⊆ `rows`).
-pub(super) fn difference(rows: &[u32], sub: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(rows.len() - sub.len());
-    let mut j = 0;
-    for &r in rows {
-        if j < sub.len() && sub[j] == r {
-            j += 1;
-        } else {
-            out.push(r);
-        }
-    }
-    out
-}
-
-/// The union of two disjoint ascending lists, ascending.
-pub(super) fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] < b[j] {
-            out.push(a[i]);
-            i += 1;
-        } else {
-            out.push(b[j]);
-            j += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// Expressions [`cannot_fail_on_singles`] accepts log nothing on single values; a kernel that did would

@@ -26,8 +26,9 @@ use esql::plan::Expr;
 use esql::{EvalError, Value};
 
 use super::context::Ctx;
-use super::keyword_table::{FALSE, NULL, TRUE, UNKNOWN, cannot_fail_on_singles, tri_of};
-use super::predicate::{Pred, difference, merge};
+use super::keyword_table::{FALSE, TRUE, UNKNOWN, cannot_fail_on_singles, tri_of};
+use super::predicate::Pred;
+use super::selection::{and3, difference, fold_open, merge, not3, or3, select};
 use crate::engine::failures::Failure;
 use crate::engine::frame::Frame;
 
@@ -131,6 +132,40 @@ impl Leaf<'_> {
         Ok(&t.multi[key])
     }
 
+    /// The failures of id `id` (computed on first use).
+    fn id_failures(
+        &self,
+        t: &mut SplitTable,
+        id: usize,
+        ctx: &Ctx<'_>,
+    ) -> Result<Fails, EvalError> {
+        if t.tri[id] == UNKNOWN {
+            self.compute_id(t, id, ctx)?;
+        }
+        Ok(t.fails[id].clone())
+    }
+
+    /// The failures the leaf logs on a row whose values are `ids[s..e]`; with `singles_quiet` (the
+    /// leaf cannot fail on a single value or null) only multi-valued rows are evaluated.
+    fn row_failures(
+        &self,
+        t: &mut SplitTable,
+        s: usize,
+        e: usize,
+        singles_quiet: bool,
+        ctx: &Ctx<'_>,
+    ) -> Result<Fails, EvalError> {
+        if e > s + 1 {
+            Ok(self.multi(t, s, e, ctx)?.1.clone())
+        } else if singles_quiet {
+            Ok(None)
+        } else if e == s {
+            Ok(self.null(t, ctx)?.1.clone())
+        } else {
+            self.id_failures(t, self.ids[s] as usize, ctx)
+        }
+    }
+
     /// Calls `emit(i, r, truth)` for each `rows[i] = r`.
     #[inline(always)]
     fn each_truth(
@@ -156,6 +191,25 @@ impl Leaf<'_> {
             emit(r, tri);
         }
         Ok(())
+    }
+}
+
+/// Failure lists ES can no longer print from here on (the log's cap is reached and rows only move
+/// forward), by identity.
+#[derive(Default)]
+struct Spent(Vec<*const Failure>);
+
+impl Spent {
+    /// True when `f`, recorded on frame row `r`, is still to be logged.
+    fn admits(&mut self, ctx: &Ctx<'_>, frame: &Frame, r: u32, f: &Arc<[Failure]>) -> bool {
+        if self.0.contains(&f.as_ptr()) {
+            return false;
+        }
+        if ctx.beyond_cap(frame, r as usize, f) {
+            self.0.push(f.as_ptr());
+            return false;
+        }
+        true
     }
 }
 
@@ -205,24 +259,6 @@ fn const_value(expr: &Expr, ctx: &Ctx<'_>) -> Result<(u8, Vec<Failure>), EvalErr
     Ok((tri_of(&v), crate::engine::failures::failures_of(&w)))
 }
 
-#[inline]
-fn and3(a: u8, b: u8) -> u8 {
-    match (a, b) {
-        (FALSE, _) | (_, FALSE) => FALSE,
-        (TRUE, TRUE) => TRUE,
-        _ => NULL,
-    }
-}
-
-#[inline]
-fn or3(a: u8, b: u8) -> u8 {
-    match (a, b) {
-        (TRUE, _) | (_, TRUE) => TRUE,
-        (FALSE, FALSE) => FALSE,
-        _ => NULL,
-    }
-}
-
 impl Pred {
     /// True when the split evaluation applies on `frame`: every leaf is a constant or reads one
     /// dictionary-encoded keyword column.
@@ -249,17 +285,6 @@ impl Pred {
             Pred::And(a, b) | Pred::Or(a, b) => a.leaves() + b.leaves(),
             Pred::Not(a) => a.leaves(),
             _ => 1,
-        }
-    }
-
-    fn disjuncts(&self) -> Vec<&Pred> {
-        match self {
-            Pred::Or(a, b) => {
-                let mut v = a.disjuncts();
-                v.extend(b.disjuncts());
-                v
-            }
-            other => vec![other],
         }
     }
 
@@ -296,37 +321,15 @@ impl Pred {
                     return Ok(());
                 }
                 with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
-                    // Failure lists ES can no longer print from here on (the log's cap is reached
-                    // and rows only move forward), by identity.
-                    let mut spent: Vec<*const Failure> = Vec::new();
+                    let mut spent = Spent::default();
                     for &r in rows {
                         let (s, e) = leaf.range(r);
-                        let f = if e == s + 1 {
-                            if singles_quiet {
-                                continue;
-                            }
-                            let id = leaf.ids[s] as usize;
-                            if t.tri[id] == UNKNOWN {
-                                leaf.compute_id(t, id, ctx)?;
-                            }
-                            t.fails[id].clone()
-                        } else if e == s {
-                            if singles_quiet {
-                                continue;
-                            }
-                            leaf.null(t, ctx)?.1.clone()
-                        } else {
-                            leaf.multi(t, s, e, ctx)?.1.clone()
+                        let Some(f) = leaf.row_failures(t, s, e, singles_quiet, ctx)? else {
+                            continue;
                         };
-                        let Some(f) = f else { continue };
-                        if spent.contains(&f.as_ptr()) {
-                            continue;
+                        if spent.admits(ctx, frame, r, &f) {
+                            ctx.replay_table_failures(frame, r as usize, *seq, &f);
                         }
-                        if ctx.beyond_cap(frame, r as usize, &f) {
-                            spent.push(f.as_ptr());
-                            continue;
-                        }
-                        ctx.replay_table_failures(frame, r as usize, *seq, &f);
                     }
                     Ok(())
                 })
@@ -349,7 +352,7 @@ impl Pred {
             Pred::Or(..) => {
                 let mut out: Vec<u32> = Vec::new();
                 let mut rest: Vec<u32> = rows.to_vec();
-                for d in self.disjuncts() {
+                for d in self.operands(false) {
                     let got = d.truth_filter(frame, &rest, ctx)?;
                     if !got.is_empty() {
                         rest = difference(&rest, &got);
@@ -363,12 +366,7 @@ impl Pred {
             }
             Pred::Not(a) => {
                 let tri = a.truth_tri(frame, rows, ctx)?;
-                Ok(rows
-                    .iter()
-                    .zip(&tri)
-                    .filter(|(_, t)| **t == FALSE)
-                    .map(|(r, _)| *r)
-                    .collect())
+                Ok(select(rows, &tri, |t| t == FALSE))
             }
             Pred::Const { expr, .. } => {
                 let (t, _) = const_value(expr, ctx)?;
@@ -405,33 +403,18 @@ impl Pred {
                     _ => (TRUE, or3),
                 };
                 let mut ta = a.truth_tri(frame, rows, ctx)?;
-                let open: Vec<u32> = rows
-                    .iter()
-                    .zip(&ta)
-                    .filter(|(_, t)| **t != decisive)
-                    .map(|(r, _)| *r)
-                    .collect();
+                let open = select(rows, &ta, |t| t != decisive);
                 if open.is_empty() {
                     return Ok(ta);
                 }
                 let tb = b.truth_tri(frame, &open, ctx)?;
-                let mut j = 0;
-                for t in ta.iter_mut() {
-                    if *t != decisive {
-                        *t = op(*t, tb[j]);
-                        j += 1;
-                    }
-                }
+                fold_open(&mut ta, &tb, decisive, op);
                 Ok(ta)
             }
             Pred::Not(a) => Ok(a
                 .truth_tri(frame, rows, ctx)?
                 .into_iter()
-                .map(|t| match t {
-                    TRUE => FALSE,
-                    FALSE => TRUE,
-                    _ => NULL,
-                })
+                .map(not3)
                 .collect()),
             Pred::Const { expr, .. } => {
                 let (t, _) = const_value(expr, ctx)?;
@@ -494,7 +477,7 @@ impl Pred {
                     return Ok(());
                 }
                 with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
-                    let mut spent: Vec<*const Failure> = Vec::new();
+                    let mut spent = Spent::default();
                     for &p in rows {
                         let (s, e) = leaf.range(p);
                         if on_c {
@@ -513,11 +496,7 @@ impl Pred {
                                 continue;
                             }
                             for (k, &id) in leaf.ids[s..e].iter().enumerate() {
-                                let id = id as usize;
-                                if t.tri[id] == UNKNOWN {
-                                    leaf.compute_id(t, id, ctx)?;
-                                }
-                                if let Some(f) = t.fails[id].clone() {
+                                if let Some(f) = leaf.id_failures(t, id as usize, ctx)? {
                                     ctx.replay_child_failures(
                                         frame,
                                         p as usize,
@@ -530,29 +509,10 @@ impl Pred {
                             }
                             continue;
                         }
-                        let f = if e == s + 1 {
-                            if singles_quiet {
-                                continue;
-                            }
-                            let id = leaf.ids[s] as usize;
-                            if t.tri[id] == UNKNOWN {
-                                leaf.compute_id(t, id, ctx)?;
-                            }
-                            t.fails[id].clone()
-                        } else if e == s {
-                            if singles_quiet {
-                                continue;
-                            }
-                            leaf.null(t, ctx)?.1.clone()
-                        } else {
-                            leaf.multi(t, s, e, ctx)?.1.clone()
-                        };
-                        let Some(f) = f else { continue };
-                        if spent.contains(&f.as_ptr()) {
+                        let Some(f) = leaf.row_failures(t, s, e, singles_quiet, ctx)? else {
                             continue;
-                        }
-                        if ctx.beyond_cap(frame, p as usize, &f) {
-                            spent.push(f.as_ptr());
+                        };
+                        if !spent.admits(ctx, frame, p, &f) {
                             continue;
                         }
                         for k in 0..children(p) {
@@ -612,19 +572,4 @@ pub fn conjunction_filter(
         cur = c.truth_filter(frame, &cur, ctx)?;
     }
     Ok(cur)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn set_operations_keep_order() {
-        assert_eq!(difference(&[1, 3, 5, 7], &[3, 7]), [1, 5]);
-        assert_eq!(merge(&[1, 5], &[2, 3, 9]), [1, 2, 3, 5, 9]);
-        assert_eq!(and3(TRUE, NULL), NULL);
-        assert_eq!(and3(NULL, FALSE), FALSE);
-        assert_eq!(or3(NULL, TRUE), TRUE);
-        assert_eq!(or3(FALSE, NULL), NULL);
-    }
 }
