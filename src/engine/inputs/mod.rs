@@ -17,6 +17,7 @@ pub mod ndjson_fast;
 pub mod ndjson_files;
 pub mod parquet_columns;
 pub mod parquet_fast;
+pub mod parquet_prefilter;
 pub mod read;
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use arrow_schema::{DataType as ArrowType, TimeUnit};
 use esql::ingest::Indexer;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
 };
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
@@ -38,6 +38,7 @@ use serde_json::{Map, Value as Json};
 use super::convert::{Bail, Out, from_bool, from_number, from_str};
 use super::layout::{Assembler, Layout, Pending};
 use super::parquet_columns::ColumnChunk;
+use super::parquet_prefilter::Prefilter;
 use super::read::{ReadError, ReadReport};
 use crate::engine::frame::Chunk;
 
@@ -51,6 +52,18 @@ const CHUNK_BATCHES: usize = 4;
 /// returns false when no further row matters.
 pub fn read_file(
     layout: &Layout,
+    path: &Path,
+    report: &mut ReadReport,
+    sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
+) -> Result<(), ReadError> {
+    read_file_filtered(layout, None, path, report, sink)
+}
+
+/// [`read_file`] with a predicate pushdown ([`Prefilter`]): rows it proves irrelevant are not
+/// decoded beyond the WHERE's columns, row groups without survivors not at all.
+pub fn read_file_filtered(
+    layout: &Layout,
+    prefilter: Option<&Prefilter<'_>>,
     path: &Path,
     report: &mut ReadReport,
     sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
@@ -94,6 +107,7 @@ pub fn read_file(
         ArrowReaderOptions::new().with_schema(dict_schema),
     )
     .map_err(|e| fail(0, e.to_string()))?;
+    let prefilter = prefilter.filter(|p| p.usable(layout, &schema));
     let groups = meta.metadata().num_row_groups();
     // Row offsets of the row groups (1-based row numbers name rows in `_id`s and errors).
     let mut first_rows = Vec::with_capacity(groups);
@@ -109,20 +123,34 @@ pub fn read_file(
         let outs: Vec<Result<(Vec<Chunk>, u64), ReadError>> = (g..end)
             .into_par_iter()
             .map(|rg| {
-                let reader = |meta: &ArrowReaderMetadata| {
+                let group_rows = dict_meta.metadata().row_group(rg).num_rows().max(0) as u64;
+                let selection = match prefilter {
+                    Some(p) => p
+                        .select(layout, path, &dict_meta, rg)
+                        .map_err(|m| fail(rg, m))?,
+                    None => None,
+                };
+                if selection.as_ref().is_some_and(|s| !s.selects_any()) {
+                    return Ok((Vec::new(), group_rows));
+                }
+                let reader = |meta: &ArrowReaderMetadata, selection: Option<RowSelection>| {
                     let f = File::open(path).map_err(|e| ReadError::Io {
                         path: name.clone(),
                         message: e.to_string(),
                     })?;
-                    ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
+                    let b = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
                         .with_projection(ProjectionMask::roots(
                             meta.parquet_schema(),
                             roots.iter().copied(),
                         ))
                         .with_row_groups(vec![rg])
-                        .with_batch_size(BATCH_ROWS)
-                        .build()
-                        .map_err(|e| fail(rg, e.to_string()))
+                        .with_batch_size(BATCH_ROWS);
+                    match selection {
+                        Some(s) => b.with_row_selection(s),
+                        None => b,
+                    }
+                    .build()
+                    .map_err(|e| fail(rg, e.to_string()))
                 };
                 // Column by column, strings as dictionaries; row by row when a value needs ingest.
                 // A large row group is cut into several chunks, so that the engine evaluates them on
@@ -132,7 +160,10 @@ pub fn read_file(
                 let mut rows = 0u64;
                 let mut row = first_rows[rg];
                 let mut bailed = false;
-                for (i, batch) in reader(&dict_meta)?.enumerate() {
+                // Row numbers count the selected rows only; they name `_id`s only when `event.id`
+                // is null, and the prefilter keeps every row of such row groups.
+                let selected = selection.is_some();
+                for (i, batch) in reader(&dict_meta, selection)?.enumerate() {
                     let batch = batch.map_err(|e| fail(rg, e.to_string()))?;
                     if i > 0 && i % CHUNK_BATCHES == 0 {
                         let full =
@@ -152,13 +183,14 @@ pub fn read_file(
                 }
                 if !bailed {
                     out.push(cols.finish());
-                    return Ok((out, rows));
+                    return Ok((out, if selected { group_rows } else { rows }));
                 }
+                // The exact row-wise path reads every row, as without a prefilter.
                 let mut out = Vec::new();
                 let mut asm = Assembler::new(layout, BATCH_ROWS);
                 let mut rows = 0u64;
                 let mut row = first_rows[rg];
-                for (i, batch) in reader(&meta)?.enumerate() {
+                for (i, batch) in reader(&meta, None)?.enumerate() {
                     let batch = batch.map_err(|e| fail(rg, e.to_string()))?;
                     if i > 0 && i % CHUNK_BATCHES == 0 {
                         let full = std::mem::replace(&mut asm, Assembler::new(layout, BATCH_ROWS));

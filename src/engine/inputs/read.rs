@@ -239,7 +239,14 @@ pub fn eval_files(
                     &mut wrapped,
                 )?,
                 FileKind::Parquet => {
-                    parquet_fast::read_file(layout, path, &mut report, &mut wrapped)?
+                    let pre = super::parquet_prefilter::Prefilter::new(plan, layout, kernel, opts);
+                    parquet_fast::read_file_filtered(
+                        layout,
+                        pre.as_ref(),
+                        path,
+                        &mut report,
+                        &mut wrapped,
+                    )?
                 }
             }
             if !go_on {
