@@ -179,6 +179,19 @@ fn many_group_shapes_match_the_reference() {
         format!("{RULE_SHAPE} | WHERE c >= 1 | MV_EXPAND hv | LIMIT 30"),
         format!("{RULE_SHAPE} | WHERE d < 3 | STATS n = COUNT(), t = SUM(c) BY av"),
         format!("{RULE_SHAPE} | WHERE c < 3 | SORT d | KEEP k2, av, c"),
+        // MV_EXPAND + WHERE, then KEEP/DROP (the frame stays virtual) into STATS or rows.
+        "FROM t | MV_EXPAND a | WHERE a != \"agent-1\" | KEEP k1, k2, a, b \
+         | STATS c = COUNT(), v = VALUES(a), d = COUNT_DISTINCT(b) BY k1, k2 | WHERE c < 4"
+            .into(),
+        "FROM t | MV_EXPAND a | WHERE a LIKE \"agent-*\" | KEEP k1, b | STATS c = COUNT(), v = VALUES(b) BY k1"
+            .into(),
+        "FROM t | MV_EXPAND a | WHERE a LIKE \"agent-*\" | DROP n | WHERE LENGTH(b) > 3 | KEEP b, a, k2 \
+         | STATS c = COUNT(b), s = SUM(LENGTH(b)) BY a, k2"
+            .into(),
+        "FROM t | MV_EXPAND a | WHERE a == \"agent-2\" OR a IS NULL | KEEP b, a | LIMIT 50".into(),
+        "FROM t | MV_EXPAND b | WHERE b LIKE \"b1*\" | RENAME b AS bb | KEEP k1, bb, a | MV_EXPAND a \
+         | STATS c = COUNT(), v = VALUES(bb) BY k1, a | SORT c DESC, k1, a | LIMIT 40"
+            .into(),
         // One key (the null group first).
         "FROM t | STATS c = COUNT(), v = VALUES(b) BY k1 | WHERE c < 3".into(),
         "FROM t | STATS v = VALUES(a), c = COUNT(a) BY k2 | WHERE c > 0".into(),

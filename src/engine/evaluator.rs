@@ -132,8 +132,10 @@ impl Shared<'_> {
                 expand: None,
             };
             ctx.segment = 0;
+            // A STATS reading plain columns takes the frame virtual (no gather of expanded rows).
+            let keep_virtual = matches!(&part.sink, Sink::Stats(s) if s.reads_virtual());
             self.pipeline
-                .run_streaming(&mut frame, &mut ctx, &mut part.state)?;
+                .run_streaming(&mut frame, &mut ctx, &mut part.state, keep_virtual)?;
             if !frame.selection.is_empty() {
                 match &mut part.sink {
                     Sink::Stats(s) => {

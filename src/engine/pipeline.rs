@@ -189,12 +189,15 @@ impl Pipeline {
         &plan.steps[self.tail..]
     }
 
-    /// Runs the streaming steps on a frame, counting rows through LIMITs (see [`PrefixState`]).
+    /// Runs the streaming steps on a frame, counting rows through LIMITs (see [`PrefixState`]); the
+    /// result is an ordinary frame unless `keep_virtual` (then it may be left virtual after a final
+    /// MV_EXPAND and WHERE, for a consumer that reads through `Frame::phys`).
     pub fn run_streaming(
         &self,
         frame: &mut Frame,
         ctx: &mut Ctx<'_>,
         state: &mut PrefixState,
+        keep_virtual: bool,
     ) -> Result<(), EvalError> {
         let mut fused = false;
         for (i, s) in self.streaming.iter().enumerate() {
@@ -239,7 +242,8 @@ impl Pipeline {
                     break;
                 }
             }
-            if !matches!(s.op, Streaming::Where(_)) {
+            // WHERE filters a virtual frame's children in place; KEEP/DROP/RENAME only moves columns.
+            if !matches!(s.op, Streaming::Where(_) | Streaming::Project(_)) {
                 mv_expand::materialize(frame);
             }
             match &s.op {
@@ -281,7 +285,9 @@ impl Pipeline {
                 break;
             }
         }
-        mv_expand::materialize(frame);
+        if !keep_virtual {
+            mv_expand::materialize(frame);
+        }
         Ok(())
     }
 }

@@ -181,8 +181,25 @@ impl StatsSink {
         self.groups.len()
     }
 
-    /// Adds the selected rows of a frame.
+    /// True when every key, argument and filter is a plain column read, so [`Self::consume`] may read a
+    /// virtual frame (after MV_EXPAND) through its parent mapping without materialising it.
+    pub fn reads_virtual(&self) -> bool {
+        self.keys.iter().all(|k| k.plain_column().is_some())
+            && self.aggs.iter().all(|a| {
+                a.filter.is_none()
+                    && a.kind != AggKind::Collect
+                    && a.extra.is_empty()
+                    && a.arg.as_ref().is_none_or(|p| p.plain_column().is_some())
+            })
+    }
+
+    /// Adds the selected rows of a frame (a virtual frame only when [`Self::reads_virtual`]).
     pub fn consume(&mut self, frame: &Frame, ctx: &mut Ctx<'_>) -> Result<(), EvalError> {
+        if frame.expand.is_some() && !self.reads_virtual() {
+            return Err(EvalError::Internal(
+                "a STATS sink that evaluates expressions got a virtual frame".into(),
+            ));
+        }
         let rows = &frame.selection;
         if rows.is_empty() {
             return Ok(());
@@ -341,10 +358,12 @@ fn ids_of(
     let mut out = RowIds::with_capacity(rows.len());
     if let Some(c) = p.plain_column() {
         let col: Arc<Column> = frame.column(c)?.clone();
+        let map = frame.row_map(c);
+        let phys = |r: u32| map.map_or(r, |m| m[r as usize]) as usize;
         if let Some((dict, ids)) = col.keyword_ids().filter(|_| ctx.use_dictionary) {
             let mut t = interner.translation(dict);
             for &r in rows {
-                let (s, e) = col.range(r as usize);
+                let (s, e) = col.range(phys(r));
                 for &id in &ids[s..e] {
                     let g = interner.translate(&mut t, dict, id);
                     out.ids.push(g);
@@ -355,7 +374,7 @@ fn ids_of(
             return Ok(out);
         }
         for &r in rows {
-            let (s, e) = col.range(r as usize);
+            let (s, e) = col.range(phys(r));
             for i in s..e {
                 out.ids.push(interner.intern(&col.scalar(i)));
             }
@@ -382,7 +401,11 @@ fn value_counts(
 ) -> Result<Vec<u32>, EvalError> {
     if let Some(c) = p.plain_column() {
         let col = frame.column(c)?;
-        return Ok(rows.iter().map(|&r| col.count(r as usize) as u32).collect());
+        let map = frame.row_map(c);
+        return Ok(rows
+            .iter()
+            .map(|&r| col.count(map.map_or(r, |m| m[r as usize]) as usize) as u32)
+            .collect());
     }
     let vals = p.eval_values(frame, rows, ctx, false)?;
     Ok(vals.values.iter().map(|v| v.count() as u32).collect())
