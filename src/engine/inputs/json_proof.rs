@@ -192,10 +192,27 @@ impl Prover {
     fn brackets_of(&mut self, s: &[u8], w: usize, mut bits: u64) -> u64 {
         self.brackets.push(bits);
         self.before.push(self.closes.len() as u32);
-        let (ordinals, kinds, closes) = (&mut self.ordinals, &mut self.kinds, &mut self.closes);
-        let mut depth = self.depth;
         let last = s.len() - 1;
         let mut flips = 0u64;
+        // The root's opener (byte 0) and closer (the last byte) are handled outside the loop, so
+        // every other bracket has a byte on each side and stays inside the root.
+        if w == 0 {
+            self.bad |= bits & 1 == 0 || !matches!(s[1], b'"' | b'}');
+            bits &= !1;
+            self.closes.push(0);
+            self.kinds[0] = 1;
+            self.ordinals[0] = 0;
+            self.depth = 1;
+            self.object = 1;
+            flips |= 1;
+        }
+        let root_close = (last / 64 == w).then_some(last % 64);
+        if let Some(bit) = root_close {
+            self.bad |= bits >> bit & 1 == 0;
+            bits &= !(1 << bit);
+        }
+        let (ordinals, kinds, closes) = (&mut self.ordinals, &mut self.kinds, &mut self.closes);
+        let mut depth = self.depth;
         let mut object = self.object;
         let mut bad = false;
         while bits != 0 {
@@ -203,8 +220,7 @@ impl Prover {
             bits &= bits - 1;
             let p = w * 64 + bit;
             let kind = KIND[usize::from(s[p])];
-            let prev = if p == 0 { b'[' } else { s[p - 1] };
-            let next = s.get(p + 1).copied().unwrap_or(0);
+            let (prev, next) = (s[p - 1], s[p + 1]);
             bad |= (PREV_OK[usize::from(prev)] & NEXT_OK[usize::from(next)]) >> kind & 1 == 0;
             let open = kind < OBJ_CLOSE;
             let is_object = u8::from(kind & 1 == 0);
@@ -222,8 +238,8 @@ impl Prover {
             kinds[slot] = is_object;
             ordinals[slot] = ordinal;
             depth += if open { 1 } else { -1 };
-            // Inside the root until its closer, the line's last byte.
-            bad |= ((depth - 1) as u32 >= MAX_DEPTH as u32) != (p == last);
+            // Still inside the root, at most MAX_DEPTH deep.
+            bad |= (depth - 1) as u32 >= MAX_DEPTH as u32;
             let now = u64::from(if open {
                 is_object
             } else {
@@ -231,6 +247,14 @@ impl Prover {
             });
             flips |= (now ^ object) << bit;
             object = now;
+        }
+        if let Some(bit) = root_close {
+            bad |= depth != 1 || matches!(s[last - 1], b',' | b':');
+            closes.push(last as u32);
+            closes[0] = last as u32;
+            depth = 0;
+            flips |= object << bit;
+            object = 0;
         }
         self.depth = depth;
         self.object = object;
