@@ -332,7 +332,10 @@ fn profile_columnar() {
     let catalog = Catalog::elastic_defend();
     let opts = EvalOptions::default();
     let engine = OptimizedEvaluator::new(Arc::new(EngineKernel::new()), EngineConfig::default());
-    for (label, text) in rules().into_iter().take(2) {
+    for (label, text) in rules()
+        .into_iter()
+        .take(size("DETSIM_PROFILE_RULES", 2) as usize)
+    {
         let plan = esql::analyze(&esql::parse(&text).unwrap(), &catalog).unwrap();
         let chunks = engine.load(&plan, &data, &opts).unwrap();
         let t = std::time::Instant::now();

@@ -64,6 +64,8 @@ struct Leaf<'f> {
     ids: &'f [u32],
     offsets: &'f [u32],
     map: Option<&'f [u32]>,
+    /// Every row holds exactly one value (id `r` is row `r`'s).
+    dense: bool,
 }
 
 impl Leaf<'_> {
@@ -175,6 +177,18 @@ impl Leaf<'_> {
         ctx: &Ctx<'_>,
         mut emit: impl FnMut(u32, u8),
     ) -> Result<(), EvalError> {
+        if self.dense && self.map.is_none() {
+            // No offsets to read: row `r`'s id is `ids[r]`.
+            for &r in rows {
+                let id = self.ids[r as usize] as usize;
+                let tri = match t.tri[id] {
+                    UNKNOWN => self.compute_id(t, id, ctx)?,
+                    known => known,
+                };
+                emit(r, tri);
+            }
+            return Ok(());
+        }
         for &r in rows {
             let (s, e) = self.range(r);
             let tri = if e == s + 1 {
@@ -247,6 +261,7 @@ fn with_leaf<R>(
         ids,
         offsets: &column.offsets,
         map: frame.row_map(col),
+        dense: column.dense,
     };
     let out = f(&leaf, &mut table, ctx);
     ctx.tables.split.insert(key, (dict.clone(), table));
