@@ -2,22 +2,26 @@
 //! finds the end of every string with a bit scan instead of scanning and checking its bytes.
 //!
 //! [`LineIndex::build`] classifies the line's bytes into bit masks with `wide` (SSE2, or AVX-512 when
-//! compiled for it; no `unsafe` here): quotes, and backslashes or control characters. A line is
-//! indexed only when it has neither backslashes nor control characters and an even number of quotes.
-//! In such a line every string (as a validating walker meets them, in order) is a quote, content
-//! without escapes or control characters, and the next quote: [`LineIndex::string_end`] gives it.
-//! The JSON grammar itself is still checked by the walker ([`super::json_scan`]); lines with escapes
-//! or control characters (tabs, `\r`) are walked byte by byte as before.
+//! compiled for it; no `unsafe` here): quotes, backslashes or control characters, spaces, brackets,
+//! colons and commas. A line is indexed only when it has neither backslashes nor control characters
+//! and an even number of quotes. In such a line every string (as a validating walker meets them, in
+//! order) is a quote, content without escapes or control characters, and the next quote:
+//! [`LineIndex::string_end`] gives it. In the same pass a *compact* line (no space outside strings)
+//! is checked by the structural proof of [`super::json_proof`]; a proven line
+//! ([`LineIndex::proven`]) is valid JSON, and the walker jumps over unneeded values with
+//! [`LineIndex::value_end`] (a container to its matching bracket). Other indexed lines keep the
+//! walker's token-by-token check; lines with escapes or control characters (tabs, `\r`) are walked
+//! byte by byte.
 //!
-//! Measured on generated Elastic Defend process documents (~5 KB): a full structural proof (bracket
-//! matching and the grammar as adjacency rules over the masks, letting the walker jump over unneeded
-//! subtrees) cost more than it saved on two shared cores (1.97–2.10 user-s vs 1.88 for the string
-//! index alone, for 1.34 GB); see BENCHMARKS.md.
+//! History: a first structural proof (bracket matching with data-dependent branches) cost more than
+//! it saved; this one matches brackets without data-dependent branches and checks the other rules
+//! 64 bytes at a time (see BENCHMARKS.md for the figures).
 //!
 //! Oracle twin: a byte-by-byte scan for the closing quote that rejects `\` and bytes < 0x20.
 //! Invariant: after `build` returned `true`, `string_end(p)` for the opening quote `p` of any string
 //! of the line is the position of its closing quote, and the string's content is valid JSON string
-//! content (no escapes, no control characters; UTF-8 is checked by the caller).
+//! content (no escapes, no control characters; UTF-8 is checked by the caller); after
+//! `proven()`, `value_end(p)` is the end of the value starting at `p`, as a validating scan finds it.
 
 use wide::u8x64;
 

@@ -12,7 +12,9 @@
 //! needed value is expected, values without a fast conversion, nesting deeper than 100, …). A bailed
 //! line is re-read by the caller through serde_json and ingest, which give the exact document or error.
 //! With a [`LineIndex`] of the line ([`scan_line_indexed`]), strings end at the next indexed quote.
-//! Unneeded values are validated and skipped by an iterative loop (no recursion, no trie lookups).
+//! Unneeded values are validated and skipped by an iterative loop (no recursion, no trie lookups), or,
+//! in a line the index proved valid ([`LineIndex::proven`]), jumped over; objects on needed paths of
+//! such a line are walked by `Walker::object_proven` (keys end at the indexed quote, no re-checks).
 //! Numbers with an exponent or longer than 300 bytes bail (serde_json rejects some as out of range).
 //! Known difference, by design: values of fields the query does not read are not type-checked, so a
 //! document ingest would reject only because of such a field is read here.
