@@ -329,13 +329,21 @@ def main():
     ap.add_argument("--rules-dir", default="rules")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rules", default=f"{FILE_TRANSFER},{WEB_SERVER}")
+    ap.add_argument("--ws-ndjson", help="the web-server rule's NDJSON folder (default: --ndjson)")
+    ap.add_argument("--ws-parquet", help="the web-server rule's Parquet folder (default: --parquet)")
+    ap.add_argument("--kinds", default="parquet,ndjson", help="inputs to run (parquet,ndjson)")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     table = []
     for rule in args.rules.split(","):
         stream = STREAM[rule]
         rule_file = os.path.join(args.rules_dir, rule + ".toml")
-        for kind, folder in (("parquet", args.parquet), ("ndjson", args.ndjson)):
+        folders = {"parquet": args.parquet, "ndjson": args.ndjson}
+        if rule == WEB_SERVER:
+            folders = {"parquet": args.ws_parquet or args.parquet,
+                       "ndjson": args.ws_ndjson or args.ndjson}
+        for kind in args.kinds.split(","):
+            folder = folders[kind]
             path = os.path.join(folder, f"{stream}.{kind}")
             size = os.path.getsize(path)
             events = count_events(folder, stream)
