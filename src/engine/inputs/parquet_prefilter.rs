@@ -80,6 +80,8 @@ fn error_free(f: &FieldMapping, t: &ArrowType) -> bool {
         || matches!(item, ArrowType::Dictionary(_, v) if **v == ArrowType::Utf8);
     match f.es_type.as_str() {
         "keyword" | "wildcard" => stringy && f.constant_value.is_none(),
+        // With a constant, checked per row group: every value must be it ([`Prefilter::select`]).
+        "constant_keyword" => stringy,
         "text" | "match_only_text" => stringy,
         "date" => matches!(item, ArrowType::Timestamp(..)),
         "long" => *item == ArrowType::Int64,
@@ -212,6 +214,29 @@ impl<'a> Prefilter<'a> {
             }
         }
         let root = |p: &str| schema.fields().iter().position(|f| f.name() == p);
+        // A constant_keyword value other than the constant is an ingest error: the row group's
+        // statistics must prove every value is the constant (a null is no value).
+        for s in layout.slots.iter() {
+            if s.mapping.es_type != "constant_keyword" || root(&s.path).is_none() {
+                continue;
+            }
+            let Some(v) = s.mapping.constant_value.as_deref() else {
+                continue;
+            };
+            let proven = md
+                .row_group(rg)
+                .columns()
+                .iter()
+                .find(|c| c.column_path().string() == s.path)
+                .and_then(|c| c.statistics())
+                .is_some_and(|st| {
+                    st.min_bytes_opt() == Some(v.as_bytes())
+                        && st.max_bytes_opt() == Some(v.as_bytes())
+                });
+            if !proven {
+                return Ok(None);
+            }
+        }
         let is_list = |i: usize| {
             matches!(
                 schema.field(i).data_type(),
@@ -487,6 +512,7 @@ mod tests {
                 "@timestamp": format!("2024-05-06T08:00:{:02}Z", i),
                 "event": {"id": format!("e{i:02}"), "type": list(types), "action": list(actions)},
                 "host": {"os": {"type": "linux"}},
+                "data_stream": {"dataset": "endpoint.events.process"},
             });
             if let Some(n) = name {
                 doc["process"] = json!({"name": n, "parent": {"name": "bash"}});
@@ -529,6 +555,7 @@ mod tests {
             Field::new("event.action", list_t.clone(), true),
             Field::new("event.id", DataType::Utf8, true),
             Field::new("event.type", list_t, true),
+            Field::new("data_stream.dataset", DataType::Utf8, true),
             Field::new("host.os.type", DataType::Utf8, true),
             Field::new("process.name", DataType::Utf8, true),
             Field::new("process.parent.name", DataType::Utf8, true),
@@ -541,6 +568,7 @@ mod tests {
                 lists(&|r| r.3),
                 strings(&|i| Some(format!("e{i:02}"))),
                 lists(&|r| r.2),
+                strings(&|_| Some("endpoint.events.process".into())),
                 strings(&|_| Some("linux".into())),
                 strings(&|i| rows[i].0.map(str::to_owned)),
                 strings(&|i| rows[i].0.map(|_| "bash".to_owned())),
@@ -686,7 +714,7 @@ mod tests {
         | MV_EXPAND event.action \
         | WHERE host.os.type == \"linux\" AND event.type == \"start\" AND event.action == \"exec\" \
           AND process.name IN (\"scp\", \"rsync\", \"ftp\") AND process.parent.name IN (\"bash\") \
-        | KEEP _id, process.name, event.action";
+        | KEEP _id, process.name, event.action, data_stream.dataset";
 
     #[test]
     fn skipped_row_groups_and_rows_keep_the_reference_results_and_warnings() {
