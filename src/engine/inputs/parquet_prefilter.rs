@@ -324,13 +324,24 @@ impl<'a> Prefilter<'a> {
     /// Per row of a batch: whether `leaf` may be true.
     fn leaf_rows(&self, leaf: &Leaf, c: &Cells<'_>, n: usize, cache: &mut Cache) -> Vec<bool> {
         let on_null = *cache.null.get_or_insert_with(|| self.truth(leaf, None));
-        let strings = &mut cache.strings;
+        let (strings, few) = (&mut cache.strings, &mut cache.few);
         let mut by_str = |s: &str| -> bool {
-            if let Some(&t) = strings.get(s) {
-                return t;
+            // Plain (non-dictionary) strings are looked up per row: the first few distinct values
+            // are compared directly, which is cheaper than hashing (list items hold few values).
+            if let Some((_, t)) = few.iter().find(|(v, _)| v == s) {
+                return *t;
             }
-            let t = self.truth(leaf, Some(s));
-            strings.insert(s.to_owned(), t);
+            let t = match strings.get(s) {
+                Some(&t) => t,
+                None => {
+                    let t = self.truth(leaf, Some(s));
+                    strings.insert(s.to_owned(), t);
+                    t
+                }
+            };
+            if few.len() < FEW {
+                few.push((s.to_owned(), t));
+            }
             t
         };
         match c {
@@ -395,7 +406,12 @@ impl<'a> Prefilter<'a> {
 struct Cache {
     null: Option<bool>,
     strings: HashMap<String, bool>,
+    /// The first [`FEW`] distinct strings met and their truths (checked before `strings`).
+    few: Vec<(String, bool)>,
 }
+
+/// Distinct strings a [`Cache`] compares directly before hashing.
+const FEW: usize = 8;
 
 /// The tree of `e`: ANDs and ORs over leaves `leaf` accepts.
 fn build(e: &Expr, leaf: &mut dyn FnMut(&Expr) -> Option<usize>) -> Tree {
