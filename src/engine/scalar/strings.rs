@@ -233,9 +233,13 @@ pub fn url_decode(t: &str) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// A CIDR block as (IPv6-mapped network, prefix bits over 128).
+/// A CIDR block as (IPv6-mapped network, prefix bits over 128); without `/`, one address (all 128
+/// bits), as ES's `CIDRUtils.isInRange`.
 fn block(cidr: &str) -> Option<(u128, u32)> {
-    let (addr, len) = cidr.split_once('/')?;
+    let Some((addr, len)) = cidr.split_once('/') else {
+        let ip: IpAddr = cidr.parse().ok()?;
+        return Some((u128::from_be_bytes(esql::value::ip_bytes(&ip)), 128));
+    };
     let ip: IpAddr = addr.parse().ok()?;
     let len: u32 = len.parse().ok()?;
     let bits = match ip {

@@ -1,7 +1,7 @@
 //! CIDR_MATCH (docs functions cidr_match.md): true when the IP lies in any of the CIDR blocks.
 //! IPv4 addresses and IPv4 blocks compare as IPv4; an IPv6 address matches only IPv6 blocks unless
-//! it is IPv4-mapped (ES compares the 16-byte forms, where IPv4 is IPv4-mapped IPv6). A block that is
-//! not valid CIDR is an error, as ES rejects it.
+//! it is IPv4-mapped (ES compares the 16-byte forms, where IPv4 is IPv4-mapped IPv6). A block without
+//! a prefix length is one address; a block that is neither is an error, as ES rejects it.
 
 use std::net::IpAddr;
 
@@ -12,9 +12,14 @@ use esql::{EvalError, Value};
 use super::str_arg;
 use crate::reference::Context;
 
-/// Parses `a.b.c.d/n` or `x::/n` into its 16-byte network and prefix length over 128 bits.
+/// Parses `a.b.c.d/n` or `x::/n` into its 16-byte network and prefix length over 128 bits. A block
+/// without `/` is a single address (ES's `CIDRUtils.isInRange` takes it as the range [addr, addr]),
+/// i.e. all 128 bits of its IPv4-mapped form.
 pub fn parse_cidr(block: &str) -> Option<([u8; 16], u32)> {
-    let (addr, len) = block.split_once('/')?;
+    let Some((addr, len)) = block.split_once('/') else {
+        let ip: IpAddr = block.parse().ok()?;
+        return Some((ip_bytes(&ip), 128));
+    };
     let ip: IpAddr = addr.parse().ok()?;
     let len: u32 = len.parse().ok()?;
     let (bytes, bits) = match ip {
@@ -79,5 +84,16 @@ mod tests {
         assert!(m("127.0.0.1", "127.0.0.1/32"));
         assert!(parse_cidr("10.0.0.0/33").is_none());
         assert!(parse_cidr("nope").is_none());
+    }
+
+    #[test]
+    fn a_block_without_prefix_is_one_address() {
+        assert!(m("::1", "::1"));
+        assert!(!m("::2", "::1"));
+        assert!(m("10.1.2.3", "10.1.2.3"));
+        assert!(!m("10.1.2.4", "10.1.2.3"));
+        assert!(m("::ffff:10.1.2.3", "10.1.2.3"));
+        assert!(!m("::1", "0.0.0.1"));
+        assert!(parse_cidr("10.1.2").is_none());
     }
 }
