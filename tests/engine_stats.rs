@@ -13,28 +13,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use detsim::engine::synthetic::Rng;
 use detsim::engine::synthetic::{SyntheticConfig, documents_for};
 use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use esql::{Catalog, Document, EvalOptions, Evaluator, Mapping, MemorySource, Plan, Value};
 use oracles::ReferenceEvaluator;
 
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// A keyword cell from a pool: sometimes missing, sometimes two values.
-fn keyword(rng: &mut Rng, prefix: &str, pool: u64) -> Value {
+fn keyword(rng: &mut Rng, prefix: &str, pool: usize) -> Value {
     match rng.below(20) {
         0 => Value::Null,
         1 => Value::Multi(vec![
@@ -47,7 +33,7 @@ fn keyword(rng: &mut Rng, prefix: &str, pool: u64) -> Value {
 
 /// `docs` documents over keys `k1` (pool `p1`), `k2` (pool `p2`), arguments `a` (small pool), `b`
 /// (large pool), long `n`: thousands of groups, most with one or two rows.
-fn dataset(seed: u64, docs: usize, p1: u64, p2: u64) -> MemorySource {
+fn dataset(seed: u64, docs: usize, p1: usize, p2: usize) -> MemorySource {
     let mapping = Arc::new(
         Mapping::new()
             .with("a", "keyword")
@@ -58,7 +44,7 @@ fn dataset(seed: u64, docs: usize, p1: u64, p2: u64) -> MemorySource {
     );
     let mut src = MemorySource::new();
     src.add_index("t", mapping);
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
     for d in 0..docs {
         let mut fields = BTreeMap::new();
         let mut put = |k: &str, v: Value| {
