@@ -466,3 +466,60 @@ fn campaign_counts_cases_and_shrinks_disagreements() {
     );
     assert!(r.stats.disagreements > 0 && r.stats.disagreements < s.disagreements);
 }
+
+/// An evaluator that panics on purpose: the reference, except that a result with two rows or more
+/// panics.
+struct PanicsOnTwoRows(ReferenceEvaluator);
+
+impl Evaluator for PanicsOnTwoRows {
+    fn run(
+        &self,
+        plan: &esql::Plan,
+        data: &dyn esql::DataSource,
+        opts: &esql::EvalOptions,
+    ) -> Result<esql::ResultTable, esql::EvalError> {
+        let t = self.0.run(plan, data, opts)?;
+        assert!(t.rows.len() < 2, "deliberate panic: {} rows", t.rows.len());
+        Ok(t)
+    }
+}
+
+/// A panicking evaluator does not stop the campaign: each panic is counted as a failing case, and
+/// the first is shrunk to a case that still panics (the shrunk case still yields two rows).
+#[test]
+fn campaign_catches_and_shrinks_panics() {
+    use oracles::harness::campaign::{CampaignConfig, Subject, run_chunk};
+    use oracles::harness::runner::RunConfig;
+    let reference = ReferenceEvaluator::new();
+    let panicky = PanicsOnTwoRows(ReferenceEvaluator::new());
+    let cfg = CampaignConfig {
+        seed: 11,
+        cases: 30,
+        queries_per_dataset: 7,
+        run: RunConfig {
+            max_shrink_iters: 300,
+            minimize_budget: 200,
+            ..RunConfig::default()
+        },
+        max_reports: 1,
+        rotate: false,
+    };
+    let subjects = [Subject {
+        label: "panics".into(),
+        evaluator: &panicky,
+    }];
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = run_chunk(&cfg, &reference, &subjects);
+    std::panic::set_hook(previous);
+    let s = &out.stats;
+    assert_eq!(s.cases, 30, "{s}");
+    assert!(s.disagreements > 0, "{s}");
+    assert_eq!(s.failing_cases, s.disagreements, "{s}");
+    assert_eq!(out.failures.len() as u64, s.disagreements, "{s}");
+    let first = &out.failures[0];
+    assert!(first.contains("evaluation panicked"), "{first}");
+    assert!(first.contains("deliberate panic"), "{first}");
+    assert!(first.contains("shrunk case ("), "{first}");
+    assert!(!first.contains("not reproduced"), "{first}");
+}

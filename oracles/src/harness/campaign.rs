@@ -239,19 +239,9 @@ fn shrunk_report(
         subject: subject.evaluator,
         reference,
     };
-    let fails = |raw: &Vec<u32>, spec: &DataSpec| {
-        let (case, _) = materialize("differential", raw, spec, &cfg.run);
-        check_built(&case, &build(&case.docs), &subjects).is_err()
-    };
-    let mut qt = query_tree(cfg, dataset, query)?;
-    let mut dt = data_tree(cfg, dataset)?;
-    let mut budget = cfg.run.max_shrink_iters;
-    let spec = dt.current();
-    let raw = shrink(&mut qt, &mut |r| fails(r, &spec), &mut budget);
-    let spec = shrink(&mut dt, &mut |s| fails(&raw, s), &mut budget);
-    let mut qt = query_tree(cfg, dataset, query)?;
-    let raw = shrink(&mut qt, &mut |r| fails(r, &spec), &mut budget);
-    let (case, _) = materialize("differential", &raw, &spec, &cfg.run);
+    let case = shrink_case(cfg, dataset, query, &|case| {
+        check_built(case, &build(&case.docs), &subjects).is_err()
+    })?;
     let origin = format!(
         "campaign chunk seed {:#x}, dataset {dataset}, query {query}, [{}]",
         cfg.seed, subject.label
@@ -264,6 +254,29 @@ fn shrunk_report(
         &cfg.run,
         &subjects,
     ))
+}
+
+/// Shrinks the case `(dataset, query)` for which `fails` holds: the query's choices first, then the
+/// documents, then the query again on the smaller documents, within the run's shrink budget.
+fn shrink_case(
+    cfg: &CampaignConfig,
+    dataset: u64,
+    query: u64,
+    fails: &dyn Fn(&Case) -> bool,
+) -> Result<Case, String> {
+    let fails = |raw: &Vec<u32>, spec: &DataSpec| {
+        let (case, _) = materialize("differential", raw, spec, &cfg.run);
+        fails(&case)
+    };
+    let mut qt = query_tree(cfg, dataset, query)?;
+    let mut dt = data_tree(cfg, dataset)?;
+    let mut budget = cfg.run.max_shrink_iters;
+    let spec = dt.current();
+    let raw = shrink(&mut qt, &mut |r| fails(r, &spec), &mut budget);
+    let spec = shrink(&mut dt, &mut |s| fails(&raw, s), &mut budget);
+    let mut qt = query_tree(cfg, dataset, query)?;
+    let raw = shrink(&mut qt, &mut |r| fails(r, &spec), &mut budget);
+    Ok(materialize("differential", &raw, &spec, &cfg.run).0)
 }
 
 /// The message of a caught panic.
@@ -301,23 +314,17 @@ fn panic_report(
             subject: subject.evaluator,
             reference,
         };
-        let fails = |raw: &Vec<u32>, spec: &DataSpec| {
-            let (case, _) = materialize("differential", raw, spec, &cfg.run);
-            panics(&case, &subjects)
-        };
-        let mut qt = query_tree(cfg, dataset, query)?;
-        let mut dt = data_tree(cfg, dataset)?;
-        if !fails(&qt.current(), &dt.current()) {
+        let fails = |case: &Case| panics(case, &subjects);
+        let (unshrunk, _) = materialize(
+            "differential",
+            &query_tree(cfg, dataset, query)?.current(),
+            &data_tree(cfg, dataset)?.current(),
+            &cfg.run,
+        );
+        if !fails(&unshrunk) {
             continue;
         }
-        let mut budget = cfg.run.max_shrink_iters;
-        let spec = dt.current();
-        let raw = shrink(&mut qt, &mut |r| fails(r, &spec), &mut budget);
-        let spec = shrink(&mut dt, &mut |s| fails(&raw, s), &mut budget);
-        let mut qt = query_tree(cfg, dataset, query)?;
-        let raw = shrink(&mut qt, &mut |r| fails(r, &spec), &mut budget);
-        let (case, _) = materialize("differential", &raw, &spec, &cfg.run);
-        shrunk = Some(case);
+        shrunk = Some(shrink_case(cfg, dataset, query, &fails)?);
         break;
     }
     let origin = format!(
