@@ -147,6 +147,26 @@ const QUERIES: &[&str] = &[
      | WHERE process.name == \"scp\" AND TO_INTEGER(process.executable) > 3
      | KEEP _id
      | LIMIT 3",
+    // Leaves that report one null and one warning on every multi-valued row (literal first, IN,
+    // NOT LIKE, LIKE "*" that is true on any value, IS NOT NULL, a literal null folding silently),
+    // fused with MV_EXPAND and on an ordinary frame: the engine evaluates one multi-value per leaf.
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | MV_EXPAND event.action
+     | WHERE \"linux\" == host.os.type AND process.name IN (\"scp\", \"bash\", \"ls\")
+         AND NOT (event.type LIKE \"st*\") AND process.name LIKE \"*\"
+         AND event.type IS NOT NULL AND event.action == \"exec\"
+     | KEEP _id, event.type, event.action, process.name",
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | WHERE process.name == null OR NOT (process.name IN (\"scp\", \"ls\") AND event.type == \"end\")
+     | KEEP _id, process.name, event.type",
+    // Leaves that look inside a multi-value (function calls): evaluated per distinct id list.
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | WHERE MV_FIRST(process.name) == \"scp\" OR TO_UPPER(event.type) == \"START\"
+     | KEEP _id, process.name, event.type",
+    "FROM logs-endpoint.events.process-*
+     | MV_EXPAND event.action
+     | WHERE MV_LAST(event.type) == \"end\" AND (process.name LIKE \"*\" OR TO_UPPER(process.name) == \"SCP\")
+     | STATS c = COUNT() BY event.action, process.name",
 ];
 
 fn configs() -> Vec<(&'static str, EngineConfig)> {

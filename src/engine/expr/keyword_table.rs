@@ -174,3 +174,26 @@ pub fn cannot_fail_on_singles(expr: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// True when `expr`'s truth and failures are the same on every row whose only column read holds a
+/// multi-value (two or more values), whatever those values are: literals, column reads, and the
+/// single-value operators (comparisons, IN, LIKE/RLIKE, NOT, AND/OR, IS NULL) over such. By induction
+/// every sub-expression's value is either the multi-value itself (a column read) or one fixed value,
+/// and those operators only ask whether an operand is a multi-value (null and a warning naming the
+/// expression), never what it holds. Casts, arithmetic and function calls (`MV_COUNT`, `TO_UPPER`, …)
+/// may look inside, so they are not accepted.
+pub fn same_on_every_multi(expr: &Expr) -> bool {
+    use esql::plan::ExprKind as K;
+    match &expr.kind {
+        K::Literal(_) | K::Column(_) => true,
+        K::IsNull { value, .. } => same_on_every_multi(value),
+        K::Like { value, .. } | K::RLike { value, .. } => same_on_every_multi(value),
+        K::In { value, list } => same_on_every_multi(value) && list.iter().all(same_on_every_multi),
+        K::Comparison { left, right, .. } => {
+            same_on_every_multi(left) && same_on_every_multi(right)
+        }
+        K::Not(a) => same_on_every_multi(a),
+        K::And(a, b) | K::Or(a, b) => same_on_every_multi(a) && same_on_every_multi(b),
+        _ => false,
+    }
+}

@@ -16,7 +16,9 @@
 //!   and cheapest first — Kleene AND/OR are commutative for truth, and no failure depends on the order.
 //!
 //! Multi-valued rows (and null rows) get their truth and failures from the row kernel once per distinct
-//! id list per chunk. Frames made virtual by MV_EXPAND are read through `Frame::row_map`.
+//! id list per chunk — or once per chunk for a leaf that cannot tell multi-values apart
+//! ([`same_on_every_multi`]: `==`, IN, LIKE… on the column report the same null and warning on any
+//! multi-value). Frames made virtual by MV_EXPAND are read through `Frame::row_map`.
 
 use std::sync::Arc;
 
@@ -26,7 +28,9 @@ use esql::plan::Expr;
 use esql::{EvalError, Value};
 
 use super::context::Ctx;
-use super::keyword_table::{FALSE, TRUE, UNKNOWN, cannot_fail_on_singles, tri_of};
+use super::keyword_table::{
+    FALSE, TRUE, UNKNOWN, cannot_fail_on_singles, same_on_every_multi, tri_of,
+};
 use super::predicate::Pred;
 use super::selection::{and3, difference, fold_open, merge, not3, or3, select};
 use crate::engine::failures::Failure;
@@ -42,6 +46,10 @@ pub struct SplitTable {
     fails: Vec<Fails>,
     null: Option<(u8, Fails)>,
     multi: HashMap<Box<[u32]>, (u8, Fails)>,
+    /// The leaf gives one truth and one failure list on every multi-valued row
+    /// ([`same_on_every_multi`]): computed on the first such row, then `multi_any` serves them all.
+    invariant: bool,
+    multi_any: Option<(u8, Fails)>,
     /// A row of nulls the leaf's value is written into for the kernel (reused).
     scratch: Vec<Value>,
 }
@@ -122,16 +130,27 @@ impl Leaf<'_> {
         ctx: &Ctx<'_>,
     ) -> Result<&'t (u8, Fails), EvalError> {
         let key = &self.ids[s..e];
+        if t.invariant {
+            if t.multi_any.is_none() {
+                let r = self.eval(t, self.multi_value(key), ctx)?;
+                t.multi_any = Some(r);
+            }
+            return Ok(t.multi_any.as_ref().expect("just set"));
+        }
         if !t.multi.contains_key(key) {
-            let v = Value::Multi(
-                key.iter()
-                    .map(|&id| Value::Keyword(self.dict.get(id).to_owned()))
-                    .collect(),
-            );
-            let r = self.eval(t, v, ctx)?;
+            let r = self.eval(t, self.multi_value(key), ctx)?;
             t.multi.insert(key.into(), r);
         }
         Ok(&t.multi[key])
+    }
+
+    /// The multi-value of the ids `key`.
+    fn multi_value(&self, key: &[u32]) -> Value {
+        Value::Multi(
+            key.iter()
+                .map(|&id| Value::Keyword(self.dict.get(id).to_owned()))
+                .collect(),
+        )
     }
 
     /// The failures of id `id` (computed on first use).
@@ -166,6 +185,41 @@ impl Leaf<'_> {
         } else {
             self.id_failures(t, self.ids[s] as usize, ctx)
         }
+    }
+
+    /// For a leaf that logs nothing on single values and null ([`cannot_fail_on_singles`]) and the
+    /// same failures on every multi-valued row (`t.invariant`): calls `replay(ctx, r, failures)` for
+    /// the multi-valued rows `r` of `rows` (ascending) until ES could print no more of them. Every
+    /// such row carries the same failure list and rows only move forward, so once one row is beyond
+    /// the log's cap ([`Ctx::beyond_cap`]) every later row is too and the scan stops.
+    fn each_multi_failure(
+        &self,
+        t: &mut SplitTable,
+        frame: &Frame,
+        rows: &[u32],
+        ctx: &mut Ctx<'_>,
+        mut replay: impl FnMut(&mut Ctx<'_>, u32, &Arc<[Failure]>),
+    ) -> Result<(), EvalError> {
+        let mut fails: Option<Arc<[Failure]>> = None;
+        for &r in rows {
+            let (s, e) = self.range(r);
+            if e <= s + 1 {
+                continue;
+            }
+            let f = match &fails {
+                Some(f) => f,
+                None => match self.multi(t, s, e, ctx)?.1.clone() {
+                    Some(f) => fails.insert(f),
+                    // No failure on any multi-valued row.
+                    None => return Ok(()),
+                },
+            };
+            if ctx.beyond_cap(frame, r as usize, f) {
+                return Ok(());
+            }
+            replay(ctx, r, f);
+        }
+        Ok(())
     }
 
     /// Calls `emit(i, r, truth)` for each `rows[i] = r`.
@@ -250,6 +304,8 @@ fn with_leaf<R>(
             fails: vec![None; dict.len()],
             null: None,
             multi: HashMap::new(),
+            invariant: same_on_every_multi(expr),
+            multi_any: None,
             scratch: Vec::new(),
         },
     };
@@ -336,6 +392,11 @@ impl Pred {
                     return Ok(());
                 }
                 with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                    if singles_quiet && t.invariant {
+                        return leaf.each_multi_failure(t, frame, rows, ctx, |ctx, r, f| {
+                            ctx.replay_table_failures(frame, r as usize, *seq, f)
+                        });
+                    }
                     let mut spent = Spent::default();
                     for &r in rows {
                         let (s, e) = leaf.range(r);
@@ -492,6 +553,21 @@ impl Pred {
                     return Ok(());
                 }
                 with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                    if singles_quiet && t.invariant {
+                        // Not on `c` (checked above): every child replays its parent's failures.
+                        return leaf.each_multi_failure(t, frame, rows, ctx, |ctx, p, f| {
+                            for k in 0..children(p) {
+                                ctx.replay_child_failures(
+                                    frame,
+                                    p as usize,
+                                    expand_step,
+                                    k,
+                                    *seq,
+                                    f,
+                                );
+                            }
+                        });
+                    }
                     let mut spent = Spent::default();
                     for &p in rows {
                         let (s, e) = leaf.range(p);
