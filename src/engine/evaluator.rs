@@ -257,7 +257,7 @@ impl<'a> Run<'a> {
                     || (k.chunk, k.batch, k.row, k.path.clone()) <= cutoff
             });
         }
-        let steps = shared.pipeline.tail_steps(plan);
+        let mut steps = shared.pipeline.tail_steps(plan);
         let (rows, output) = match sink {
             Sink::Rows(rows) => (rows, None),
             Sink::Stats(s) => {
@@ -271,6 +271,8 @@ impl<'a> Run<'a> {
                     use_dictionary: shared.config.dictionary,
                 };
                 let (rows, output) = s.finish(&mut ctx, steps)?;
+                // The first tail steps may have run over the groups already (they change no schema).
+                steps = &steps[output.consumed.min(steps.len())..];
                 (rows, Some(output))
             }
         };

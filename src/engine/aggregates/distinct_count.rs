@@ -84,6 +84,8 @@ impl DistinctCounter {
     pub fn count(&mut self, interner: &Interner, ids: &[u32]) -> Option<i64> {
         match ids {
             [] => Some(0),
+            // One value: the estimate does not depend on its hash, only on it having one (keywords do).
+            [id] if interner.is_keyword(*id) => Some(self.one),
             [id] => self.hash(interner, *id).map(|_| self.one),
             _ => {
                 let mut sketch = HyperLogLogPlusPlus::new(self.precision);

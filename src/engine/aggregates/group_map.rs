@@ -2,15 +2,21 @@
 //!
 //! Oracle twin: the reference's map from key-value tuples to groups. Invariant: groups are numbered in
 //! the order their first row arrives (rows in input order, the cross product of multi-valued keys in
-//! written key order), which is the order the reference emits groups in.
+//! written key order), which is the order the reference emits groups in. One key is looked up in a
+//! table indexed by the id itself (interner ids are dense), two keys by their ids packed in a `u64`.
 
 use foldhash::{HashMap, HashMapExt};
+
+/// No group yet (in the one-key table).
+const NONE: u32 = u32::MAX;
 
 /// Composite keys → group numbers.
 #[derive(Debug)]
 pub struct GroupMap {
     arity: usize,
-    one: HashMap<u32, u32>,
+    /// One key: group of id `i` at `one[i]` ([`NONE`]: none yet); the null id's group apart.
+    one: Vec<u32>,
+    one_null: u32,
     two: HashMap<u64, u32>,
     many: HashMap<Box<[u32]>, u32>,
     keys: Vec<u32>,
@@ -22,7 +28,8 @@ impl GroupMap {
     pub fn new(arity: usize) -> GroupMap {
         GroupMap {
             arity,
-            one: HashMap::new(),
+            one: Vec::new(),
+            one_null: NONE,
             two: HashMap::new(),
             many: HashMap::new(),
             keys: Vec::new(),
@@ -40,34 +47,78 @@ impl GroupMap {
         self.groups == 0
     }
 
+    /// Makes room for `more` new groups without rehashing (a hint).
+    pub fn reserve(&mut self, more: usize) {
+        match self.arity {
+            2 => self.two.reserve(more),
+            n if n > 2 => self.many.reserve(more),
+            _ => {}
+        }
+        self.keys.reserve(more * self.arity);
+    }
+
+    #[inline]
+    fn push(&mut self, key: &[u32]) -> u32 {
+        self.keys.extend_from_slice(key);
+        self.groups += 1;
+        self.groups as u32 - 1
+    }
+
+    /// The group of a one-id key (the map's arity must be 1), creating it if new.
+    #[inline]
+    pub fn group1(&mut self, id: u32) -> u32 {
+        if id == crate::engine::aggregates::interner::NULL_ID {
+            if self.one_null == NONE {
+                self.one_null = self.push(&[id]);
+            }
+            return self.one_null;
+        }
+        let i = id as usize;
+        if i >= self.one.len() {
+            self.one.resize((i + 1).max(self.one.len() * 2), NONE);
+        }
+        let g = self.one[i];
+        if g != NONE {
+            return g;
+        }
+        let g = self.push(&[id]);
+        self.one[i] = g;
+        g
+    }
+
+    /// The group of a two-id key (the map's arity must be 2), creating it if new.
+    #[inline]
+    pub fn group2(&mut self, a: u32, b: u32) -> u32 {
+        let k = ((a as u64) << 32) | b as u64;
+        let next = self.groups as u32;
+        let g = *self.two.entry(k).or_insert(next);
+        if g == next {
+            self.push(&[a, b]);
+        }
+        g
+    }
+
     /// The group of `key` (`key.len() == arity`), creating it if new.
     #[inline]
     pub fn group(&mut self, key: &[u32]) -> u32 {
-        let next = self.groups as u32;
-        let (g, new) = match self.arity {
-            0 => (0, self.groups == 0),
-            1 => {
-                let e = self.one.entry(key[0]).or_insert(next);
-                (*e, *e == next)
+        match self.arity {
+            0 => {
+                if self.groups == 0 {
+                    self.push(&[]);
+                }
+                0
             }
-            2 => {
-                let k = ((key[0] as u64) << 32) | key[1] as u64;
-                let e = self.two.entry(k).or_insert(next);
-                (*e, *e == next)
-            }
+            1 => self.group1(key[0]),
+            2 => self.group2(key[0], key[1]),
             _ => match self.many.get(key) {
-                Some(&g) => (g, false),
+                Some(&g) => g,
                 None => {
-                    self.many.insert(key.into(), next);
-                    (next, true)
+                    let g = self.push(key);
+                    self.many.insert(key.into(), g);
+                    g
                 }
             },
-        };
-        if new {
-            self.keys.extend_from_slice(key);
-            self.groups += 1;
         }
-        g
     }
 
     /// The key of group `g`.
@@ -79,6 +130,7 @@ impl GroupMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::aggregates::interner::NULL_ID;
 
     #[test]
     fn groups_number_in_first_occurrence_order() {
@@ -88,12 +140,35 @@ mod tests {
             assert_eq!(m.group(&k(7)), 0);
             assert_eq!(m.group(&k(3)), 1);
             assert_eq!(m.group(&k(7)), 0);
-            assert_eq!(m.len(), 2);
+            assert_eq!(m.group(&k(NULL_ID)), 2);
+            assert_eq!(m.group(&k(3)), 1);
+            assert_eq!(m.group(&k(NULL_ID)), 2);
+            assert_eq!(m.len(), 3);
             assert_eq!(m.key(1), k(3).as_slice());
+            assert_eq!(m.key(2), k(NULL_ID).as_slice());
         }
         let mut m = GroupMap::new(0);
         assert_eq!(m.group(&[]), 0);
         assert_eq!(m.group(&[]), 0);
         assert_eq!(m.len(), 1);
+    }
+
+    #[test]
+    fn one_and_two_id_lookups_agree_with_the_general_form() {
+        let mut a = GroupMap::new(2);
+        let mut b = GroupMap::new(2);
+        b.reserve(100);
+        for i in 0..500u32 {
+            let (x, y) = ((i * 7) % 31, if i % 5 == 0 { NULL_ID } else { i % 3 });
+            assert_eq!(a.group(&[x, y]), b.group2(x, y));
+        }
+        assert_eq!(a.len(), b.len());
+        let mut c = GroupMap::new(1);
+        for i in (0..300u32).rev() {
+            let x = if i % 11 == 0 { NULL_ID } else { (i * 13) % 97 };
+            let g = c.group1(x);
+            assert_eq!(c.key(g as usize), &[x]);
+        }
+        assert_eq!(c.len(), 98);
     }
 }

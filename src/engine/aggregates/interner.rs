@@ -3,8 +3,12 @@
 //! Oracle twin: the reference comparing group keys and VALUES/COUNT_DISTINCT elements as `Value`s.
 //! Invariant: two scalars get the same id exactly when they are the same value of the same kind (keyword
 //! strings byte-for-byte, doubles bit-for-bit, dates by instant and kind), and `value(id)` gives back the
-//! value that was interned first. Chunk dictionaries map to interner ids through per-dictionary
-//! translation vectors, so the hot loop never hashes strings more than once per chunk value.
+//! value that was interned first. The first chunk dictionary an empty interner meets becomes its *base*:
+//! that dictionary's ids are the interner's ids for its strings (no hashing, no copy — a STATS over
+//! one chunk never interns a keyword), and a string of another dictionary or value gets the base's id
+//! when the base holds it, a new id past the base otherwise. Other chunk dictionaries map to interner
+//! ids through per-dictionary translation vectors, so the hot loop never hashes strings more than once
+//! per chunk value.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -50,22 +54,36 @@ pub fn value_key(v: &Value) -> ValueKey {
     }
 }
 
-/// One interned value.
+/// One interned value past the base dictionary.
 #[derive(Debug, Clone)]
 enum Slot {
-    /// A keyword: its id in the interner's string dictionary.
+    /// A keyword: its id in the interner's own string set.
     Str(u32),
     /// Any other scalar.
     Other(Value),
 }
 
+/// How the ids of one chunk dictionary become interner ids (see [`Interner::translation`]).
+#[derive(Debug)]
+pub enum Translation {
+    /// The dictionary is the interner's base: its ids are interner ids.
+    Identity,
+    /// Interner id per dictionary id, filled lazily by [`Interner::translate`].
+    Table(Vec<u32>),
+}
+
 /// Distinct values with dense ids.
 #[derive(Debug, Default)]
 pub struct Interner {
+    /// Ids `0..base_len` are this dictionary's ids (see the module doc).
+    base: Option<Arc<Dictionary>>,
+    base_len: u32,
+    /// Keywords not in the base.
     strings: StringSet,
     /// String-set id → interner id.
     string_ids: Vec<u32>,
     others: HashMap<ValueKey, u32>,
+    /// The value of interner id `base_len + i`.
     slots: Vec<Slot>,
     /// Translation of chunk dictionary ids, keyed by dictionary identity.
     translations: HashMap<usize, (Arc<Dictionary>, Vec<u32>)>,
@@ -77,21 +95,26 @@ impl Interner {
         Interner::default()
     }
 
-    /// Number of distinct values.
+    /// One past the largest id (ids of the base dictionary count even when no row used them).
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.base_len as usize + self.slots.len()
     }
 
-    /// True when empty.
+    /// True when no id was handed out and no base dictionary adopted.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.len() == 0 && self.base.is_none()
     }
 
     /// The id of keyword string `s`.
     pub fn intern_str(&mut self, s: &str) -> u32 {
+        if let Some(b) = &self.base
+            && let Some(id) = b.lookup(s)
+        {
+            return id;
+        }
         let sid = self.strings.intern(s) as usize;
         if sid == self.string_ids.len() {
-            let id = self.slots.len() as u32;
+            let id = self.len() as u32;
             self.slots.push(Slot::Str(sid as u32));
             self.string_ids.push(id);
         }
@@ -107,10 +130,18 @@ impl Interner {
         if let Some(&id) = self.others.get(&key) {
             return id;
         }
-        let id = self.slots.len() as u32;
+        let id = self.len() as u32;
         self.slots.push(Slot::Other(v.clone()));
         self.others.insert(key, id);
         id
+    }
+
+    /// The id in this interner of `other`'s id `id` (not [`NULL_ID`]), without building a keyword value.
+    pub fn intern_from(&mut self, other: &Interner, id: u32) -> u32 {
+        match other.str_of(id) {
+            Some(s) => self.intern_str(s),
+            None => self.intern(&other.value(id)),
+        }
     }
 
     /// The value of `id` ([`NULL_ID`] is null).
@@ -118,44 +149,76 @@ impl Interner {
         if id == NULL_ID {
             return Value::Null;
         }
-        match &self.slots[id as usize] {
-            Slot::Str(sid) => Value::Keyword(self.strings.get(*sid).to_owned()),
-            Slot::Other(v) => v.clone(),
+        if let Some(s) = self.str_of(id) {
+            return Value::Keyword(s.to_owned());
+        }
+        match self.slots.get((id - self.base_len) as usize) {
+            Some(Slot::Other(v)) => v.clone(),
+            _ => Value::Null,
         }
     }
 
     /// The keyword string of `id`, if it is a keyword.
     pub fn str_of(&self, id: u32) -> Option<&str> {
-        match self.slots.get(id as usize)? {
+        if id < self.base_len {
+            return self.base.as_ref().map(|b| b.get(id));
+        }
+        match self.slots.get((id.checked_sub(self.base_len)?) as usize)? {
             Slot::Str(sid) => Some(self.strings.get(*sid)),
             Slot::Other(_) => None,
         }
     }
 
+    /// True when `id` is a keyword's (without reading the string).
+    #[inline]
+    pub fn is_keyword(&self, id: u32) -> bool {
+        if id < self.base_len {
+            return true;
+        }
+        matches!(
+            self.slots.get((id - self.base_len) as usize),
+            Some(Slot::Str(_))
+        )
+    }
+
     /// The 64-bit hash Elasticsearch's COUNT_DISTINCT collects for `id`'s value (`None` for values it
     /// hashes otherwise, and for [`NULL_ID`]).
     pub fn es_hash(&self, id: u32) -> Option<u64> {
-        match self.slots.get(id as usize)? {
-            Slot::Str(sid) => Some(esql::algo::hll::hash_bytes(
-                self.strings.get(*sid).as_bytes(),
-            )),
+        if let Some(s) = self.str_of(id) {
+            return Some(esql::algo::hll::hash_bytes(s.as_bytes()));
+        }
+        match self.slots.get((id.checked_sub(self.base_len)?) as usize)? {
+            Slot::Str(_) => None,
             Slot::Other(v) => esql::algo::hll::es_hash(v),
         }
     }
 
-    /// The translation vector of chunk dictionary `dict` (ids not yet seen are filled lazily).
-    pub fn translation(&mut self, dict: &Arc<Dictionary>) -> Vec<u32> {
+    /// How chunk dictionary `dict`'s ids become interner ids: the identity when `dict` is the base, or
+    /// becomes it (the interner is still empty); otherwise a translation vector (ids not yet seen are
+    /// filled lazily), to hand back with [`Self::keep_translation`].
+    pub fn translation(&mut self, dict: &Arc<Dictionary>) -> Translation {
+        if let Some(b) = &self.base {
+            if Arc::ptr_eq(b, dict) {
+                return Translation::Identity;
+            }
+        } else if self.is_empty() && dict.len() < UNSET as usize {
+            self.base_len = dict.len() as u32;
+            self.base = Some(dict.clone());
+            return Translation::Identity;
+        }
         let key = Arc::as_ptr(dict) as usize;
         match self.translations.remove(&key) {
-            Some((_, t)) => t,
-            None => vec![UNSET; dict.len()],
+            Some((_, t)) => Translation::Table(t),
+            None => Translation::Table(vec![UNSET; dict.len()]),
         }
     }
 
     /// Stores a translation vector back (see [`Self::translation`]).
-    pub fn keep_translation(&mut self, dict: &Arc<Dictionary>, t: Vec<u32>) {
-        self.translations
-            .insert(Arc::as_ptr(dict) as usize, (dict.clone(), t));
+    pub fn keep_translation(&mut self, dict: &Arc<Dictionary>, t: Translation) {
+        if let Translation::Table(t) = t {
+            self.translations
+                .insert(Arc::as_ptr(dict) as usize, (dict.clone(), t));
+        }
     }
 
     /// Forgets translations (when a chunk is done).

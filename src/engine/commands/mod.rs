@@ -5,4 +5,5 @@ pub mod mv_expand;
 pub mod project;
 pub mod stats;
 pub mod stats_output;
+pub mod stats_tail;
 pub mod where_;

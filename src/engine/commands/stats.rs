@@ -13,7 +13,7 @@ use esql::plan::Aggregation;
 use esql::{EvalError, Value};
 
 use crate::engine::aggregates::group_map::GroupMap;
-use crate::engine::aggregates::interner::{Interner, NULL_ID};
+use crate::engine::aggregates::interner::{Interner, NULL_ID, Translation};
 use crate::engine::aggregates::state::{AggKind, AggState};
 use crate::engine::column::Column;
 use crate::engine::expr::Ctx;
@@ -21,19 +21,33 @@ use crate::engine::expr::keyword_table::TRUE;
 use crate::engine::expr::predicate::{Compiler, Pred};
 use crate::engine::frame::Frame;
 
-/// Per selected row, the interned ids of one expression's values (CSR).
+/// Per selected row, the interned ids of one expression's values (CSR; no offsets when every row holds
+/// exactly one value).
 struct RowIds {
+    /// Row `i` holds `ids[starts[i]..starts[i + 1]]`; empty when `single`.
     starts: Vec<u32>,
     ids: Vec<u32>,
+    /// Every row holds exactly one id (`ids[i]` is row `i`'s).
+    single: bool,
 }
 
 impl RowIds {
+    /// Ids of rows that each hold exactly one value.
+    fn single(ids: Vec<u32>) -> RowIds {
+        RowIds {
+            starts: Vec::new(),
+            ids,
+            single: true,
+        }
+    }
+
     fn with_capacity(n: usize) -> RowIds {
         let mut starts = Vec::with_capacity(n + 1);
         starts.push(0);
         RowIds {
             starts,
             ids: Vec::with_capacity(n),
+            single: false,
         }
     }
 
@@ -44,7 +58,38 @@ impl RowIds {
 
     #[inline]
     fn row(&self, i: usize) -> &[u32] {
+        if self.single {
+            return std::slice::from_ref(&self.ids[i]);
+        }
         &self.ids[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    /// Drops the offsets when every row turned out to hold exactly one id.
+    fn compact(mut self) -> RowIds {
+        if !self.single && self.ids.len() + 1 == self.starts.len() {
+            let n = self.starts.len();
+            if self.starts.windows(2).all(|w| w[1] == w[0] + 1) && n > 0 {
+                self.starts = Vec::new();
+                self.single = true;
+            }
+        }
+        self
+    }
+}
+
+/// The groups each selected row joins (CSR; no offsets when every row joins exactly one).
+struct RowGroups {
+    starts: Vec<u32>,
+    groups: Vec<u32>,
+}
+
+impl RowGroups {
+    #[inline]
+    fn row(&self, i: usize) -> &[u32] {
+        if self.starts.is_empty() {
+            return std::slice::from_ref(&self.groups[i]);
+        }
+        &self.groups[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 }
 
@@ -115,15 +160,35 @@ impl StatsSink {
     /// Adds everything `later` saw after what this sink saw (its rows came later in input order), so
     /// merging per-chunk sinks in chunk order gives the sink of the whole input, groups in order.
     pub fn merge(&mut self, later: StatsSink) {
+        if self.groups.is_empty() {
+            // Nothing seen yet (every consumed row makes a group): the later sink is the whole input so far.
+            let constants = std::mem::take(&mut self.constants);
+            *self = later;
+            for (mine, old) in self.constants.iter_mut().zip(constants) {
+                if old.is_some() {
+                    *mine = old;
+                }
+            }
+            return;
+        }
         let arity = self.keys.len();
         let mut key = vec![0u32; arity];
         let mut map = Vec::with_capacity(later.groups.len());
+        let mut key_tables: Vec<Vec<u32>> = later
+            .key_interners
+            .iter()
+            .map(|i| vec![u32::MAX; i.len()])
+            .collect();
         for g in 0..later.groups.len() {
             for (k, &id) in later.groups.key(g).iter().enumerate() {
                 key[k] = if id == NULL_ID {
                     NULL_ID
                 } else {
-                    self.key_interners[k].intern(&later.key_interners[k].value(id))
+                    let t = &mut key_tables[k][id as usize];
+                    if *t == u32::MAX {
+                        *t = self.key_interners[k].intern_from(&later.key_interners[k], id);
+                    }
+                    *t
                 };
             }
             map.push(self.groups.group(&key) as usize);
@@ -144,10 +209,14 @@ impl StatsSink {
                         sets: bs,
                     },
                 ) => {
+                    let mut table = vec![u32::MAX; bi.len()];
                     for (g, set) in bs.into_iter().enumerate() {
                         for &id in set.ids() {
-                            let v = interner.intern(&bi.value(id));
-                            sets[map[g]].insert(v);
+                            let t = &mut table[id as usize];
+                            if *t == u32::MAX {
+                                *t = interner.intern_from(&bi, id);
+                            }
+                            sets[map[g]].insert(*t);
                         }
                     }
                 }
@@ -204,117 +273,164 @@ impl StatsSink {
         if rows.is_empty() {
             return Ok(());
         }
-        // Keys.
+        // Keys, then the groups of every row (created in row order), then room in every state.
         let mut key_ids = Vec::with_capacity(self.keys.len());
         for (k, interner) in self.keys.iter().zip(self.key_interners.iter_mut()) {
             key_ids.push(ids_of(k, frame, rows, ctx, interner)?);
         }
+        let groups = self.assign_groups(&key_ids, rows.len());
+        drop(key_ids);
+        let n = self.groups.len();
         // Filters, then arguments on the rows that pass (the reference evaluates arguments only there).
-        let mut passes: Vec<Option<Vec<u8>>> = Vec::with_capacity(self.aggs.len());
-        let mut counts: Vec<Option<Vec<u32>>> = Vec::with_capacity(self.aggs.len());
-        let mut distinct: Vec<Option<RowIds>> = Vec::with_capacity(self.aggs.len());
-        let mut collected: Vec<Option<Vec<Vec<Value>>>> = Vec::with_capacity(self.aggs.len());
-        for (ai, a) in self.aggs.iter_mut().enumerate() {
+        for ai in 0..self.aggs.len() {
+            let a = &mut self.aggs[ai];
+            a.state.grow(n);
             let pass = match &a.filter {
                 Some(f) => Some(f.eval(frame, rows, ctx)?),
                 None => None,
             };
-            let sub: std::borrow::Cow<'_, [u32]> = match &pass {
-                Some(p) => rows
-                    .iter()
-                    .zip(p)
+            // `at[j]`: the position in `rows` of the `j`-th passing row (all rows when unfiltered).
+            let at: Option<Vec<u32>> = pass.as_ref().map(|p| {
+                p.iter()
+                    .enumerate()
                     .filter(|(_, t)| **t == TRUE)
-                    .map(|(r, _)| *r)
-                    .collect(),
+                    .map(|(i, _)| i as u32)
+                    .collect()
+            });
+            let sub: std::borrow::Cow<'_, [u32]> = match &at {
+                Some(at) => at.iter().map(|&i| rows[i as usize]).collect(),
                 None => std::borrow::Cow::Borrowed(rows.as_slice()),
             };
-            passes.push(pass);
-            let (mut cnt, mut dis, mut col) = (None, None, None);
-            if !sub.is_empty() {
-                match (a.kind, &a.arg) {
-                    (AggKind::CountRows, _) | (_, None) => {}
-                    (AggKind::CountValues, Some(arg)) => {
-                        cnt = Some(value_counts(arg, frame, &sub, ctx)?)
-                    }
-                    (AggKind::Distinct, Some(arg)) => {
-                        let AggState::Distinct { interner, .. } = &mut a.state else {
-                            return Err(EvalError::Internal(
-                                "distinct aggregate without interner".into(),
-                            ));
-                        };
-                        dis = Some(ids_of(arg, frame, &sub, ctx, interner)?);
-                        if self.constants[ai].is_none() && !a.extra.is_empty() {
-                            let mut consts = Vec::new();
-                            for e in &a.extra {
-                                let v = e.eval_values(frame, &sub[..1], ctx, false)?;
-                                consts.push(v.values.into_iter().next().unwrap_or(Value::Null));
-                            }
-                            self.constants[ai] = Some(consts);
-                        }
-                    }
-                    (AggKind::Collect, Some(arg)) => {
-                        let mut per_arg = vec![arg.eval_values(frame, &sub, ctx, false)?.values];
-                        for e in &a.extra {
-                            per_arg.push(e.eval_values(frame, &sub, ctx, false)?.values);
-                        }
-                        let mut out = Vec::with_capacity(sub.len());
-                        for i in 0..sub.len() {
-                            out.push(per_arg.iter().map(|vs| vs[i].clone()).collect());
-                        }
-                        col = Some(out);
-                    }
-                }
+            if sub.is_empty() {
+                continue;
             }
-            counts.push(cnt);
-            distinct.push(dis);
-            collected.push(col);
-        }
-        // Group each row and update the states (`next[ai]` walks the passing rows of aggregate `ai`).
-        let mut key = vec![0u32; self.keys.len()];
-        let mut groups_of_row: Vec<u32> = Vec::new();
-        let mut next = vec![0usize; self.aggs.len()];
-        for i in 0..rows.len() {
-            groups_of_row.clear();
-            self.cross_product(&key_ids, i, 0, &mut key, &mut groups_of_row);
-            let n = self.groups.len();
-            for (ai, a) in self.aggs.iter_mut().enumerate() {
-                a.state.grow(n);
-                if let Some(p) = &passes[ai]
-                    && p[i] != TRUE
-                {
-                    continue;
-                }
-                let j = next[ai];
-                next[ai] += 1;
-                for &g in &groups_of_row {
-                    let g = g as usize;
-                    match &mut a.state {
-                        AggState::Count(c) => {
-                            c[g] += match &counts[ai] {
-                                Some(cs) => cs[j] as i64,
-                                None if a.kind == AggKind::CountRows => 1,
-                                None => 0,
+            let pos = |j: usize| at.as_ref().map_or(j, |at| at[j] as usize);
+            match (a.kind, &a.arg, &mut a.state) {
+                (AggKind::CountRows, _, AggState::Count(c)) => {
+                    if at.is_none() && groups.starts.is_empty() {
+                        for &g in &groups.groups {
+                            c[g as usize] += 1;
+                        }
+                    } else {
+                        for j in 0..sub.len() {
+                            for &g in groups.row(pos(j)) {
+                                c[g as usize] += 1;
                             }
                         }
-                        AggState::Distinct { sets, .. } => {
-                            if let Some(d) = &distinct[ai] {
+                    }
+                }
+                (AggKind::CountValues, Some(arg), AggState::Count(c)) => {
+                    let counts = value_counts(arg, frame, &sub, ctx)?;
+                    for (j, &x) in counts.iter().enumerate() {
+                        for &g in groups.row(pos(j)) {
+                            c[g as usize] += x as i64;
+                        }
+                    }
+                }
+                (AggKind::Distinct, Some(arg), AggState::Distinct { interner, sets }) => {
+                    let d = ids_of(arg, frame, &sub, ctx, interner)?;
+                    if d.single && at.is_none() && groups.starts.is_empty() {
+                        for (&g, &id) in groups.groups.iter().zip(&d.ids) {
+                            if id != NULL_ID {
+                                sets[g as usize].insert(id);
+                            }
+                        }
+                    } else {
+                        for j in 0..sub.len() {
+                            for &g in groups.row(pos(j)) {
                                 for &id in d.row(j) {
                                     if id != NULL_ID {
-                                        sets[g].insert(id);
+                                        sets[g as usize].insert(id);
                                     }
                                 }
                             }
                         }
-                        AggState::Collect(rowsets) => {
-                            if let Some(c) = &collected[ai] {
-                                rowsets[g].push(c[j].clone());
-                            }
+                    }
+                    if self.constants[ai].is_none() && !a.extra.is_empty() {
+                        let mut consts = Vec::new();
+                        for e in &a.extra {
+                            let v = e.eval_values(frame, &sub[..1], ctx, false)?;
+                            consts.push(v.values.into_iter().next().unwrap_or(Value::Null));
+                        }
+                        self.constants[ai] = Some(consts);
+                    }
+                }
+                (AggKind::Collect, Some(arg), AggState::Collect(rowsets)) => {
+                    let mut per_arg = vec![arg.eval_values(frame, &sub, ctx, false)?.values];
+                    for e in &a.extra {
+                        per_arg.push(e.eval_values(frame, &sub, ctx, false)?.values);
+                    }
+                    for j in 0..sub.len() {
+                        let row: Vec<Value> = per_arg.iter().map(|vs| vs[j].clone()).collect();
+                        for &g in groups.row(pos(j)) {
+                            rowsets[g as usize].push(row.clone());
                         }
                     }
+                }
+                (AggKind::CountRows | AggKind::CountValues | AggKind::Distinct, None, _) => {}
+                _ => {
+                    return Err(EvalError::Internal(
+                        "an aggregate state of the wrong kind".into(),
+                    ));
                 }
             }
         }
         Ok(())
+    }
+
+    /// The groups each row joins, creating new groups in row order (each row's in the order of the
+    /// cross product of its key values, in written key order, every distinct value once; a key without
+    /// values is the null key).
+    fn assign_groups(&mut self, key_ids: &[RowIds], n: usize) -> RowGroups {
+        if key_ids.iter().all(|k| k.single) {
+            let groups = match key_ids {
+                [] => {
+                    self.groups.group(&[]);
+                    vec![0; n]
+                }
+                [a] => a.ids.iter().map(|&x| self.groups.group1(x)).collect(),
+                [a, b] => {
+                    self.groups.reserve(n / 8);
+                    a.ids
+                        .iter()
+                        .zip(&b.ids)
+                        .map(|(&x, &y)| self.groups.group2(x, y))
+                        .collect()
+                }
+                _ => {
+                    let mut key = vec![0u32; key_ids.len()];
+                    (0..n)
+                        .map(|i| {
+                            for (k, ids) in key.iter_mut().zip(key_ids) {
+                                *k = ids.ids[i];
+                            }
+                            self.groups.group(&key)
+                        })
+                        .collect()
+                }
+            };
+            return RowGroups {
+                starts: Vec::new(),
+                groups,
+            };
+        }
+        let mut out = RowGroups {
+            starts: Vec::with_capacity(n + 1),
+            groups: Vec::with_capacity(n),
+        };
+        out.starts.push(0);
+        let mut key = vec![0u32; key_ids.len()];
+        for i in 0..n {
+            match key_ids {
+                [a, b] if a.row(i).len() == 1 && b.row(i).len() == 1 => {
+                    let g = self.groups.group2(a.row(i)[0], b.row(i)[0]);
+                    out.groups.push(g);
+                }
+                _ => self.cross_product(key_ids, i, 0, &mut key, &mut out.groups),
+            }
+            out.starts.push(out.groups.len() as u32);
+        }
+        out
     }
 
     fn cross_product(
@@ -355,24 +471,55 @@ fn ids_of(
     ctx: &mut Ctx<'_>,
     interner: &mut Interner,
 ) -> Result<RowIds, EvalError> {
-    let mut out = RowIds::with_capacity(rows.len());
     if let Some(c) = p.plain_column() {
         let col: Arc<Column> = frame.column(c)?.clone();
         let map = frame.row_map(c);
         let phys = |r: u32| map.map_or(r, |m| m[r as usize]) as usize;
         if let Some((dict, ids)) = col.keyword_ids().filter(|_| ctx.use_dictionary) {
-            let mut t = interner.translation(dict);
-            for &r in rows {
-                let (s, e) = col.range(phys(r));
-                for &id in &ids[s..e] {
-                    let g = interner.translate(&mut t, dict, id);
-                    out.ids.push(g);
+            let t = interner.translation(dict);
+            if col.dense {
+                // One value per row: value `r` is row `r`'s.
+                let out = match &t {
+                    Translation::Identity => match map {
+                        None => rows.iter().map(|&r| ids[r as usize]).collect(),
+                        Some(m) => rows.iter().map(|&r| ids[m[r as usize] as usize]).collect(),
+                    },
+                    Translation::Table(_) => Vec::new(),
+                };
+                if let Translation::Table(mut table) = t {
+                    let out = rows
+                        .iter()
+                        .map(|&r| interner.translate(&mut table, dict, ids[phys(r)]))
+                        .collect();
+                    interner.keep_translation(dict, Translation::Table(table));
+                    return Ok(RowIds::single(out));
                 }
-                out.end_row();
+                return Ok(RowIds::single(out));
             }
-            interner.keep_translation(dict, t);
-            return Ok(out);
+            let mut out = RowIds::with_capacity(rows.len());
+            match t {
+                Translation::Identity => {
+                    for &r in rows {
+                        let (s, e) = col.range(phys(r));
+                        out.ids.extend_from_slice(&ids[s..e]);
+                        out.end_row();
+                    }
+                }
+                Translation::Table(mut table) => {
+                    for &r in rows {
+                        let (s, e) = col.range(phys(r));
+                        for &id in &ids[s..e] {
+                            let g = interner.translate(&mut table, dict, id);
+                            out.ids.push(g);
+                        }
+                        out.end_row();
+                    }
+                    interner.keep_translation(dict, Translation::Table(table));
+                }
+            }
+            return Ok(out.compact());
         }
+        let mut out = RowIds::with_capacity(rows.len());
         for &r in rows {
             let (s, e) = col.range(phys(r));
             for i in s..e {
@@ -380,16 +527,17 @@ fn ids_of(
             }
             out.end_row();
         }
-        return Ok(out);
+        return Ok(out.compact());
     }
     let vals = p.eval_values(frame, rows, ctx, false)?;
+    let mut out = RowIds::with_capacity(rows.len());
     for v in &vals.values {
         for x in v.values() {
             out.ids.push(interner.intern(x));
         }
         out.end_row();
     }
-    Ok(out)
+    Ok(out.compact())
 }
 
 /// Number of values of the leaf on each selected row (COUNT(expr)).

@@ -21,6 +21,7 @@ use crate::engine::failures::{FailureKey, failures_of};
 use crate::engine::row_kernel::RowKernel;
 
 use super::stats::StatsSink;
+use super::stats_tail;
 
 /// What an output column of the STATS reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,8 +39,11 @@ pub struct StatsOutput {
     deferred: Vec<Option<Cell>>,
     /// The output column carrying the group number in rows with deferred cells.
     tag: Option<usize>,
-    /// The first tail step that reads a deferred cell (`tail.len()`: none does).
+    /// The first step after the [`Self::consumed`] ones that reads a deferred cell (the number of
+    /// those steps: none does).
     pub at: usize,
+    /// Tail steps already applied over the groups (the row tail starts after them).
+    pub consumed: usize,
 }
 
 impl StatsOutput {
@@ -190,8 +194,37 @@ impl StatsSink {
         (deferred, at)
     }
 
+    /// COUNT results per group, and COUNT_DISTINCT results when every group's is finished from its id
+    /// set (no warning, no error possible), by aggregate; `None` when some aggregate can warn or fail
+    /// in finishing (its general path must then run for every group, in output order).
+    fn quiet_longs(
+        &self,
+        counters: &mut [Option<DistinctCounter>],
+    ) -> Option<Vec<Option<Vec<i64>>>> {
+        let n = self.groups.len();
+        let mut out = Vec::with_capacity(self.aggs.len());
+        for (ai, a) in self.aggs.iter().enumerate() {
+            out.push(match (&mut counters[ai], &a.state) {
+                (_, AggState::Count(c)) => Some(c[..n].to_vec()),
+                (Some(counter), AggState::Distinct { interner, sets }) => {
+                    let mut v = Vec::with_capacity(n);
+                    for set in &sets[..n] {
+                        v.push(counter.count(interner, set.ids())?);
+                    }
+                    Some(v)
+                }
+                _ if self.finishes_quietly(ai) => None,
+                _ => return None,
+            });
+        }
+        Some(out)
+    }
+
     /// The output rows in group order (logging finalisation failures at the sink's step), with cells
-    /// that the `tail` steps before [`StatsOutput::at`] do not read deferred.
+    /// that the `tail` steps before [`StatsOutput::at`] do not read deferred. When no output can warn,
+    /// the first `tail` steps that read only counts run over the groups first (`stats_tail`), and rows
+    /// are built only for the groups they keep, up to the most rows the steps after them let through
+    /// ([`StatsOutput::consumed`] says how many steps ran).
     pub fn finish(
         mut self,
         ctx: &mut Ctx<'_>,
@@ -217,9 +250,36 @@ impl StatsSink {
             .iter()
             .map(DistinctCounter::for_call)
             .collect();
-        let mut out = Vec::with_capacity(n);
+        let mut order = self.output_order();
+        let all_columns = self
+            .aggregation
+            .outputs
+            .iter()
+            .all(|e| matches!(e.kind, ExprKind::Column(_)));
+        let longs = if all_columns {
+            self.quiet_longs(&mut counters)
+        } else {
+            None
+        };
+        let mut consumed = 0;
+        if let Some(longs) = &longs {
+            let cols: Vec<Option<Vec<i64>>> = self
+                .aggregation
+                .outputs
+                .iter()
+                .map(|e| match e.kind {
+                    ExprKind::Column(c) if c >= nk => longs.get(c - nk).cloned().flatten(),
+                    _ => None,
+                })
+                .collect();
+            consumed = stats_tail::run(tail, &cols, &mut order);
+            if let Some(cap) = stats_tail::row_cap(&tail[consumed..], ctx.opts.implicit_limit) {
+                order.truncate(cap);
+            }
+        }
+        let mut out = Vec::with_capacity(order.len());
         let mut cells: Vec<Value> = Vec::with_capacity(nk + self.aggs.len());
-        for (pos, g) in self.output_order().into_iter().enumerate() {
+        for (pos, g) in order.into_iter().enumerate() {
             cells.clear();
             for k in 0..nk {
                 cells.push(if tag.is_none() {
@@ -233,13 +293,17 @@ impl StatsSink {
                     cells.push(Value::Null);
                     continue;
                 }
-                let fast = match (&mut counters[ai], &self.aggs[ai].state) {
+                let known = longs
+                    .as_ref()
+                    .and_then(|l| l[ai].as_ref())
+                    .map(|v| Value::Long(v[g]));
+                let fast = known.or_else(|| match (&mut counters[ai], &self.aggs[ai].state) {
                     (Some(c), AggState::Distinct { interner, sets }) => {
                         c.count(interner, sets[g].ids()).map(Value::Long)
                     }
                     (_, AggState::Count(c)) => Some(Value::Long(c[g])),
                     _ => None,
-                };
+                });
                 let v = match fast {
                     Some(v) => v,
                     None => {
@@ -302,7 +366,8 @@ impl StatsSink {
                 sink: self,
                 deferred,
                 tag,
-                at,
+                at: at.saturating_sub(consumed),
+                consumed,
             },
         ))
     }
