@@ -96,6 +96,9 @@ pub struct EvalArgs {
     /// Print the time spent reading and evaluating, and the throughput, on stderr.
     #[arg(long)]
     pub timing: bool,
+    /// Target bytes of NDJSON per block (one block becomes one column chunk; for benchmarks).
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub block_bytes: Option<usize>,
 }
 
 fn parse_now(text: &str) -> anyhow::Result<i64> {
@@ -221,10 +224,13 @@ fn evaluate(
 ) -> anyhow::Result<(ResultTable, ReadReport, Vec<String>)> {
     let mut notices = Vec::new();
     if args.engine == EngineKind::Optimized && args.input == InputArg::Fast {
-        let options = ReadOptions {
+        let mut options = ReadOptions {
             on_error,
             ..ReadOptions::default()
         };
+        if let Some(b) = args.block_bytes {
+            options.block_bytes = b;
+        }
         let kernel = EngineKernel::new();
         let fast = eval_files(plan, &args.data, catalog, opts, &kernel, options)
             .map_err(|e| anyhow!("{e}"))

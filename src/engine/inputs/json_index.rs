@@ -31,18 +31,25 @@ use super::json_proof::{Prover, Word};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Classes {
     quote: u64,
-    /// Backslashes and control characters (< 0x20).
+    /// Backslashes and control characters (< 0x20), the line's newline included.
     bad: u64,
-    /// Spaces.
-    space: u64,
     /// `{ } [ ]`, and `Y _ y` DEL (which share their class bits; never valid outside strings).
     bracket: u64,
     colon: u64,
     comma: u64,
 }
 
+/// The masks of one word of a line that the proof reads (bits past the line's end are zero).
+#[derive(Debug, Clone, Copy, Default)]
+struct Masks {
+    bracket: u64,
+    colon: u64,
+    comma: u64,
+}
+
 /// Classifies 64 bytes with SIMD (not inlined: inlined into the line loop, the vector code
-/// degrades into byte moves).
+/// degrades into byte moves). Spaces get no mask of their own: outside strings they fall into
+/// scalar runs, which the proof then refuses.
 #[inline(never)]
 fn classify(chunk: &[u8; 64]) -> Classes {
     let v = u8x64::from(*chunk);
@@ -50,7 +57,6 @@ fn classify(chunk: &[u8; 64]) -> Classes {
     Classes {
         quote: v.simd_eq(u8x64::splat(b'"')).to_bitmask(),
         bad: (v.simd_eq(u8x64::splat(b'\\')) | ctrl).to_bitmask(),
-        space: v.simd_eq(u8x64::splat(b' ')).to_bitmask(),
         bracket: (v | u8x64::splat(0x26))
             .simd_eq(u8x64::splat(0x7f))
             .to_bitmask(),
@@ -72,7 +78,6 @@ fn classify_scalar(chunk: &[u8; 64]) -> Classes {
         };
         set(&mut c.quote, x == b'"');
         set(&mut c.bad, x == b'\\' || x < 0x20);
-        set(&mut c.space, x == b' ');
         set(
             &mut c.bracket,
             matches!(x, b'{' | b'}' | b'[' | b']' | b'Y' | b'_' | b'y' | 0x7f),
@@ -83,11 +88,12 @@ fn classify_scalar(chunk: &[u8; 64]) -> Classes {
     c
 }
 
-/// The quote masks of one line (the buffer is reused from line to line), and when the line is
+/// The quote masks of one line (the buffers are reused from line to line), and when the line is
 /// compact and proven valid ([`LineIndex::proven`]), where its containers close.
 #[derive(Debug, Default)]
 pub struct LineIndex {
     quotes: Vec<u64>,
+    masks: Vec<Masks>,
     prover: Prover,
     proven: bool,
 }
@@ -99,44 +105,99 @@ impl LineIndex {
     }
 
     /// Indexes `line` (without its newline); `false` when the line has a backslash, a control
-    /// character or an odd number of quotes (the caller then scans strings byte by byte). A compact
-    /// line (no space outside strings) is also checked by the structural proof
-    /// ([`super::json_proof`]) in the same pass.
+    /// character (a newline included) or an odd number of quotes (the caller then scans strings
+    /// byte by byte). A compact line (no space outside strings) is also checked by the structural
+    /// proof ([`super::json_proof`]).
     pub fn build(&mut self, line: &[u8]) -> bool {
+        let (end, indexed) = self.build_at(line, 0);
+        if end != line.len() {
+            self.proven = false;
+            return false;
+        }
+        indexed
+    }
+
+    /// Finds the line that starts at `start` in `block` and indexes it in the same pass: returns
+    /// the line's end (the position of its `\n`, or the block's end) and whether it was indexed
+    /// (as [`LineIndex::build`] of `block[start..end]`). The classification stops at the first
+    /// backslash or control character: a newline ends the line, anything else leaves it
+    /// unindexed (its end is then found with `memchr`).
+    pub fn build_at(&mut self, block: &[u8], start: usize) -> (usize, bool) {
         self.quotes.clear();
-        let mut proving = self.prover.start(line);
-        let mut in_string = 0u64;
-        for (w, chunk) in line.chunks(64).enumerate() {
-            let (c, valid) = match <&[u8; 64]>::try_from(chunk) {
-                Ok(full) => (classify(full), !0u64),
-                Err(_) => {
-                    // Padding with spaces adds no quote and no bad byte (spaces are masked out).
-                    let mut pad = [b' '; 64];
-                    pad[..chunk.len()].copy_from_slice(chunk);
-                    (classify(&pad), (1u64 << chunk.len()) - 1)
+        self.masks.clear();
+        self.proven = false;
+        let rest = &block[start.min(block.len())..];
+        let mut at = 0;
+        let len = loop {
+            let c = match rest
+                .get(at..at + 64)
+                .and_then(|w| <&[u8; 64]>::try_from(w).ok())
+            {
+                Some(full) => classify(full),
+                None => {
+                    // The block's last bytes: padded with newlines (the block's end ends the line).
+                    let mut pad = [b'\n'; 64];
+                    pad[..rest.len() - at].copy_from_slice(&rest[at..]);
+                    classify(&pad)
                 }
             };
             if c.bad != 0 {
-                self.proven = false;
-                return false;
+                let bit = c.bad.trailing_zeros() as usize;
+                let pos = at + bit;
+                if rest.get(pos).is_some_and(|&b| b != b'\n') {
+                    // A backslash or another control character: not indexed.
+                    let end = memchr::memchr(b'\n', &rest[pos..]).map_or(rest.len(), |k| pos + k);
+                    return (start + end, false);
+                }
+                if bit > 0 {
+                    let valid = (1u64 << bit) - 1;
+                    self.quotes.push(c.quote & valid);
+                    self.masks.push(Masks {
+                        bracket: c.bracket & valid,
+                        colon: c.colon & valid,
+                        comma: c.comma & valid,
+                    });
+                }
+                break pos;
             }
             self.quotes.push(c.quote);
+            self.masks.push(Masks {
+                bracket: c.bracket,
+                colon: c.colon,
+                comma: c.comma,
+            });
+            at += 64;
+        };
+        (start + len, self.prove(&rest[..len]))
+    }
+
+    /// The proof over the masks of `line`; returns whether the quotes are paired.
+    fn prove(&mut self, line: &[u8]) -> bool {
+        let mut proving = self.prover.start(line);
+        let mut in_string = 0u64;
+        let last = self.quotes.len().saturating_sub(1);
+        for (w, (&quote, m)) in self.quotes.iter().zip(&self.masks).enumerate() {
             // Inside a string: its opening quote and content (an odd number of quotes so far).
-            let string = prefix_xor(c.quote) ^ in_string;
+            let string = prefix_xor(quote) ^ in_string;
             in_string = 0u64.wrapping_sub(string >> 63);
             if proving {
-                let outside = !(string | c.quote) & valid;
+                let valid = if w == last && line.len() % 64 != 0 {
+                    (1u64 << (line.len() % 64)) - 1
+                } else {
+                    !0
+                };
+                let outside = !(string | quote) & valid;
                 let (bracket, colon, comma) =
-                    (c.bracket & outside, c.colon & outside, c.comma & outside);
+                    (m.bracket & outside, m.colon & outside, m.comma & outside);
                 let word = Word {
-                    quote: c.quote,
+                    quote,
                     string,
                     bracket,
                     colon,
                     comma,
-                    scalar: outside & !(bracket | colon | comma | c.space),
+                    scalar: outside & !(bracket | colon | comma),
                 };
-                proving = c.space & outside == 0 && self.prover.word(line, w, &word);
+                proving = self.prover.word(line, w, &word);
             }
         }
         // Quotes paired: not inside a string at the end.

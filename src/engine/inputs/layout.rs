@@ -358,6 +358,12 @@ impl<'l> Assembler<'l> {
     /// Appends the document extracted into `p` (from line `line` of its file) unless the time-range
     /// filter drops it; returns whether a row was added.
     pub fn push_pending(&mut self, p: &Pending<'_>, line: usize) -> bool {
+        self.push_pending_with(p, || line)
+    }
+
+    /// [`Assembler::push_pending`] with the line number computed only when the `_id` is made from
+    /// it.
+    pub fn push_pending_with(&mut self, p: &Pending<'_>, mut line: impl FnMut() -> usize) -> bool {
         if !self.in_range(p) {
             return false;
         }
@@ -372,7 +378,7 @@ impl<'l> Assembler<'l> {
                 }
                 ColumnSpec::Id => match p.id_nested.as_ref().or(p.id_dotted.as_ref()) {
                     Some(id) => b.push_str(id),
-                    None => b.push_str(&format!("{}-{line}", layout.index)),
+                    None => b.push_str(&format!("{}-{}", layout.index, line())),
                 },
                 ColumnSpec::Index => b.push_str(&layout.index),
                 ColumnSpec::Version => b.push(Value::Long(1)),

@@ -28,16 +28,43 @@ use crate::engine::frame::Chunk;
 /// What parsing one block gave.
 struct BlockOut {
     chunk: Chunk,
+    /// Lines of the block (blank lines and bad lines included).
+    lines: usize,
     documents: u64,
     rejected: u64,
     slow: u64,
     errors: Vec<LocatedError>,
 }
 
-/// One block of whole lines and the file line number of its first line (1-based).
+/// One block of whole lines.
 struct Block {
     bytes: Vec<u8>,
-    first_line: usize,
+}
+
+impl Block {
+    /// Lines in the block (the last one may lack its newline).
+    fn lines(&self) -> usize {
+        memchr::memchr_iter(b'\n', &self.bytes).count()
+            + usize::from(self.bytes.last().is_some_and(|&b| b != b'\n'))
+    }
+}
+
+/// The file line number (1-based) of a block's first line, counted only when a line number is
+/// needed (an error, or an `_id` made from it): the first line of its group of blocks plus the
+/// lines of the blocks before it in the group.
+struct LineBase<'b> {
+    group_first: usize,
+    before: &'b [Block],
+    known: Option<usize>,
+}
+
+impl LineBase<'_> {
+    fn get(&mut self) -> usize {
+        let (first, before) = (self.group_first, self.before);
+        *self
+            .known
+            .get_or_insert_with(|| first + before.iter().map(Block::lines).sum::<usize>())
+    }
 }
 
 /// Reads `path` (documents of `layout`'s index), handing chunks to `sink` a group at a time, in file
@@ -101,23 +128,24 @@ pub fn read_file(
                 continue;
             }
             report.bytes += buf.len() as u64;
-            let mut lines = memchr::memchr_iter(b'\n', &buf).count();
-            if buf.last() != Some(&b'\n') {
-                lines += 1;
-            }
-            blocks.push(Block {
-                bytes: buf,
-                first_line: next_line,
-            });
-            next_line += lines;
+            blocks.push(Block { bytes: buf });
         }
         if blocks.is_empty() {
             break;
         }
         let outs: Vec<BlockOut> = blocks
             .par_iter()
-            .map(|b| parse_block(layout, b, &file_name))
+            .enumerate()
+            .map(|(k, b)| {
+                let base = LineBase {
+                    group_first: next_line,
+                    before: &blocks[..k],
+                    known: None,
+                };
+                parse_block(layout, b, base, &file_name)
+            })
             .collect();
+        next_line += outs.iter().map(|o| o.lines).sum::<usize>();
         spare.extend(blocks.into_iter().map(|b| b.bytes));
         let mut chunks = Vec::with_capacity(outs.len());
         for out in outs {
@@ -153,7 +181,7 @@ pub fn read_file(
 }
 
 /// Parses one block into a chunk.
-fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
+fn parse_block(layout: &Layout, block: &Block, mut base: LineBase<'_>, file: &str) -> BlockOut {
     let bytes = &block.bytes;
     let mut out = BlockOut {
         chunk: Chunk {
@@ -161,6 +189,7 @@ fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
             rows: 0,
             columns: Vec::new(),
         },
+        lines: 0,
         documents: 0,
         rejected: 0,
         slow: 0,
@@ -170,63 +199,56 @@ fn parse_block(layout: &Layout, block: &Block, file: &str) -> BlockOut {
     let mut pending = Pending::new(layout);
     let mut slow = SlowPath::new(layout, file);
     let mut index = LineIndex::new();
-    // Validate UTF-8 once for the block (SIMD); on failure, line by line.
-    let whole = simdutf8::basic::from_utf8(bytes).ok();
-    let mut line_no = block.first_line;
+    // Lines of the block so far (the line number is `base.get()` + this).
+    let mut rel = 0;
     let mut start = 0;
     while start < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[start..])
-            .map(|k| start + k)
-            .unwrap_or(bytes.len());
-        let raw = &bytes[start..end];
-        let text = match whole {
-            Some(w) => Some(&w[start..end]),
-            None => std::str::from_utf8(raw).ok(),
-        };
+        // The line's end is found by the same pass that indexes it.
+        let (end, indexed) = index.build_at(bytes, start);
+        // UTF-8 checked per line (SIMD), while the line is in the first-level cache.
+        let text = simdutf8::basic::from_utf8(&bytes[start..end]).ok();
         match text {
             None if out.errors.len() >= KEPT_ERRORS => out.rejected += 1,
             None => {
                 out.rejected += 1;
                 out.errors.push(slow.located(
-                    line_no,
+                    base.get() + rel,
                     IngestError::Io {
                         path: file.to_owned(),
                         message: "stream did not contain valid UTF-8".into(),
                     },
                 ));
             }
-            Some(text) => match scan_line_indexed(
-                layout,
-                text,
-                &mut pending,
-                index.build(raw).then_some(&index),
-            ) {
-                Ok(Line::Blank) => {}
-                Ok(Line::Document) => {
-                    out.documents += 1;
-                    asm.push_pending(&pending, line_no);
-                }
-                Err(_) => {
-                    out.slow += 1;
-                    match slow.line(text, line_no) {
-                        Ok(None) => {}
-                        Ok(Some(doc)) => {
-                            out.documents += 1;
-                            asm.push_document(&doc);
-                        }
-                        Err(e) => {
-                            out.rejected += 1;
-                            if out.errors.len() < KEPT_ERRORS {
-                                out.errors.push(*e);
+            Some(text) => {
+                match scan_line_indexed(layout, text, &mut pending, indexed.then_some(&index)) {
+                    Ok(Line::Blank) => {}
+                    Ok(Line::Document) => {
+                        out.documents += 1;
+                        asm.push_pending_with(&pending, || base.get() + rel);
+                    }
+                    Err(_) => {
+                        out.slow += 1;
+                        match slow.line(text, base.get() + rel) {
+                            Ok(None) => {}
+                            Ok(Some(doc)) => {
+                                out.documents += 1;
+                                asm.push_document(&doc);
+                            }
+                            Err(e) => {
+                                out.rejected += 1;
+                                if out.errors.len() < KEPT_ERRORS {
+                                    out.errors.push(*e);
+                                }
                             }
                         }
                     }
                 }
-            },
+            }
         }
-        line_no += 1;
+        rel += 1;
         start = end + 1;
     }
+    out.lines = rel;
     out.chunk = asm.finish();
     out
 }
