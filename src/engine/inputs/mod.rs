@@ -17,7 +17,9 @@ pub mod ndjson_fast;
 pub mod ndjson_files;
 pub mod parquet_columns;
 pub mod parquet_fast;
+mod parquet_leaves;
 pub mod parquet_prefilter;
+mod parquet_warnings;
 pub mod read;
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
 };
+use parquet::file::metadata::{ColumnChunkMask, PageIndexPolicy, ParquetMetaDataReader};
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
 
@@ -47,6 +48,9 @@ const BATCH_ROWS: usize = 16 * 1024;
 
 /// Batches per chunk (a chunk is at most `BATCH_ROWS * CHUNK_BATCHES` rows of one row group).
 const CHUNK_BATCHES: usize = 4;
+
+/// One row group read: its chunks, the rows it counts, and the warning lines its kept rows log.
+type GroupOut = (Vec<Chunk>, u64, u64);
 
 /// Reads `path` (documents of `layout`'s index), handing chunks to `sink` in row-group order; `sink`
 /// returns false when no further row matters.
@@ -89,6 +93,13 @@ pub fn read_file_filtered(
         .filter_map(|p| schema.fields().iter().position(|f| f.name() == p))
         .collect();
     roots.sort_unstable();
+    let prefilter = prefilter.filter(|p| p.usable(layout, &schema));
+    // With a prefilter most reads are sparse: the offset index of the needed columns lets the
+    // reader skip pages without reading or decompressing them (list columns included).
+    let meta = match prefilter {
+        Some(_) => with_offset_index(meta, &roots, &file).map_err(|m| fail(0, m))?,
+        None => meta,
+    };
     // The same file with its string columns read as dictionaries (kept as the file encodes them).
     let dict_schema = Arc::new(arrow_schema::Schema::new(
         schema
@@ -107,7 +118,6 @@ pub fn read_file_filtered(
         ArrowReaderOptions::new().with_schema(dict_schema),
     )
     .map_err(|e| fail(0, e.to_string()))?;
-    let prefilter = prefilter.filter(|p| p.usable(layout, &schema));
     let groups = meta.metadata().num_row_groups();
     // Row offsets of the row groups (1-based row numbers name rows in `_id`s and errors).
     let mut first_rows = Vec::with_capacity(groups);
@@ -117,21 +127,26 @@ pub fn read_file_filtered(
         total += meta.metadata().row_group(g).num_rows().max(0) as usize;
     }
     let per_round = rayon::current_num_threads().max(1);
+    // Warning lines (the prefilter's bits) logged by kept rows of the rounds read so far.
+    let mut logged = 0u64;
     let mut g = 0;
     while g < groups {
         let end = (g + per_round).min(groups);
-        let outs: Vec<Result<(Vec<Chunk>, u64), ReadError>> = (g..end)
+        let outs: Vec<Result<GroupOut, ReadError>> = (g..end)
             .into_par_iter()
             .map(|rg| {
                 let group_rows = dict_meta.metadata().row_group(rg).num_rows().max(0) as u64;
-                let selection = match prefilter {
-                    Some(p) => p
-                        .select(layout, path, &dict_meta, rg)
-                        .map_err(|m| fail(rg, m))?,
-                    None => None,
+                let (selection, logged) = match prefilter {
+                    Some(p) => {
+                        let s = p
+                            .select(layout, path, &dict_meta, rg, logged)
+                            .map_err(|m| fail(rg, m))?;
+                        (s.rows, s.logged)
+                    }
+                    None => (None, 0),
                 };
                 if selection.as_ref().is_some_and(|s| !s.selects_any()) {
-                    return Ok((Vec::new(), group_rows));
+                    return Ok((Vec::new(), group_rows, logged));
                 }
                 let reader = |meta: &ArrowReaderMetadata, selection: Option<RowSelection>| {
                     let f = File::open(path).map_err(|e| ReadError::Io {
@@ -183,7 +198,7 @@ pub fn read_file_filtered(
                 }
                 if !bailed {
                     out.push(cols.finish());
-                    return Ok((out, if selected { group_rows } else { rows }));
+                    return Ok((out, if selected { group_rows } else { rows }, logged));
                 }
                 // The exact row-wise path reads every row, as without a prefilter.
                 let mut out = Vec::new();
@@ -201,12 +216,13 @@ pub fn read_file_filtered(
                     row += batch.num_rows();
                 }
                 out.push(asm.finish());
-                Ok((out, rows))
+                Ok((out, rows, logged))
             })
             .collect();
         let mut chunks = Vec::with_capacity(outs.len());
         for out in outs {
-            let (parts, rows) = out?;
+            let (parts, rows, lines) = out?;
+            logged |= lines;
             report.documents += rows;
             chunks.extend(parts.into_iter().filter(|c| c.rows > 0));
         }
@@ -216,6 +232,27 @@ pub fn read_file_filtered(
         g = end;
     }
     Ok(())
+}
+
+/// `meta` with the offset index (page locations) of the columns under `roots`, when the file has one.
+fn with_offset_index(
+    meta: ArrowReaderMetadata,
+    roots: &[usize],
+    file: &File,
+) -> Result<ArrowReaderMetadata, String> {
+    let descr = meta.parquet_schema();
+    let mask = ColumnChunkMask::from_projection(
+        &ProjectionMask::roots(descr, roots.iter().copied()),
+        descr,
+    );
+    let md = meta.metadata().clone();
+    drop(meta);
+    let mut reader = ParquetMetaDataReader::new_with_metadata(Arc::unwrap_or_clone(md))
+        .with_offset_index_policy(PageIndexPolicy::Optional)
+        .with_offset_index_mask(mask);
+    reader.read_page_indexes(file).map_err(|e| e.to_string())?;
+    let md = reader.finish().map_err(|e| e.to_string())?;
+    ArrowReaderMetadata::try_new(Arc::new(md), ArrowReaderOptions::new()).map_err(|e| e.to_string())
 }
 
 /// One projected column, typed.
