@@ -25,7 +25,7 @@
 
 use wide::u8x64;
 
-use super::json_proof::{Prover, Word};
+use super::json_proof::{Masks, Prover};
 
 /// Masks of one 64-byte word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,14 +34,6 @@ struct Classes {
     /// Backslashes and control characters (< 0x20), the line's newline included.
     bad: u64,
     /// `{ } [ ]`, and `Y _ y` DEL (which share their class bits; never valid outside strings).
-    bracket: u64,
-    colon: u64,
-    comma: u64,
-}
-
-/// The masks of one word of a line that the proof reads (bits past the line's end are zero).
-#[derive(Debug, Clone, Copy, Default)]
-struct Masks {
     bracket: u64,
     colon: u64,
     comma: u64,
@@ -173,36 +165,9 @@ impl LineIndex {
 
     /// The proof over the masks of `line`; returns whether the quotes are paired.
     fn prove(&mut self, line: &[u8]) -> bool {
-        let mut proving = self.prover.start(line);
-        let mut in_string = 0u64;
-        let last = self.quotes.len().saturating_sub(1);
-        for (w, (&quote, m)) in self.quotes.iter().zip(&self.masks).enumerate() {
-            // Inside a string: its opening quote and content (an odd number of quotes so far).
-            let string = prefix_xor(quote) ^ in_string;
-            in_string = 0u64.wrapping_sub(string >> 63);
-            if proving {
-                let valid = if w == last && line.len() % 64 != 0 {
-                    (1u64 << (line.len() % 64)) - 1
-                } else {
-                    !0
-                };
-                let outside = !(string | quote) & valid;
-                let (bracket, colon, comma) =
-                    (m.bracket & outside, m.colon & outside, m.comma & outside);
-                let word = Word {
-                    quote,
-                    string,
-                    bracket,
-                    colon,
-                    comma,
-                    scalar: outside & !(bracket | colon | comma),
-                };
-                proving = self.prover.word(line, w, &word);
-            }
-        }
-        // Quotes paired: not inside a string at the end.
-        self.proven = proving && in_string == 0 && self.prover.finish();
-        in_string == 0
+        let quotes: u32 = self.quotes.iter().map(|q| q.count_ones()).sum();
+        self.proven = self.prover.prove(line, &self.quotes, &self.masks);
+        quotes % 2 == 0
     }
 
     /// The line was proven a valid compact JSON object by the last [`LineIndex::build`]: skipped

@@ -28,22 +28,16 @@ use super::json_index::prefix_xor;
 /// Deepest nesting accepted (the walker's limit; the root object is level 1).
 pub const MAX_DEPTH: usize = 100;
 
-/// The masks of one 64-byte word of the line, outside strings unless said (bits past the line's end
-/// are zero).
+/// The masks of one 64-byte word of a line that the proof reads, as classified (inside strings
+/// too; bits past the line's end are zero).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Word {
-    /// Quotes (all of them).
-    pub quote: u64,
-    /// Inside a string: its opening quote and content (not its closing quote).
-    pub string: u64,
+pub struct Masks {
     /// Bracket-class bytes: `{ } [ ]`, and `Y _ y` DEL, which share their class bits.
     pub bracket: u64,
     /// Colons.
     pub colon: u64,
     /// Commas.
     pub comma: u64,
-    /// Other bytes (scalar runs).
-    pub scalar: u64,
 }
 
 /// Bracket kinds, indexing the neighbour tables.
@@ -84,34 +78,18 @@ static NEXT_OK: [u8; 256] = {
     t
 };
 
-/// The proof of one line, fed a word at a time ([`Prover::word`]), and its result: where each
-/// container closes.
+/// The proof of one line ([`Prover::prove`]) and its result: where each container closes.
 #[derive(Debug)]
 pub struct Prover {
-    /// Per word: bracket-class bits.
+    /// Per word: bracket bits outside strings.
     brackets: Vec<u64>,
     /// Per word: brackets in the words before it.
     before: Vec<u32>,
     /// Per bracket, in line order: for an opener, the position of its matching closer.
     closes: Vec<u32>,
-    /// Open containers: their bracket ordinals.
-    ordinals: [u32; 128],
-    /// Open containers' kinds (1: object), by depth.
-    kinds: [u8; 128],
-    /// The innermost open container is an object.
-    object: u64,
-    depth: i32,
-    /// Any rule broken so far.
-    bad: bool,
-    /// The previous word, for the one-byte shift across word boundaries.
-    prev: Word,
-    prev_object: u64,
-    prev_object_comma: u64,
-    prev_before_key: u64,
-    prev_key: u64,
-    prev_value: u64,
-    /// Carry of the key marks through strings.
-    carry: bool,
+    /// Open containers by depth: their bracket ordinal << 2 | the kind of the container around
+    /// them << 1 | their kind (1: object).
+    stack: [u32; 128],
 }
 
 impl Default for Prover {
@@ -120,18 +98,7 @@ impl Default for Prover {
             brackets: Vec::new(),
             before: Vec::new(),
             closes: Vec::new(),
-            ordinals: [0; 128],
-            kinds: [0; 128],
-            object: 0,
-            depth: 0,
-            bad: false,
-            prev: Word::default(),
-            prev_object: 0,
-            prev_object_comma: 0,
-            prev_before_key: 0,
-            prev_key: 0,
-            prev_value: 0,
-            carry: false,
+            stack: [0; 128],
         }
     }
 }
@@ -142,39 +109,167 @@ fn after(x: u64, prev: u64) -> u64 {
     (x << 1) | (prev >> 63)
 }
 
+/// The state the rules carry from one word to the next.
+#[derive(Debug, Clone, Copy, Default)]
+struct Carry {
+    colon: u64,
+    comma: u64,
+    closing: u64,
+    scalar: u64,
+    object: u64,
+    object_comma: u64,
+    before_key: u64,
+    key: u64,
+    value: u64,
+    /// Carry of the key marks through strings.
+    mark: bool,
+}
+
 impl Prover {
-    /// Starts the proof of `s`; `false` when it cannot be an object line.
-    pub fn start(&mut self, s: &[u8]) -> bool {
+    /// Proves `s` (the line, without its newline) from its quote masks and [`Masks`], one per
+    /// 64-byte word: `true` when it is a valid compact JSON object (see the module doc); the
+    /// matching closers are then known ([`Prover::close_of`]).
+    pub fn prove(&mut self, s: &[u8], quotes: &[u64], masks: &[Masks]) -> bool {
         self.brackets.clear();
         self.before.clear();
         self.closes.clear();
-        self.kinds[127] = 0;
-        self.object = 0;
-        self.depth = 0;
-        self.bad = false;
-        self.prev = Word::default();
-        self.prev_object = 0;
-        self.prev_object_comma = 0;
-        self.prev_before_key = 0;
-        self.prev_key = 0;
-        self.prev_value = 0;
-        self.carry = false;
-        s.len() >= 2 && s[0] == b'{' && s[s.len() - 1] == b'}'
-    }
+        if s.len() < 2 || s[0] != b'{' || s[s.len() - 1] != b'}' || quotes.len() != masks.len() {
+            return false;
+        }
+        // Room for every bracket-class byte (written by position: no growth checks in the loop).
+        let most: u32 = masks.iter().map(|m| m.bracket.count_ones()).sum();
+        self.closes.resize(most as usize + 1, 0);
+        self.brackets.resize(masks.len(), 0);
+        self.before.resize(masks.len(), 0);
+        let mut count = 0usize;
+        let last = s.len() - 1;
+        let (last_word, last_bit) = (last / 64, last % 64);
+        let mut in_string = 0u64;
+        let mut prev = Carry::default();
+        let mut depth = 0i32;
+        // The innermost open container is an object (1) or not (0).
+        let mut object = 0u32;
+        for (w, (&quote, m)) in quotes.iter().zip(masks).enumerate() {
+            // Inside a string: its opening quote and content (an odd number of quotes so far).
+            let string = prefix_xor(quote) ^ in_string;
+            in_string = 0u64.wrapping_sub(string >> 63);
+            let valid = if w == last_word {
+                !0u64 >> (63 - last_bit)
+            } else {
+                !0
+            };
+            let outside = !(string | quote) & valid;
+            let (bracket, colon, comma) =
+                (m.bracket & outside, m.colon & outside, m.comma & outside);
+            let scalar = outside & !(bracket | colon | comma);
+            let mut bad = 0u64;
 
-    /// Checks word `w` of `s`; `false` as soon as a rule is broken.
-    #[inline]
-    pub fn word(&mut self, s: &[u8], w: usize, word: &Word) -> bool {
-        let flips = self.brackets_of(s, w, word.bracket);
-        self.adjacency(word, flips);
-        self.bad |= !scalars(s, w, word.scalar, self.prev.scalar);
-        self.prev = *word;
-        !self.bad
-    }
+            // Brackets, without data-dependent branches: types matched on the stack, neighbours
+            // checked by table, closers recorded, and the bits where the container kind changes.
+            self.brackets[w] = bracket;
+            self.before[w] = count as u32;
+            let mut bits = bracket;
+            let mut flips = 0u64;
+            // The root's opener (byte 0) and closer (the last byte) are handled outside the loop,
+            // so every other bracket has a byte on each side and stays inside the root.
+            if w == 0 {
+                bad |= u64::from(bits & 1 == 0 || !matches!(s[1], b'"' | b'}'));
+                bits &= !1;
+                count = 1;
+                self.stack[0] = 1;
+                depth = 1;
+                object = 1;
+                flips |= 1;
+            }
+            if w == last_word {
+                bad |= !bits >> last_bit & 1;
+                bits &= !(1u64 << last_bit);
+            }
+            let stack = &mut self.stack;
+            let closes = &mut self.closes;
+            while bits != 0 {
+                let bit = bits.trailing_zeros();
+                bits &= bits - 1;
+                let p = w * 64 + bit as usize;
+                let Some(&[before, b, next]) = s.get(p.wrapping_sub(1)..p + 2) else {
+                    bad = 1;
+                    break;
+                };
+                let kind = KIND[usize::from(b)];
+                bad |= u64::from(
+                    (PREV_OK[usize::from(before)] & NEXT_OK[usize::from(next)]) >> kind & 1 == 0,
+                );
+                let open = kind < OBJ_CLOSE;
+                let is_object = u32::from(kind & 1 == 0);
+                // One slot of the stack is read and written whatever the kind (no data-dependent
+                // branch): an opener's own slot, or the slot a closer pops.
+                let slot = (if open { depth } else { depth - 1 } & 127) as usize;
+                let entry = stack[slot];
+                let ordinal = count as u32;
+                count += 1;
+                let target = if open { ordinal } else { entry >> 2 } as usize;
+                if let Some(c) = closes.get_mut(target) {
+                    *c = p as u32;
+                }
+                bad |= u64::from(!open & (entry & 1 != is_object));
+                stack[slot] = if open {
+                    ordinal << 2 | object << 1 | is_object
+                } else {
+                    entry
+                };
+                depth += if open { 1 } else { -1 };
+                // Still inside the root, at most MAX_DEPTH deep.
+                bad |= u64::from((depth - 1) as u32 >= MAX_DEPTH as u32);
+                let now = if open { is_object } else { entry >> 1 & 1 };
+                flips |= u64::from(now ^ object) << bit;
+                object = now;
+            }
+            if w == last_word {
+                bad |= u64::from(depth != 1 || matches!(s[last - 1], b',' | b':'));
+                closes[0] = last as u32;
+                depth = 0;
+                flips |= u64::from(object) << last_bit;
+                object = 0;
+            }
 
-    /// The proof's verdict after the last word.
-    pub fn finish(&self) -> bool {
-        !self.bad && self.depth == 0
+            // The neighbour rules of colons, commas, strings and scalars.
+            let opening = quote & string;
+            let closing = quote & !string;
+            let in_object = prefix_xor(flips) ^ 0u64.wrapping_sub(prev.object >> 63);
+            let value_start = opening | scalar | bracket;
+            bad |= after(colon, prev.colon) & !value_start;
+            bad |= after(comma, prev.comma) & !value_start;
+            bad |= after(closing, prev.closing) & !(colon | comma | bracket);
+            bad |= after(scalar, prev.scalar) & !scalar & !(comma | bracket);
+            let object_comma = comma & in_object;
+            bad |= after(object_comma, prev.object_comma) & !opening;
+            // Keys: strings opened after `{` or after an object's `,` (not after `:`); the mark
+            // on the opening quote is carried through the string's bits to its closing quote.
+            let before_key = in_object & !colon;
+            let marks = opening & after(before_key, prev.before_key);
+            let (sum, c1) = string.overflowing_add(marks);
+            let (sum, c2) = sum.overflowing_add(u64::from(prev.mark));
+            let key = sum & closing;
+            let value = closing & !key;
+            bad |= after(key, prev.key) & !colon;
+            bad |= after(value, prev.value) & colon;
+            if bad != 0 || !scalars(s, w, scalar, prev.scalar) {
+                return false;
+            }
+            prev = Carry {
+                colon,
+                comma,
+                closing,
+                scalar,
+                object: in_object,
+                object_comma,
+                before_key,
+                key,
+                value,
+                mark: c1 || c2,
+            };
+        }
+        in_string == 0 && depth == 0
     }
 
     /// The matching closer of the opener at `open` (only after a successful proof).
@@ -184,116 +279,6 @@ impl Prover {
         let below = self.brackets.get(w)? & ((1u64 << (open % 64)) - 1);
         let k = *self.before.get(w)? as usize + below.count_ones() as usize;
         self.closes.get(k).map(|&c| c as usize)
-    }
-
-    /// The brackets of one word, without data-dependent branches: types matched on the stack,
-    /// neighbours checked by table, closers recorded; returns the bits where the kind changes.
-    #[inline]
-    fn brackets_of(&mut self, s: &[u8], w: usize, mut bits: u64) -> u64 {
-        self.brackets.push(bits);
-        self.before.push(self.closes.len() as u32);
-        let last = s.len() - 1;
-        let mut flips = 0u64;
-        // The root's opener (byte 0) and closer (the last byte) are handled outside the loop, so
-        // every other bracket has a byte on each side and stays inside the root.
-        if w == 0 {
-            self.bad |= bits & 1 == 0 || !matches!(s[1], b'"' | b'}');
-            bits &= !1;
-            self.closes.push(0);
-            self.kinds[0] = 1;
-            self.ordinals[0] = 0;
-            self.depth = 1;
-            self.object = 1;
-            flips |= 1;
-        }
-        let root_close = (last / 64 == w).then_some(last % 64);
-        if let Some(bit) = root_close {
-            self.bad |= bits >> bit & 1 == 0;
-            bits &= !(1 << bit);
-        }
-        let (ordinals, kinds, closes) = (&mut self.ordinals, &mut self.kinds, &mut self.closes);
-        let mut depth = self.depth;
-        let mut object = self.object;
-        let mut bad = false;
-        while bits != 0 {
-            let bit = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let p = w * 64 + bit;
-            let kind = KIND[usize::from(s[p])];
-            let (prev, next) = (s[p - 1], s[p + 1]);
-            bad |= (PREV_OK[usize::from(prev)] & NEXT_OK[usize::from(next)]) >> kind & 1 == 0;
-            let open = kind < OBJ_CLOSE;
-            let is_object = u8::from(kind & 1 == 0);
-            // One slot of the stack is read and written whatever the kind (no data-dependent
-            // branch): an opener's own slot, or the slot a closer pops.
-            let slot = (if open { depth } else { depth - 1 } & 127) as usize;
-            let ordinal = closes.len() as u32;
-            let (popped_kind, popped) = (kinds[slot], ordinals[slot]);
-            closes.push(p as u32);
-            let target = if open { ordinal } else { popped } as usize;
-            if let Some(c) = closes.get_mut(target) {
-                *c = p as u32;
-            }
-            bad |= !open & (popped_kind != is_object);
-            kinds[slot] = is_object;
-            ordinals[slot] = ordinal;
-            depth += if open { 1 } else { -1 };
-            // Still inside the root, at most MAX_DEPTH deep.
-            bad |= (depth - 1) as u32 >= MAX_DEPTH as u32;
-            let now = u64::from(if open {
-                is_object
-            } else {
-                kinds[((depth - 1) & 127) as usize]
-            });
-            flips |= (now ^ object) << bit;
-            object = now;
-        }
-        if let Some(bit) = root_close {
-            bad |= depth != 1 || matches!(s[last - 1], b',' | b':');
-            closes.push(last as u32);
-            closes[0] = last as u32;
-            depth = 0;
-            flips |= object << bit;
-            object = 0;
-        }
-        self.depth = depth;
-        self.object = object;
-        self.bad |= bad;
-        flips
-    }
-
-    /// The neighbour rules of colons, commas, strings and scalars of one word.
-    #[inline]
-    fn adjacency(&mut self, word: &Word, flips: u64) {
-        let prev = self.prev;
-        let opening = word.quote & word.string;
-        let closing = word.quote & !word.string;
-        let prev_closing = prev.quote & !prev.string;
-        let object = prefix_xor(flips) ^ 0u64.wrapping_sub(self.prev_object >> 63);
-        let value_start = opening | word.scalar | word.bracket;
-        let mut bad = after(word.colon, prev.colon) & !value_start;
-        bad |= after(word.comma, prev.comma) & !value_start;
-        bad |= after(closing, prev_closing) & !(word.colon | word.comma | word.bracket);
-        bad |= after(word.scalar, prev.scalar) & !word.scalar & !(word.comma | word.bracket);
-        let object_comma = word.comma & object;
-        bad |= after(object_comma, self.prev_object_comma) & !opening;
-        // Keys: strings opened after `{` or after an object's `,` (not after `:`); the mark on the
-        // opening quote is carried through the string's bits to its closing quote.
-        let before_key = object & !word.colon;
-        let marks = opening & after(before_key, self.prev_before_key);
-        let (sum, c1) = word.string.overflowing_add(marks);
-        let (sum, c2) = sum.overflowing_add(u64::from(self.carry));
-        self.carry = c1 || c2;
-        let key = sum & closing;
-        let value = closing & !key;
-        bad |= after(key, self.prev_key) & !word.colon;
-        bad |= after(value, self.prev_value) & word.colon;
-        self.bad |= bad != 0;
-        self.prev_object = object;
-        self.prev_object_comma = object_comma;
-        self.prev_before_key = before_key;
-        self.prev_key = key;
-        self.prev_value = value;
     }
 }
 
