@@ -18,13 +18,16 @@ fn size(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn seed_plan(file: &str) -> Plan {
+fn seed_text(file: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("rules")
         .join(file);
     let f = detsim::rules::load_file(&p).expect("seed rule loads");
-    let text = f.queries[0].text.to_string();
-    esql::analyze(&esql::parse(&text).unwrap(), &Catalog::elastic_defend()).unwrap()
+    f.queries[0].text.to_string()
+}
+
+fn plan_of(text: &str) -> Plan {
+    esql::analyze(&esql::parse(text).unwrap(), &Catalog::elastic_defend()).unwrap()
 }
 
 fn synthetic(plan: &Plan, count: usize, seed: u64) -> MemorySource {
@@ -83,8 +86,16 @@ fn profile_synthetic_stats() {
         if !only.is_empty() && !file.contains(&only) {
             continue;
         }
-        let plan = seed_plan(file);
-        let data = synthetic(&plan, events, 7);
+        let text = seed_text(file);
+        let data = synthetic(&plan_of(&text), events, 7);
+        let plan = match std::env::var("DETSIM_PROFILE_QUERY") {
+            Ok(suffix) => {
+                // The rule's FROM line (up to its first pipe), then the given steps.
+                let from = text.split('|').next().unwrap_or_default();
+                plan_of(&format!("{from} {suffix}"))
+            }
+            Err(_) => plan_of(&text),
+        };
         let chunks = engine.load(&plan, &data, &opts).unwrap();
         let got = engine.run_loaded(&plan, &chunks, &opts).unwrap();
         if check {

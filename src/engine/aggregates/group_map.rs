@@ -3,12 +3,18 @@
 //! Oracle twin: the reference's map from key-value tuples to groups. Invariant: groups are numbered in
 //! the order their first row arrives (rows in input order, the cross product of multi-valued keys in
 //! written key order), which is the order the reference emits groups in. One key is looked up in a
-//! table indexed by the id itself (interner ids are dense), two keys by their ids packed in a `u64`.
+//! table indexed by the id itself (interner ids are dense); two keys in the chain of groups sharing
+//! the first id (head table indexed by that id, newest group first, no hashing and no rehashing —
+//! most rows of a STATS with many small groups start a new chain or find their group at its head),
+//! moving to a hash map of both ids packed in a `u64` once chains get long.
 
 use foldhash::{HashMap, HashMapExt};
 
-/// No group yet (in the one-key table).
+/// No group yet (in the one-key table), end of a chain.
 const NONE: u32 = u32::MAX;
+
+/// Chain steps per lookup (on average, after a warm-up) past which two-id keys move to the hash map.
+const MAX_STEPS: u64 = 4;
 
 /// Composite keys → group numbers.
 #[derive(Debug)]
@@ -17,6 +23,16 @@ pub struct GroupMap {
     /// One key: group of id `i` at `one[i]` ([`NONE`]: none yet); the null id's group apart.
     one: Vec<u32>,
     one_null: u32,
+    /// Two keys: newest group of each first id (`NONE`: none), the null id's apart.
+    heads: Vec<u32>,
+    head_null: u32,
+    /// Per group: the next older group with the same first id.
+    next: Vec<u32>,
+    /// Chain lookups and steps so far (decides the move to `two`).
+    lookups: u64,
+    steps: u64,
+    /// Two keys once chains got long: packed ids → group.
+    hashed: bool,
     two: HashMap<u64, u32>,
     many: HashMap<Box<[u32]>, u32>,
     keys: Vec<u32>,
@@ -30,6 +46,12 @@ impl GroupMap {
             arity,
             one: Vec::new(),
             one_null: NONE,
+            heads: Vec::new(),
+            head_null: NONE,
+            next: Vec::new(),
+            lookups: 0,
+            steps: 0,
+            hashed: false,
             two: HashMap::new(),
             many: HashMap::new(),
             keys: Vec::new(),
@@ -50,7 +72,8 @@ impl GroupMap {
     /// Makes room for `more` new groups without rehashing (a hint).
     pub fn reserve(&mut self, more: usize) {
         match self.arity {
-            2 => self.two.reserve(more),
+            2 if self.hashed => self.two.reserve(more),
+            2 => self.next.reserve(more),
             n if n > 2 => self.many.reserve(more),
             _ => {}
         }
@@ -89,13 +112,58 @@ impl GroupMap {
     /// The group of a two-id key (the map's arity must be 2), creating it if new.
     #[inline]
     pub fn group2(&mut self, a: u32, b: u32) -> u32 {
-        let k = ((a as u64) << 32) | b as u64;
-        let next = self.groups as u32;
-        let g = *self.two.entry(k).or_insert(next);
-        if g == next {
+        if self.hashed {
+            let k = ((a as u64) << 32) | b as u64;
+            let next = self.groups as u32;
+            let g = *self.two.entry(k).or_insert(next);
+            if g == next {
+                self.push(&[a, b]);
+            }
+            return g;
+        }
+        let head = if a == crate::engine::aggregates::interner::NULL_ID {
+            &mut self.head_null
+        } else {
+            let i = a as usize;
+            if i >= self.heads.len() {
+                self.heads.resize((i + 1).max(self.heads.len() * 2), NONE);
+            }
+            &mut self.heads[i]
+        };
+        let first = *head;
+        let mut g = first;
+        let mut steps = 0;
+        while g != NONE {
+            if self.keys[2 * g as usize + 1] == b {
+                break;
+            }
+            g = self.next[g as usize];
+            steps += 1;
+        }
+        if g == NONE {
+            g = self.groups as u32;
+            *head = g;
+            self.next.push(first);
             self.push(&[a, b]);
         }
+        self.lookups += 1;
+        self.steps += steps;
+        if self.steps > MAX_STEPS * self.lookups + 4096 {
+            self.rehash();
+        }
         g
+    }
+
+    /// Moves two-id keys from chains to the hash map (chains got long: few first ids, many second).
+    fn rehash(&mut self) {
+        self.hashed = true;
+        self.two.reserve(self.groups);
+        for g in 0..self.groups {
+            let k = ((self.keys[2 * g] as u64) << 32) | self.keys[2 * g + 1] as u64;
+            self.two.insert(k, g as u32);
+        }
+        self.heads = Vec::new();
+        self.next = Vec::new();
     }
 
     /// The group of `key` (`key.len() == arity`), creating it if new.
@@ -163,6 +231,19 @@ mod tests {
             assert_eq!(a.group(&[x, y]), b.group2(x, y));
         }
         assert_eq!(a.len(), b.len());
+        // Few first ids, many second ones: long chains move to the hash map, numbering unchanged.
+        let mut chained = GroupMap::new(2);
+        let mut want = Vec::new();
+        for i in 0..20_000u32 {
+            let (x, y) = (i % 3, (i * 7919) % 5000);
+            let g = chained.group2(x, y);
+            if g as usize == want.len() {
+                want.push((x, y));
+            }
+            assert_eq!(chained.key(g as usize), &[want[g as usize].0, want[g as usize].1]);
+        }
+        assert!(chained.hashed, "long chains were rehashed");
+        assert_eq!(chained.len(), want.len());
         let mut c = GroupMap::new(1);
         for i in (0..300u32).rev() {
             let x = if i % 11 == 0 { NULL_ID } else { (i * 13) % 97 };
