@@ -240,7 +240,10 @@ mod tests {
             if g as usize == want.len() {
                 want.push((x, y));
             }
-            assert_eq!(chained.key(g as usize), &[want[g as usize].0, want[g as usize].1]);
+            assert_eq!(
+                chained.key(g as usize),
+                &[want[g as usize].0, want[g as usize].1]
+            );
         }
         assert!(chained.hashed, "long chains were rehashed");
         assert_eq!(chained.len(), want.len());
