@@ -158,6 +158,62 @@ fn adversarial_lines_read_as_ingest_reads_them() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// Line numbers are counted only when needed (an error, or an `_id` made from the line number):
+/// with many blocks per group, they must still be the file's line numbers.
+#[test]
+fn line_numbers_of_later_blocks_in_a_group_are_the_file_line_numbers() {
+    let dir = temp_dir("line-numbers");
+    let mut text = Vec::new();
+    for i in 0..3000 {
+        let line = match i % 7 {
+            // No `event.id`: `_id` is `<index>-<line>` (fast path).
+            0 | 1 | 2 => format!(r#"{{"process":{{"name":"p{i}","pid":{i}}}}}"#),
+            3 => String::new(),
+            // A backslash: walked byte by byte.
+            4 => format!(r#"{{"process":{{"name":"b\\{i}"}},"x":"\"q\""}}"#),
+            // Rejected by serde_json: the error names the line.
+            5 if i % 5 == 0 => format!(r#"{{"process":{{"name":"bad{i}"}}"#),
+            _ => format!(r#"{{"event":{{"id":"e{i}"}},"process":{{"name":"q{i}"}}}}"#),
+        };
+        text.extend_from_slice(line.as_bytes());
+        text.push(b'\n');
+    }
+    // The last line has no newline.
+    text.extend_from_slice(br#"{"process":{"name":"end"}}"#);
+    std::fs::write(dir.join(format!("{STREAM}.ndjson")), &text).unwrap();
+    // Every `_id` in one row (results are capped at 1000 rows).
+    let plan = plan_of(
+        "FROM logs-endpoint.events.process-* METADATA _id \
+         | STATS n = COUNT(*), ids = VALUES(_id), names = VALUES(process.name)",
+    );
+    let opts = EvalOptions::default();
+    let (want, skipped, errs) = in_memory(&plan, &dir, &opts, OnError::Skip).unwrap();
+    assert!(skipped > 50, "{skipped} skipped");
+    let ids = format!("{:?}", want.rows[0][1]);
+    for id in [
+        "process-default-1\"",
+        "process-default-2998\"",
+        "process-default-3001\"",
+    ] {
+        assert!(ids.contains(id), "{id} in {ids}");
+    }
+    for (block, threads) in [(300, 1), (4096, 2), (1000, 3), (1 << 20, 2)] {
+        let (got, report) = fast(&plan, &dir, &opts, OnError::Skip, block, threads).unwrap();
+        assert_eq!(got, want, "block {block}, threads {threads}");
+        assert_eq!(report.skipped, skipped);
+        let got_errs: Vec<(usize, String)> = report
+            .first_errors
+            .iter()
+            .map(|e| (e.line, e.error.to_string()))
+            .collect();
+        assert_eq!(got_errs, errs, "block {block}, threads {threads}");
+    }
+    let want = in_memory(&plan, &dir, &opts, OnError::Fail).unwrap_err();
+    let got = fast(&plan, &dir, &opts, OnError::Fail, 300, 3).unwrap_err();
+    assert_eq!(got, want);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Writes a generated dataset in `format`.
 fn generated(name: &str, format: crate::dataset::Format) -> PathBuf {
     let dir = temp_dir(name);
