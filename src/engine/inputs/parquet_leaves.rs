@@ -2,7 +2,9 @@
 //! each evaluated once per distinct value with the engine's row kernel and looked up per row; and
 //! the *narrowing* read of a row group: top-level conjuncts evaluated one after another, each reading
 //! its columns only for the rows the earlier ones left (a shrinking `RowSelection`), the most
-//! selective first (pass rates observed on earlier row groups).
+//! selective first (pass rates observed on earlier row groups), until the rows left are sparse
+//! (fewer than one in 64: further conjuncts would touch every page anyway, and the engine's WHERE
+//! drops what they would have).
 //!
 //! Oracle twin: the engine's WHERE over every row. Invariant: a leaf is *false* on a row only when
 //! the kernel gives false or null on the value ingest stores there (a value needing the exact path
@@ -33,6 +35,9 @@ use crate::engine::row_kernel::RowKernel;
 
 /// Rows decoded per batch while evaluating leaves.
 pub(super) const BATCH_ROWS: usize = 64 * 1024;
+
+/// A selection of fewer than one row in this many ends the narrowing (see [`Leaves::narrow`]).
+const SPARSE: usize = 64;
 
 /// Distinct strings a [`Cache`] compares directly before hashing.
 const FEW: usize = 8;
@@ -176,16 +181,22 @@ impl<'a> Leaves<'a> {
         match c {
             Cells::Absent => vec![on_null; n],
             Cells::Dict(keys, values) => {
-                let mut per_key: Vec<Option<bool>> = vec![None; values.len()];
-                (0..n)
-                    .map(|r| {
-                        if !keys.is_valid(r) {
-                            return on_null;
-                        }
-                        let k = keys.keys().value(r) as usize;
-                        *per_key[k].get_or_insert_with(|| by_str(values.value(k)))
-                    })
-                    .collect()
+                // The truth of every dictionary value, then one table lookup per row.
+                let per_key: Vec<bool> = (0..values.len())
+                    .map(|k| !values.is_valid(k) || by_str(values.value(k)))
+                    .collect();
+                let ks = keys.keys().values();
+                let mut out: Vec<bool> = ks
+                    .iter()
+                    .take(n)
+                    .map(|&k| per_key.get(k as usize).copied().unwrap_or(true))
+                    .collect();
+                if let Some(nulls) = keys.nulls() {
+                    for r in (0..n).filter(|&r| nulls.is_null(r)) {
+                        out[r] = on_null;
+                    }
+                }
+                out
             }
             Cells::Str(a) => (0..n)
                 .map(|r| {
@@ -328,9 +339,11 @@ impl<'a> Leaves<'a> {
                 None => narrowed,
                 Some(s) => s.and_then(&narrowed),
             };
-            let none_left = !next.selects_any();
+            // Rows this sparse touch nearly every page of a column anyway: the main read decodes
+            // them as cheaply as a further conjunct would, and the engine's WHERE drops the rest.
+            let sparse = next.row_count() * SPARSE < group_rows;
             sel = Some(next);
-            if none_left {
+            if sparse {
                 break;
             }
         }
