@@ -159,6 +159,13 @@ const QUERIES: &[&str] = &[
     "FROM logs-endpoint.events.process-* METADATA _id
      | WHERE process.name == null OR NOT (process.name IN (\"scp\", \"ls\") AND event.type == \"end\")
      | KEEP _id, process.name, event.type",
+    // Leaves compiled to string tests (ordering comparisons, IN with a null item, RLIKE, IS NULL of a
+    // comparison) next to multi-valued rows and nulls.
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | MV_EXPAND event.action
+     | WHERE (process.name >= \"rsync\" AND \"sftp\" > process.name) OR process.name IN (\"ls\", null)
+         OR process.parent.name RLIKE \"s[a-z]+\" OR (event.type == \"end\") IS NULL
+     | KEEP _id, event.action, process.name, process.parent.name, event.type",
     // Leaves that look inside a multi-value (function calls): evaluated per distinct id list.
     "FROM logs-endpoint.events.process-* METADATA _id
      | WHERE MV_FIRST(process.name) == \"scp\" OR TO_UPPER(event.type) == \"START\"

@@ -5,6 +5,7 @@ pub mod keyword_table;
 pub mod predicate;
 pub mod selection;
 pub mod split;
+pub mod str_test;
 pub mod vector;
 
 pub use context::Ctx;

@@ -79,29 +79,41 @@ impl Compiler {
         }
     }
 
-    /// Compiles a boolean condition.
+    /// Compiles a boolean condition: AND/OR/NOT nodes that read two or more columns become
+    /// combinations, every largest sub-expression that reads at most one column (or is not boolean
+    /// logic) a leaf.
     pub fn compile(&mut self, e: &Expr) -> Pred {
-        let cols = e.columns();
+        // The columns of every AND/OR/NOT node, bottom-up in one pass (asking each node for its
+        // columns would visit deep OR chains once per level).
+        let mut cols = std::collections::HashMap::new();
+        logic_columns(e, &mut cols);
+        self.compile_with(e, &mut cols)
+    }
+
+    fn compile_with(&mut self, e: &Expr, cols: &mut LogicColumns) -> Pred {
+        let mine = cols
+            .remove(&(e as *const Expr))
+            .unwrap_or_else(|| e.columns());
         let boolean_logic = matches!(
             e.kind,
             ExprKind::And(..) | ExprKind::Or(..) | ExprKind::Not(..)
         );
-        if cols.len() <= 1 || !boolean_logic {
-            return self.leaf(e, cols);
+        if mine.len() <= 1 || !boolean_logic {
+            return self.leaf(e, mine);
         }
         match &e.kind {
             ExprKind::And(a, b) => {
-                let a = self.compile(a);
-                let b = self.compile(b);
+                let a = self.compile_with(a, cols);
+                let b = self.compile_with(b, cols);
                 Pred::And(Box::new(a), Box::new(b))
             }
             ExprKind::Or(a, b) => {
-                let a = self.compile(a);
-                let b = self.compile(b);
+                let a = self.compile_with(a, cols);
+                let b = self.compile_with(b, cols);
                 Pred::Or(Box::new(a), Box::new(b))
             }
-            ExprKind::Not(a) => Pred::Not(Box::new(self.compile(a))),
-            _ => self.leaf(e, cols),
+            ExprKind::Not(a) => Pred::Not(Box::new(self.compile_with(a, cols))),
+            _ => self.leaf(e, mine),
         }
     }
 
@@ -138,6 +150,28 @@ impl Compiler {
             .unwrap_or_else(|| e.columns());
         self.leaf(e, cols)
     }
+}
+
+/// Columns read by each node of a condition's AND/OR/NOT tree (and by the operands under it), by
+/// node address.
+type LogicColumns = std::collections::HashMap<*const Expr, Vec<usize>>;
+
+/// Fills `out` with the columns of `e` and of every AND/OR/NOT node and operand under it; returns
+/// `e`'s (sorted, without duplicates).
+fn logic_columns(e: &Expr, out: &mut LogicColumns) -> Vec<usize> {
+    let cols = match &e.kind {
+        ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+            let mut x = logic_columns(a, out);
+            x.extend(logic_columns(b, out));
+            x.sort_unstable();
+            x.dedup();
+            x
+        }
+        ExprKind::Not(a) => logic_columns(a, out),
+        _ => e.columns(),
+    };
+    out.insert(e as *const Expr, cols.clone());
+    cols
 }
 
 impl Pred {

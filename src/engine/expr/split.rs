@@ -33,6 +33,7 @@ use super::keyword_table::{
 };
 use super::predicate::Pred;
 use super::selection::{and3, difference, fold_open, merge, not3, or3, select};
+use super::str_test::StrTest;
 use crate::engine::failures::Failure;
 use crate::engine::frame::Frame;
 
@@ -50,6 +51,8 @@ pub struct SplitTable {
     /// ([`same_on_every_multi`]): computed on the first such row, then `multi_any` serves them all.
     invariant: bool,
     multi_any: Option<(u8, Fails)>,
+    /// The leaf compiled to a test on the dictionary string (ids are then filled without the kernel).
+    test: Option<StrTest>,
     /// A row of nulls the leaf's value is written into for the kernel (reused).
     scratch: Vec<Value>,
 }
@@ -107,6 +110,12 @@ impl Leaf<'_> {
     }
 
     fn compute_id(&self, t: &mut SplitTable, id: usize, ctx: &Ctx<'_>) -> Result<u8, EvalError> {
+        if let Some(test) = &t.test {
+            // A single value: no failure possible (`StrTest`'s invariant); `fails[id]` stays `None`.
+            let tri = test.tri(self.dict.get(id as u32));
+            t.tri[id] = tri;
+            return Ok(tri);
+        }
         let v = Value::Keyword(self.dict.get(id as u32).to_owned());
         let (tri, f) = self.eval(t, v, ctx)?;
         t.tri[id] = tri;
@@ -306,6 +315,7 @@ fn with_leaf<R>(
             multi: HashMap::new(),
             invariant: same_on_every_multi(expr),
             multi_any: None,
+            test: StrTest::compile(expr, col, &ctx.tables.patterns),
             scratch: Vec::new(),
         },
     };

@@ -1,0 +1,112 @@
+//! Not a test: a loop for profiling the columnar WHERE (and the rest of each seed rule) on the
+//! generators' fleet, where few rows pass the filter and the WHERE is most of the work
+//! (`cargo test --release --test engine_where_profile -- --ignored --nocapture`). Sizes from
+//! `DETSIM_PROFILE_HOSTS` (default 20), `DETSIM_PROFILE_MINUTES` (default 240) and
+//! `DETSIM_PROFILE_RUNS` (default 200); `DETSIM_PROFILE_RULE` picks rules by a part of the file name.
+//! The engine's table is checked against the reference's once before the loop.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
+use esql::{Catalog, EvalOptions, Evaluator, MemorySource, Plan};
+use oracles::ReferenceEvaluator;
+
+fn size(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn seed_plan(file: &str) -> Plan {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("rules")
+        .join(file);
+    let f = detsim::rules::load_file(&p).expect("seed rule loads");
+    let text = f.queries[0].text.to_string();
+    esql::analyze(&esql::parse(&text).unwrap(), &Catalog::elastic_defend()).unwrap()
+}
+
+/// The generators' fleet (seed 42), indexed as Elasticsearch would.
+fn generated(hosts: u32, minutes: i64) -> MemorySource {
+    let catalog = Catalog::elastic_defend();
+    let world = generators::Builder::new()
+        .seed(42)
+        .hosts(hosts)
+        .duration(generators::time::Span::mins(minutes))
+        .build()
+        .expect("generator config");
+    let mut src = MemorySource::new();
+    let mut added = std::collections::BTreeSet::new();
+    for event in world {
+        let json = serde_json::to_value(&event).expect("event serializes");
+        let index = event.data_stream().name().to_owned();
+        let mapping = catalog.mapping_for(&index).expect("mapping");
+        if added.insert(index.clone()) {
+            src.add_index(index.clone(), mapping.clone());
+        }
+        let id = esql::ingest::event_id(&json).expect("event.id");
+        src.push(esql::ingest::index_document(&json, &id, &index, &mapping).expect("indexes"))
+            .unwrap();
+    }
+    src
+}
+
+/// CPU seconds this thread used so far (Linux `/proc/thread-self/stat`; 0 elsewhere).
+fn thread_cpu() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return 0.0;
+    };
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|x| x.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+#[test]
+#[ignore]
+fn profile_generated_where() {
+    let hosts = size("DETSIM_PROFILE_HOSTS", 20) as u32;
+    let minutes = size("DETSIM_PROFILE_MINUTES", 240) as i64;
+    let runs = size("DETSIM_PROFILE_RUNS", 200) as u32;
+    let only = std::env::var("DETSIM_PROFILE_RULE").unwrap_or_default();
+    let opts = EvalOptions::default();
+    let engine = OptimizedEvaluator::new(
+        Arc::new(EngineKernel::new()),
+        EngineConfig {
+            parallel: false,
+            ..EngineConfig::default()
+        },
+    );
+    let data = generated(hosts, minutes);
+    for file in [
+        "exfiltration_unusual_file_transfer_utility_launched.toml",
+        "persistence_web_server_sus_file_creation.toml",
+    ] {
+        if !only.is_empty() && !file.contains(&only) {
+            continue;
+        }
+        let plan = seed_plan(file);
+        let chunks = engine.load(&plan, &data, &opts).unwrap();
+        let events: usize = chunks.iter().map(|c| c.rows).sum();
+        let got = engine.run_loaded(&plan, &chunks, &opts).unwrap();
+        let expected = ReferenceEvaluator::new().run(&plan, &data, &opts).unwrap();
+        assert_eq!(got, expected, "{file}");
+        let t = std::time::Instant::now();
+        let cpu = thread_cpu();
+        for _ in 0..runs {
+            std::hint::black_box(engine.run_loaded(&plan, &chunks, &opts).unwrap());
+        }
+        let per_run = t.elapsed() / runs.max(1);
+        let cpu_per_run = (thread_cpu() - cpu) / f64::from(runs.max(1));
+        eprintln!(
+            "{file}: {events} events, {} rows out, {per_run:?} wall per run, {:.3} ms CPU per run, \
+             {:.1} M events/CPU-s",
+            got.rows.len(),
+            cpu_per_run * 1e3,
+            events as f64 / cpu_per_run / 1e6
+        );
+    }
+}
