@@ -16,16 +16,20 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, RwLock};
 
+use arrow_array::cast::AsArray;
 use arrow_array::{Array, BooleanArray, StringArray};
 use arrow_schema::DataType as ArrowType;
 use esql::plan::{Expr, ExprKind};
 use esql::{EvalOptions, FieldMapping, Value, Warnings};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ParquetRecordBatchReaderBuilder, RowSelection,
+    ArrowReaderMetadata, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
 };
+use parquet::basic::Encoding;
+use parquet::file::metadata::ParquetMetaDataReader;
 
 use super::convert::from_str;
 use super::parquet_fast::{Cells, cells};
@@ -78,6 +82,8 @@ pub(super) struct Leaves<'a> {
     conjuncts: Vec<Tree>,
     /// Per conjunct: rows it was evaluated on and rows it passed, over the row groups so far.
     stats: Mutex<Vec<(u64, u64)>>,
+    /// Row groups skipped from a dictionary page alone.
+    dictionary_skips: AtomicU64,
 }
 
 /// Truths already computed for one leaf in one row group.
@@ -106,6 +112,7 @@ impl<'a> Leaves<'a> {
             tree,
             conjuncts: Vec::new(),
             stats: Mutex::new(Vec::new()),
+            dictionary_skips: AtomicU64::new(0),
         };
         for leaf in &mut leaves {
             let multi = Value::Multi(vec![Value::Keyword("a".into()), Value::Keyword("b".into())]);
@@ -281,6 +288,12 @@ impl<'a> Leaves<'a> {
             })
         };
         let group_rows = meta.metadata().row_group(rg).num_rows().max(0) as usize;
+        if self.dictionary_proves_false(path, meta, rg, &is_list)? {
+            self.dictionary_skips.fetch_add(1, Ordering::Relaxed);
+            return Ok(Some(RowSelection::from(vec![RowSelector::skip(
+                group_rows,
+            )])));
+        }
         let mut sel: Option<RowSelection> = None;
         for ci in self.order(&is_list) {
             let conj = &self.conjuncts[ci];
@@ -348,6 +361,99 @@ impl<'a> Leaves<'a> {
             }
         }
         Ok(sel.filter(|s| s.row_count() < group_rows))
+    }
+}
+
+impl Leaves<'_> {
+    /// Row groups skipped so far from a dictionary page alone.
+    #[cfg(test)]
+    pub fn dictionary_skips(&self) -> u64 {
+        self.dictionary_skips.load(Ordering::Relaxed)
+    }
+
+    /// Whether some conjunct reading one single-valued column is false on every row of row group
+    /// `rg`, proven from the column chunk's dictionary page without decoding a data page: every
+    /// data page must be dictionary-encoded (the page encoding statistics say so; otherwise a value
+    /// could lie outside the dictionary), no dictionary value may make the conjunct true, and
+    /// neither may a null unless the statistics count no null.
+    fn dictionary_proves_false(
+        &self,
+        path: &Path,
+        meta: &ArrowReaderMetadata,
+        rg: usize,
+        is_list: &dyn Fn(&str) -> bool,
+    ) -> Result<bool, String> {
+        let md = meta.metadata();
+        let group = md.row_group(rg);
+        let mut file: Option<File> = None;
+        for conj in &self.conjuncts {
+            let ids = leaves_of(conj);
+            let Some(&first) = ids.first() else { continue };
+            let col_path = &self.leaves[first].path;
+            if ids.iter().any(|&l| &self.leaves[l].path != col_path) || is_list(col_path) {
+                continue;
+            }
+            let Some(ci) = group
+                .columns()
+                .iter()
+                .position(|c| c.column_path().string() == *col_path)
+            else {
+                continue;
+            };
+            let chunk = group.column(ci);
+            let all_dictionary = chunk.dictionary_page_offset().is_some()
+                && chunk.page_encoding_stats_mask().is_some_and(|m| {
+                    m.is_only(Encoding::RLE_DICTIONARY) || m.is_only(Encoding::PLAIN_DICTIONARY)
+                });
+            if !all_dictionary {
+                continue;
+            }
+            let f = match &file {
+                Some(f) => f,
+                None => file.insert(File::open(path).map_err(|e| e.to_string())?),
+            };
+            let Some(dict) = ParquetMetaDataReader::read_column_dictionary(f, md, rg, ci)
+                .map_err(|e| e.to_string())?
+            else {
+                continue;
+            };
+            let Some(values) = dict.as_binary_opt::<i32>() else {
+                continue;
+            };
+            // One row per dictionary value, plus a null row when nulls may occur.
+            let nulls = chunk
+                .statistics()
+                .and_then(|s| s.null_count_opt())
+                .is_none_or(|n| n > 0);
+            let strings: Vec<Option<&str>> = (0..values.len())
+                .map(|i| match values.is_valid(i) {
+                    true => std::str::from_utf8(values.value(i)).ok(),
+                    false => None,
+                })
+                .collect();
+            if strings
+                .iter()
+                .zip(0..)
+                .any(|(s, i)| s.is_none() && values.is_valid(i))
+            {
+                continue;
+            }
+            let rows = StringArray::from(
+                strings
+                    .into_iter()
+                    .chain(nulls.then_some(None))
+                    .collect::<Vec<_>>(),
+            );
+            let n = rows.len();
+            let mut per_leaf: Vec<Vec<bool>> = vec![Vec::new(); self.leaves.len()];
+            for &l in &ids {
+                per_leaf[l] = self.leaf_rows(l, &Cells::Str(&rows), n, &mut Cache::default());
+            }
+            if !eval(conj, &per_leaf, n).iter().any(|m| *m) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }
 

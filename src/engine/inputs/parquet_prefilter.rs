@@ -209,6 +209,12 @@ impl<'a> Prefilter<'a> {
         }
     }
 
+    /// Row groups skipped so far from a dictionary page alone.
+    #[cfg(test)]
+    pub fn dictionary_skips(&self) -> u64 {
+        self.leaves.dictionary_skips()
+    }
+
     /// The rows of row group `rg` to decode, given the lines `logged` by kept rows of the row
     /// groups before it.
     pub fn select(

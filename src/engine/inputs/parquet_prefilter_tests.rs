@@ -196,6 +196,11 @@ fn layout(plan: &esql::Plan) -> Layout {
 
 /// Rows selected per row group (`None`: every row).
 fn selections(query: &str, d: &Path) -> Option<Vec<Option<usize>>> {
+    selections_and_skips(query, d).map(|(s, _)| s)
+}
+
+/// [`selections`], and how many row groups a dictionary page alone skipped.
+fn selections_and_skips(query: &str, d: &Path) -> Option<(Vec<Option<usize>>, u64)> {
     let plan = plan_of(query);
     let layout = layout(&plan);
     let kernel = EngineKernel::new();
@@ -224,15 +229,14 @@ fn selections(query: &str, d: &Path) -> Option<Vec<Option<usize>>> {
     .unwrap();
     // Row groups one after another, as one thread reads them.
     let mut logged = 0;
-    Some(
-        (0..meta.metadata().num_row_groups())
-            .map(|rg| {
-                let s = pre.select(&layout, &path, &meta, rg, logged).unwrap();
-                logged = s.logged;
-                s.rows.map(|s| s.row_count())
-            })
-            .collect(),
-    )
+    let rows = (0..meta.metadata().num_row_groups())
+        .map(|rg| {
+            let s = pre.select(&layout, &path, &meta, rg, logged).unwrap();
+            logged = s.logged;
+            s.rows.map(|s| s.row_count())
+        })
+        .collect();
+    Some((rows, pre.dictionary_skips()))
 }
 
 /// The Parquet fast path (with the prefilter) equals the in-memory path and the reference.
@@ -464,6 +468,21 @@ fn sparse_rows_end_the_narrowing_with_and_without_dictionaries_and_page_index() 
         assert_eq!(
             selections(FILE_TRANSFER, &d),
             Some(vec![Some(3), Some(2), Some(2)]),
+            "{name}"
+        );
+        // No row group holds a wanted name: row groups 1 and 2 are skipped from the dictionary
+        // page of process.name alone when every data page is dictionary-encoded (not in the
+        // plain file, which is decoded to the same end).
+        let q = FILE_TRANSFER.replace("\"scp\", ", "");
+        let t = same_results(&q, &d);
+        assert!(t.rows.is_empty() && !t.warnings.is_empty(), "{name}");
+        let dictionary = name != "plain";
+        assert_eq!(
+            selections_and_skips(&q, &d),
+            Some((
+                vec![Some(1), Some(0), Some(0)],
+                if dictionary { 2 } else { 0 }
+            )),
             "{name}"
         );
         // The seed rule's shape with a STATS after the WHERE.
