@@ -4,6 +4,7 @@ pub mod distinct_count;
 pub mod finish;
 pub mod group_map;
 pub mod interner;
+pub mod keyword_results;
 pub mod state;
 pub mod statistics;
 pub mod strings;

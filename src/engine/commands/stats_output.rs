@@ -15,6 +15,7 @@ use esql::plan::{ExprKind, Step, StepKind};
 use esql::{EvalError, EvalOptions, Value, Warnings};
 
 use crate::engine::aggregates::distinct_count::DistinctCounter;
+use crate::engine::aggregates::keyword_results::keyword_result;
 use crate::engine::aggregates::state::{AggKind, AggState};
 use crate::engine::expr::Ctx;
 use crate::engine::failures::{FailureKey, failures_of};
@@ -89,7 +90,8 @@ impl StatsOutput {
     }
 }
 
-/// The result of distinct-kind aggregate `ai` for group `g` through the kernel (its distinct argument
+/// The result of distinct-kind aggregate `ai` for group `g`: VALUES/MIN/MAX of keywords straight from
+/// the id set (`aggregates::keyword_results`), otherwise through the kernel (its distinct argument
 /// values, each followed by the call's constant further arguments).
 fn distinct_result(
     sink: &StatsSink,
@@ -103,6 +105,9 @@ fn distinct_result(
     match &sink.aggs[ai].state {
         AggState::Count(c) => Ok(Value::Long(c[g])),
         AggState::Distinct { interner, sets } => {
+            if let Some(v) = keyword_result(call.function, interner, sets[g].ids()) {
+                return Ok(v);
+            }
             let consts = sink.constants[ai].as_deref().unwrap_or_default();
             let items: Vec<Vec<Value>> = sets[g]
                 .ids()
