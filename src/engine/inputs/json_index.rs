@@ -1,13 +1,16 @@
 //! A string index of one NDJSON line, built with SIMD over 64-byte words, so the extracting walker
 //! finds the end of every string with a bit scan instead of scanning and checking its bytes.
 //!
-//! [`LineIndex::build`] classifies the line's bytes into bit masks with `wide` (SSE2, or AVX-512 when
-//! compiled for it; no `unsafe` here): quotes, backslashes or control characters, spaces, brackets,
-//! colons and commas. A line is indexed only when it has neither backslashes nor control characters
-//! and an even number of quotes. In such a line every string (as a validating walker meets them, in
+//! [`LineIndex::build_at`] classifies the bytes of the line starting at a block position into bit
+//! masks with `wide` (SSE2, or AVX-512 when compiled for it; no `unsafe` here): quotes, backslashes
+//! or control characters, brackets, colons and commas; the first control character that is a
+//! newline ends the line, so the line's end is found by the same pass (no separate newline search).
+//! A line is indexed only when it has neither backslashes nor control characters and an even number
+//! of quotes. In such a line every string (as a validating walker meets them, in
 //! order) is a quote, content without escapes or control characters, and the next quote:
-//! [`LineIndex::string_end`] gives it. In the same pass a *compact* line (no space outside strings)
-//! is checked by the structural proof of [`super::json_proof`]; a proven line
+//! [`LineIndex::string_end`] gives it. From the masks a *compact* line (no space outside strings:
+//! spaces have no mask, so outside strings they fall into scalar runs, which the proof refuses) is
+//! checked by the structural proof of [`super::json_proof`]; a proven line
 //! ([`LineIndex::proven`]) is valid JSON, and the walker jumps over unneeded values with
 //! [`LineIndex::value_end`] (a container to its matching bracket). Other indexed lines keep the
 //! walker's token-by-token check; lines with escapes or control characters (tabs, `\r`) are walked
@@ -167,7 +170,7 @@ impl LineIndex {
     fn prove(&mut self, line: &[u8]) -> bool {
         let quotes: u32 = self.quotes.iter().map(|q| q.count_ones()).sum();
         self.proven = self.prover.prove(line, &self.quotes, &self.masks);
-        quotes % 2 == 0
+        quotes.is_multiple_of(2)
     }
 
     /// The line was proven a valid compact JSON object by the last [`LineIndex::build`]: skipped

@@ -52,12 +52,12 @@ impl Node {
                 .children
                 .iter()
                 .enumerate()
-                .find(|(_, (k, _))| **k == *seg)
+                .find(|(_, (k, _))| same(k, seg))
                 .map(|(i, (_, n))| (i, *n)),
             k => {
                 let i = usize::from(k) - 1;
                 let (key, n) = &self.children[i];
-                (**key == *seg).then_some((i, *n))
+                same(key, seg).then_some((i, *n))
             }
         }
     }
@@ -69,6 +69,12 @@ impl Node {
         let b = &mut self.table[bucket(seg)];
         *b = if *b == 0 && i < 254 { i as u8 + 1 } else { 255 };
     }
+}
+
+/// `a == b` for short byte strings (path segments), without a call to `memcmp`.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// A source path whose values are converted under one field mapping.

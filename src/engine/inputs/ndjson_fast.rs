@@ -1,6 +1,9 @@
 //! NDJSON file → column chunks, fast: the file is read in blocks cut at line ends, blocks are parsed on
 //! all cores (rayon) by the extracting walker ([`super::json_scan`]), and each block becomes one chunk
-//! of the needed columns. Memory is bounded by the blocks in flight, not by the file size.
+//! of the needed columns. Memory is bounded by the blocks in flight, not by the file size. Line ends
+//! are found by the classification pass of [`super::json_index`] (each byte is loaded once), UTF-8
+//! is checked per line while it is in the first-level cache, and line numbers are counted only when
+//! an error or an `_id` made from the line number needs them (`LineBase`).
 //!
 //! Oracle twin: `esql::ingest::read_ndjson` (+ `ChunkBuilder`). Invariant: a block's chunk holds the rows
 //! of its lines in order, exactly as the ingest path would build them; line numbers in errors and in

@@ -167,7 +167,7 @@ fn line_numbers_of_later_blocks_in_a_group_are_the_file_line_numbers() {
     for i in 0..3000 {
         let line = match i % 7 {
             // No `event.id`: `_id` is `<index>-<line>` (fast path).
-            0 | 1 | 2 => format!(r#"{{"process":{{"name":"p{i}","pid":{i}}}}}"#),
+            0..=2 => format!(r#"{{"process":{{"name":"p{i}","pid":{i}}}}}"#),
             3 => String::new(),
             // A backslash: walked byte by byte.
             4 => format!(r#"{{"process":{{"name":"b\\{i}"}},"x":"\"q\""}}"#),
