@@ -53,6 +53,8 @@ pub struct SplitTable {
     multi_any: Option<(u8, Fails)>,
     /// The leaf compiled to a test on the dictionary string (ids are then filled without the kernel).
     test: Option<StrTest>,
+    /// Every id's truth is filled (by the string test).
+    filled: bool,
     /// A row of nulls the leaf's value is written into for the kernel (reused).
     scratch: Vec<Value>,
 }
@@ -77,6 +79,8 @@ struct Leaf<'f> {
     map: Option<&'f [u32]>,
     /// Every row holds exactly one value (id `r` is row `r`'s).
     dense: bool,
+    /// Most values a row of the column holds.
+    max_count: usize,
 }
 
 impl Leaf<'_> {
@@ -231,6 +235,88 @@ impl Leaf<'_> {
         Ok(())
     }
 
+    /// The rows of `rows` whose truth is `TRUE`, without a branch per row, when every truth a row
+    /// can meet is known up front: all ids of the dictionary (filled here with the string test when
+    /// there are no more ids than rows), null, and — on a column with multi-valued rows — one truth
+    /// for every multi-value (`t.invariant`). `None` when that does not hold (the caller then
+    /// takes the lazy path).
+    fn filter_eager(
+        &self,
+        t: &mut SplitTable,
+        rows: &[u32],
+        ctx: &Ctx<'_>,
+    ) -> Result<Option<Vec<u32>>, EvalError> {
+        let multi = !self.dense && self.max_count > 1;
+        if (multi && !t.invariant) || rows.is_empty() {
+            return Ok(None);
+        }
+        if !t.filled {
+            let Some(test) = &t.test else {
+                return Ok(None);
+            };
+            if self.dict.len() > rows.len() {
+                return Ok(None);
+            }
+            for (id, s) in self.dict.iter() {
+                t.tri[id as usize] = test.tri(s);
+            }
+            t.filled = true;
+        }
+        let tbl = &t.tri[..];
+        let mut out = vec![0u32; rows.len()];
+        let mut k = 0usize;
+        if self.dense {
+            match self.map {
+                None => {
+                    for &r in rows {
+                        out[k] = r;
+                        k += usize::from(tbl[self.ids[r as usize] as usize] == TRUE);
+                    }
+                }
+                Some(m) => {
+                    for &r in rows {
+                        out[k] = r;
+                        k += usize::from(tbl[self.ids[m[r as usize] as usize] as usize] == TRUE);
+                    }
+                }
+            }
+            out.truncate(k);
+            return Ok(Some(out));
+        }
+        // Truth by value count: 0 (null), 1 (the id's), 2+ (the multi-value's). The leaf has a
+        // string test, so it is one of the simple shapes that cannot fail on a null row even when
+        // no row here is null.
+        let null = self.null(t, ctx)?.0;
+        let many = if multi {
+            let first = rows.iter().find(|&&r| {
+                let (s, e) = self.range(r);
+                e > s + 1
+            });
+            match first {
+                Some(&r) => {
+                    let (s, e) = self.range(r);
+                    self.multi(t, s, e, ctx)?.0
+                }
+                None => FALSE,
+            }
+        } else {
+            FALSE
+        };
+        let side = [null, FALSE, many];
+        let tbl = &t.tri[..];
+        let last = self.ids.len().saturating_sub(1);
+        for &r in rows {
+            let (s, e) = self.range(r);
+            let n = e - s;
+            let single = tbl[self.ids.get(s.min(last)).copied().unwrap_or(0) as usize];
+            let tri = if n == 1 { single } else { side[n.min(2)] };
+            out[k] = r;
+            k += usize::from(tri == TRUE);
+        }
+        out.truncate(k);
+        Ok(Some(out))
+    }
+
     /// Calls `emit(i, r, truth)` for each `rows[i] = r`.
     #[inline(always)]
     fn each_truth(
@@ -316,6 +402,7 @@ fn with_leaf<R>(
             invariant: same_on_every_multi(expr),
             multi_any: None,
             test: StrTest::compile(expr, col, &ctx.tables.patterns),
+            filled: false,
             scratch: Vec::new(),
         },
     };
@@ -328,6 +415,7 @@ fn with_leaf<R>(
         offsets: &column.offsets,
         map: frame.row_map(col),
         dense: column.dense,
+        max_count: column.max_count as usize,
     };
     let out = f(&leaf, &mut table, ctx);
     ctx.tables.split.insert(key, (dict.clone(), table));
@@ -461,6 +549,9 @@ impl Pred {
             Pred::Single {
                 col, expr, node, ..
             } => with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                if let Some(out) = leaf.filter_eager(t, rows, ctx)? {
+                    return Ok(out);
+                }
                 let mut out = Vec::with_capacity(rows.len() / 4 + 1);
                 leaf.each_truth(t, rows, ctx, |r, tri| {
                     if tri == TRUE {
