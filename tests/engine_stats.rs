@@ -217,6 +217,55 @@ fn many_group_shapes_match_the_reference() {
     assert!(rows > 1000, "the shapes return rows ({rows})");
 }
 
+/// Shapes of this session's paths: keys and VALUES sets read through the first chunk's dictionary ids
+/// and translated for later chunks; two-key groups found in per-first-key chains (and moved to a hash
+/// map when one key has few values and the other many); the first WHERE/SORT/LIMIT steps after the
+/// STATS run over the groups' counts before rows are built, and rows built only up to the limit the
+/// following EVAL/KEEP steps let through; VALUES/MIN/MAX of keywords sorted from the id sets.
+#[test]
+fn group_maps_and_the_tail_over_groups_match_the_reference() {
+    let data = dataset(29, 2500, 500, 60);
+    let queries: Vec<String> = vec![
+        // Few first-key values, many second-key values: long chains, then the hash map.
+        "FROM t | STATS c = COUNT(), v = VALUES(k1) BY a, k1 | WHERE c >= 1 | SORT c DESC | LIMIT 50".into(),
+        "FROM t | STATS c = COUNT(), mn = MIN(b), mx = MAX(b) BY k2, a".into(),
+        "FROM t | STATS c = COUNT(), d = COUNT_DISTINCT(b) BY k1, k2, a | WHERE d == 1 AND c < 3".into(),
+        // Counts only in the tail prefix: several WHEREs, LIMIT before WHERE, sorts on two counts.
+        format!("{RULE_SHAPE} | WHERE c < 4 | WHERE NOT d != 1 OR c == 2 | SORT d DESC, c | LIMIT 40"),
+        format!("{RULE_SHAPE} | LIMIT 30 | WHERE c <= 1 | SORT c DESC | EVAL x = MV_MAX(hv) | KEEP x, c, k1"),
+        format!("{RULE_SHAPE} | SORT d, c DESC | LIMIT 12 | EVAL a1 = MV_MIN(av) | LIMIT 5"),
+        format!("{RULE_SHAPE} | WHERE c > 1 AND c != 3 | EVAL m = MV_MIN(nv) | WHERE m IS NOT NULL"),
+        format!("{RULE_SHAPE} | WHERE d >= 2 | SORT k1 DESC NULLS LAST | LIMIT 20"),
+        format!("{RULE_SHAPE} | EVAL y = c * 2 | WHERE y > 2"),
+        // COUNT_DISTINCT past linear counting in the WHERE; a SUM (can warn) keeps the row path.
+        "FROM t | STATS d = COUNT_DISTINCT(b, 2), c = COUNT() BY a | WHERE d > 3 | SORT d DESC".into(),
+        "FROM t | STATS c = COUNT(), s = SUM(n) BY k2 | WHERE c > 40 | SORT c | LIMIT 4".into(),
+        "FROM t | STATS c = COUNT(n), mn = MIN(k1), mx = MAX(a), v = VALUES(n) BY k2 | WHERE c > 2 \
+         | SORT c, mn | LIMIT 8"
+            .into(),
+        // No tail at all: rows built only up to the implicit limit.
+        "FROM t | STATS c = COUNT(), v = VALUES(b) BY k1, k2".into(),
+        "FROM t | STATS c = COUNT() BY b".into(),
+    ];
+    let mut rows = 0;
+    for q in &queries {
+        let plan = plan_of(q, &data);
+        for limit in [Some(1000), Some(3), None] {
+            let opts = EvalOptions {
+                implicit_limit: limit,
+                ..EvalOptions::default()
+            };
+            rows += check(
+                &format!("{q} (implicit limit {limit:?})"),
+                &plan,
+                &data,
+                &opts,
+            );
+        }
+    }
+    assert!(rows > 1000, "the shapes return rows ({rows})");
+}
+
 /// The seed rules over their own synthetic documents (most rows pass; many groups).
 #[test]
 fn seed_rules_on_synthetic_documents_match_the_reference() {
