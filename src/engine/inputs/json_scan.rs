@@ -299,9 +299,20 @@ impl<'a> Walker<'a, '_, '_> {
             let ke = ix.string_end(self.i).ok_or(Bail)?;
             let key = s.get(self.i + 1..ke).ok_or(Bail)?;
             self.i = ke + 2;
-            match self.resolve(n, key, route, &mut seen, &mut dotted)? {
-                (None, _) => self.i = ix.value_end(s, self.i).ok_or(Bail)?,
-                (child, child_route) => self.value(child, child_route)?,
+            // Most keys are neither children nor dotted: skipped without the full resolution.
+            let plain = self
+                .layout
+                .nodes
+                .get(n as usize)
+                .is_some_and(|nd| nd.child(key).is_none())
+                && !has_dot(s, key);
+            if plain {
+                self.i = ix.value_end(s, self.i).ok_or(Bail)?;
+            } else {
+                match self.resolve(n, key, route, &mut seen, &mut dotted)? {
+                    (None, _) => self.i = ix.value_end(s, self.i).ok_or(Bail)?,
+                    (child, child_route) => self.value(child, child_route)?,
+                }
             }
             let b = *s.get(self.i).ok_or(Bail)?;
             self.i += 1;
