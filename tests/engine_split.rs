@@ -166,6 +166,10 @@ const QUERIES: &[&str] = &[
      | WHERE (process.name >= \"rsync\" AND \"sftp\" > process.name) OR process.name IN (\"ls\", null)
          OR process.parent.name RLIKE \"s[a-z]+\" OR (event.type == \"end\") IS NULL
      | KEEP _id, event.action, process.name, process.parent.name, event.type",
+    // A column no document holds (an empty dictionary, every row null).
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | WHERE user.name IN (\"root\") OR user.name IS NULL AND process.name == \"scp\"
+     | KEEP _id, user.name",
     // Leaves that look inside a multi-value (function calls): evaluated per distinct id list.
     "FROM logs-endpoint.events.process-* METADATA _id
      | WHERE MV_FIRST(process.name) == \"scp\" OR TO_UPPER(event.type) == \"START\"

@@ -247,7 +247,8 @@ impl Leaf<'_> {
         ctx: &Ctx<'_>,
     ) -> Result<Option<Vec<u32>>, EvalError> {
         let multi = !self.dense && self.max_count > 1;
-        if (multi && !t.invariant) || rows.is_empty() {
+        // (An empty dictionary — every row null — has no id table to index.)
+        if (multi && !t.invariant) || rows.is_empty() || self.dict.is_empty() {
             return Ok(None);
         }
         if !t.filled {
@@ -284,9 +285,8 @@ impl Leaf<'_> {
             return Ok(Some(out));
         }
         // Truth by value count: 0 (null), 1 (the id's), 2+ (the multi-value's). The leaf has a
-        // string test, so it is one of the simple shapes that cannot fail on a null row even when
-        // no row here is null.
-        let null = self.null(t, ctx)?.0;
+        // string test, so it is one of the simple shapes the kernel evaluates on null or a
+        // multi-value without error; null is evaluated only once a null row is met.
         let many = if multi {
             let first = rows.iter().find(|&&r| {
                 let (s, e) = self.range(r);
@@ -302,18 +302,34 @@ impl Leaf<'_> {
         } else {
             FALSE
         };
-        let side = [null, FALSE, many];
-        let tbl = &t.tri[..];
-        let last = self.ids.len().saturating_sub(1);
-        for &r in rows {
-            let (s, e) = self.range(r);
-            let n = e - s;
-            let single = tbl[self.ids.get(s.min(last)).copied().unwrap_or(0) as usize];
-            let tri = if n == 1 { single } else { side[n.min(2)] };
-            out[k] = r;
-            k += usize::from(tri == TRUE);
+        let known_null = t.null.as_ref().map(|n| n.0);
+        let select = |t: &SplitTable, null: u8, out: &mut Vec<u32>| -> bool {
+            let side = [null, FALSE, many];
+            let tbl = &t.tri[..];
+            let last = self.ids.len().saturating_sub(1);
+            let mut k = 0usize;
+            let mut saw_null = false;
+            for &r in rows {
+                let (s, e) = self.range(r);
+                let n = e - s;
+                let single = tbl[self.ids.get(s.min(last)).copied().unwrap_or(0) as usize];
+                let tri = if n == 1 { single } else { side[n.min(2)] };
+                saw_null |= n == 0;
+                out[k] = r;
+                k += usize::from(tri == TRUE);
+            }
+            out.truncate(k);
+            saw_null
+        };
+        let saw_null = select(t, known_null.unwrap_or(UNKNOWN), &mut out);
+        if saw_null && known_null.is_none() {
+            let null = self.null(t, ctx)?.0;
+            if null == TRUE {
+                // Null rows pass: select again with their truth known.
+                out.resize(rows.len(), 0);
+                select(t, null, &mut out);
+            }
         }
-        out.truncate(k);
         Ok(Some(out))
     }
 
