@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use detsim::engine::frame::Chunk;
-use detsim::engine::synthetic::{SyntheticConfig, documents_for};
+use detsim::engine::synthetic::{SyntheticConfig, synthetic_source};
 use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use esql::{Catalog, DataSource, EvalOptions, Evaluator, MemorySource, Plan};
 use oracles::ReferenceEvaluator;
@@ -33,54 +33,16 @@ fn env(name: &str, default: u64) -> u64 {
 }
 
 fn generated(hosts: u32, minutes: i64) -> MemorySource {
-    let catalog = Catalog::elastic_defend();
-    let world = generators::Builder::new()
-        .seed(42)
-        .hosts(hosts)
-        .duration(generators::time::Span::mins(minutes))
-        .build()
-        .expect("generator config");
-    let mut src = MemorySource::new();
-    let mut added = std::collections::BTreeSet::new();
-    for event in world {
-        let json = serde_json::to_value(&event).expect("event serializes");
-        let index = event.data_stream().name().to_owned();
-        let mapping = catalog.mapping_for(&index).expect("mapping");
-        if added.insert(index.clone()) {
-            src.add_index(index.clone(), mapping.clone());
-        }
-        let id = esql::ingest::event_id(&json).expect("event.id");
-        src.push(esql::ingest::index_document(&json, &id, &index, &mapping).expect("indexes"))
-            .unwrap();
-    }
-    src
-}
-
-/// The concrete index a FROM pattern's synthetic documents go to.
-fn index_for(plan: &Plan) -> String {
-    let esql::plan::Source::From(from) = &plan.source else {
-        panic!("seed rules read FROM");
-    };
-    from.patterns[0].replace('*', "default")
+    detsim::engine::synthetic::fleet_source(42, hosts, minutes).expect("fleet indexes")
 }
 
 /// `count` synthetic documents for `plan` (seed `seed`), indexed.
 fn synthetic(plan: &Plan, count: usize, seed: u64) -> MemorySource {
-    let catalog = Catalog::elastic_defend();
-    let index = index_for(plan);
-    let mapping = catalog.mapping_for(&index).expect("mapping");
-    let mut src = MemorySource::new();
-    src.add_index(index.clone(), mapping.clone());
     let cfg = SyntheticConfig {
         pool: (count / 4).max(1000),
         ..SyntheticConfig::default()
     };
-    for json in documents_for(plan, count, seed, cfg) {
-        let id = esql::ingest::event_id(&json).expect("event.id");
-        src.push(esql::ingest::index_document(&json, &id, &index, &mapping).expect("indexes"))
-            .unwrap();
-    }
-    src
+    synthetic_source(plan, count, seed, cfg).expect("synthetic documents index")
 }
 
 fn seed_rules() -> Vec<(String, String)> {

@@ -71,30 +71,7 @@ fn dataset() -> MemorySource {
 
 /// A generated dataset of `hosts` hosts over `minutes` minutes (seed 11).
 fn dataset_sized(hosts: u32, minutes: i64) -> MemorySource {
-    let catalog = Catalog::elastic_defend();
-    let world = generators::Builder::new()
-        .seed(11)
-        .hosts(hosts)
-        .duration(generators::time::Span::mins(minutes))
-        .build()
-        .expect("generator config");
-    let mut src = MemorySource::new();
-    let mut added = std::collections::BTreeSet::new();
-    for event in world {
-        let json = serde_json::to_value(&event).expect("event serializes");
-        let index = event.data_stream().name().to_owned();
-        let mapping = catalog
-            .mapping_for(&index)
-            .expect("shipped mapping for generated stream");
-        if added.insert(index.clone()) {
-            src.add_index(index.clone(), mapping.clone());
-        }
-        let id = esql::ingest::event_id(&json).expect("generated events carry event.id");
-        let doc = esql::ingest::index_document(&json, &id, &index, &mapping)
-            .expect("generated document indexes");
-        src.push(doc).unwrap();
-    }
-    src
+    detsim::engine::synthetic::fleet_source(11, hosts, minutes).expect("generated fleet indexes")
 }
 
 /// (label, query text) of every rule to check.

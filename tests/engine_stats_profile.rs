@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use detsim::engine::synthetic::{SyntheticConfig, documents_for};
+use detsim::engine::synthetic::{SyntheticConfig, synthetic_source};
 use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use esql::{Catalog, EvalOptions, Evaluator, MemorySource, Plan};
 use oracles::ReferenceEvaluator;
@@ -31,24 +31,11 @@ fn plan_of(text: &str) -> Plan {
 }
 
 fn synthetic(plan: &Plan, count: usize, seed: u64) -> MemorySource {
-    let catalog = Catalog::elastic_defend();
-    let esql::plan::Source::From(from) = &plan.source else {
-        panic!("seed rules read FROM");
-    };
-    let index = from.patterns[0].replace('*', "default");
-    let mapping = catalog.mapping_for(&index).expect("mapping");
-    let mut src = MemorySource::new();
-    src.add_index(index.clone(), mapping.clone());
     let cfg = SyntheticConfig {
         pool: (count / 4).max(1000),
         ..SyntheticConfig::default()
     };
-    for json in documents_for(plan, count, seed, cfg) {
-        let id = esql::ingest::event_id(&json).expect("event.id");
-        src.push(esql::ingest::index_document(&json, &id, &index, &mapping).expect("indexes"))
-            .unwrap();
-    }
-    src
+    synthetic_source(plan, count, seed, cfg).expect("synthetic documents index")
 }
 
 /// CPU seconds this thread used so far (Linux `/proc/thread-self/stat`; 0 elsewhere).

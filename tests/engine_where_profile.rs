@@ -30,27 +30,7 @@ fn seed_plan(file: &str) -> Plan {
 
 /// The generators' fleet (seed 42), indexed as Elasticsearch would.
 fn generated(hosts: u32, minutes: i64) -> MemorySource {
-    let catalog = Catalog::elastic_defend();
-    let world = generators::Builder::new()
-        .seed(42)
-        .hosts(hosts)
-        .duration(generators::time::Span::mins(minutes))
-        .build()
-        .expect("generator config");
-    let mut src = MemorySource::new();
-    let mut added = std::collections::BTreeSet::new();
-    for event in world {
-        let json = serde_json::to_value(&event).expect("event serializes");
-        let index = event.data_stream().name().to_owned();
-        let mapping = catalog.mapping_for(&index).expect("mapping");
-        if added.insert(index.clone()) {
-            src.add_index(index.clone(), mapping.clone());
-        }
-        let id = esql::ingest::event_id(&json).expect("event.id");
-        src.push(esql::ingest::index_document(&json, &id, &index, &mapping).expect("indexes"))
-            .unwrap();
-    }
-    src
+    detsim::engine::synthetic::fleet_source(42, hosts, minutes).expect("fleet indexes")
 }
 
 /// CPU seconds this thread used so far (Linux `/proc/thread-self/stat`; 0 elsewhere).

@@ -110,6 +110,29 @@ impl MemorySource {
         }
     }
 
+    /// Indexes a JSON document into `index` as Elasticsearch would (`ingest::index_document` with
+    /// the index's mapping from `catalog`, the index added on first use) and appends it. Its `_id` is
+    /// `event.id`, or `<index>-<n>` (n counts the index's documents) when the document has none.
+    pub fn index_json(
+        &mut self,
+        catalog: &Catalog,
+        index: &str,
+        json: &serde_json::Value,
+    ) -> Result<(), EvalError> {
+        if !self.indices.contains_key(index) {
+            let mapping = catalog
+                .mapping_for(index)
+                .ok_or_else(|| EvalError::Data(format!("no mapping for index [{index}]")))?;
+            self.add_index(index, mapping);
+        }
+        let id = crate::ingest::event_id(json)
+            .unwrap_or_else(|| format!("{index}-{}", self.documents(index).len()));
+        let mapping = self.indices[index].0.clone();
+        let doc = crate::ingest::index_document(json, &id, index, &mapping)
+            .map_err(|e| EvalError::Data(format!("index [{index}]: {e}")))?;
+        self.push(doc)
+    }
+
     /// The documents of an index.
     pub fn documents(&self, index: &str) -> &[Document] {
         self.indices

@@ -289,6 +289,55 @@ pub(crate) fn timestamp(ms: u64) -> String {
     )
 }
 
+/// The generators' fleet (`seed`, `hosts` hosts over `minutes` minutes) indexed as Elasticsearch
+/// would under the shipped Elastic Defend catalog, for tests and benchmarks that need realistic
+/// telemetry in memory.
+pub fn fleet_source(seed: u64, hosts: u32, minutes: i64) -> Result<esql::MemorySource, String> {
+    let catalog = esql::Catalog::elastic_defend();
+    let world = generators::Builder::new()
+        .seed(seed)
+        .hosts(hosts)
+        .duration(generators::time::Span::mins(minutes))
+        .build()
+        .map_err(|e| format!("generator config: {e}"))?;
+    let mut src = esql::MemorySource::new();
+    for event in world {
+        let json = serde_json::to_value(&event).map_err(|e| format!("event serializes: {e}"))?;
+        src.index_json(&catalog, event.data_stream().name(), &json)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(src)
+}
+
+/// `count` documents of [`documents_for`] (`seed`, `cfg`) indexed as Elasticsearch would into the
+/// concrete index of the plan's first FROM pattern (`*` read as `default`), under the shipped
+/// Elastic Defend catalog.
+pub fn synthetic_source(
+    plan: &Plan,
+    count: usize,
+    seed: u64,
+    cfg: SyntheticConfig,
+) -> Result<esql::MemorySource, String> {
+    let esql::plan::Source::From(from) = &plan.source else {
+        return Err("the plan reads no FROM index".into());
+    };
+    let index = from
+        .patterns
+        .first()
+        .ok_or("the FROM has no pattern")?
+        .replace('*', "default");
+    let catalog = esql::Catalog::elastic_defend();
+    let mut src = esql::MemorySource::new();
+    if let Some(mapping) = catalog.mapping_for(&index) {
+        src.add_index(index.clone(), mapping);
+    }
+    for json in documents_for(plan, count, seed, cfg) {
+        src.index_json(&catalog, &index, &json)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(src)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
