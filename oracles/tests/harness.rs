@@ -378,6 +378,22 @@ fn saved_regressions_replay_on_the_reference() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// A small campaign: 30 cases over 5 datasets (seed 11), one shrunk report.
+fn small_campaign() -> oracles::harness::campaign::CampaignConfig {
+    oracles::harness::campaign::CampaignConfig {
+        seed: 11,
+        cases: 30,
+        queries_per_dataset: 7,
+        run: oracles::harness::runner::RunConfig {
+            max_shrink_iters: 300,
+            minimize_budget: 200,
+            ..oracles::harness::runner::RunConfig::default()
+        },
+        max_reports: 1,
+        rotate: false,
+    }
+}
+
 /// An evaluator that is wrong on purpose: the reference, minus the last row of any result with two
 /// rows or more.
 struct DropsLastRow(ReferenceEvaluator);
@@ -403,21 +419,9 @@ impl Evaluator for DropsLastRow {
 #[test]
 fn campaign_counts_cases_and_shrinks_disagreements() {
     use oracles::harness::campaign::{CampaignConfig, Subject, run_chunk};
-    use oracles::harness::runner::RunConfig;
     let reference = ReferenceEvaluator::new();
     let wrong = DropsLastRow(ReferenceEvaluator::new());
-    let cfg = CampaignConfig {
-        seed: 11,
-        cases: 30,
-        queries_per_dataset: 7,
-        run: RunConfig {
-            max_shrink_iters: 300,
-            minimize_budget: 200,
-            ..RunConfig::default()
-        },
-        max_reports: 1,
-        rotate: false,
-    };
+    let cfg = small_campaign();
     let same = [Subject {
         label: "reference".into(),
         evaluator: &reference,
@@ -488,22 +492,10 @@ impl Evaluator for PanicsOnTwoRows {
 /// the first is shrunk to a case that still panics (the shrunk case still yields two rows).
 #[test]
 fn campaign_catches_and_shrinks_panics() {
-    use oracles::harness::campaign::{CampaignConfig, Subject, run_chunk};
-    use oracles::harness::runner::RunConfig;
+    use oracles::harness::campaign::{Subject, run_chunk};
     let reference = ReferenceEvaluator::new();
     let panicky = PanicsOnTwoRows(ReferenceEvaluator::new());
-    let cfg = CampaignConfig {
-        seed: 11,
-        cases: 30,
-        queries_per_dataset: 7,
-        run: RunConfig {
-            max_shrink_iters: 300,
-            minimize_budget: 200,
-            ..RunConfig::default()
-        },
-        max_reports: 1,
-        rotate: false,
-    };
+    let cfg = small_campaign();
     let subjects = [Subject {
         label: "panics".into(),
         evaluator: &panicky,
