@@ -12,12 +12,8 @@ use detsim::engine::{EngineConfig, EngineKernel, OptimizedEvaluator};
 use esql::{Catalog, EvalOptions, Evaluator, MemorySource, Plan};
 use oracles::ReferenceEvaluator;
 
-fn size(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+mod support;
+use support::size;
 
 fn seed_plan(file: &str) -> Plan {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,18 +27,6 @@ fn seed_plan(file: &str) -> Plan {
 /// The generators' fleet (seed 42), indexed as Elasticsearch would.
 fn generated(hosts: u32, minutes: i64) -> MemorySource {
     detsim::engine::synthetic::fleet_source(42, hosts, minutes).expect("fleet indexes")
-}
-
-/// CPU seconds this thread used so far (Linux `/proc/thread-self/stat`; 0 elsewhere).
-fn thread_cpu() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
-        return 0.0;
-    };
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = f.get(11).and_then(|x| x.parse().ok()).unwrap_or(0.0)
-        + f.get(12).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-    ticks / 100.0
 }
 
 #[test]
@@ -74,19 +58,8 @@ fn profile_generated_where() {
         let got = engine.run_loaded(&plan, &chunks, &opts).unwrap();
         let expected = ReferenceEvaluator::new().run(&plan, &data, &opts).unwrap();
         assert_eq!(got, expected, "{file}");
-        let t = std::time::Instant::now();
-        let cpu = thread_cpu();
-        for _ in 0..runs {
+        support::time_runs(file, events, got.rows.len(), runs, || {
             std::hint::black_box(engine.run_loaded(&plan, &chunks, &opts).unwrap());
-        }
-        let per_run = t.elapsed() / runs.max(1);
-        let cpu_per_run = (thread_cpu() - cpu) / f64::from(runs.max(1));
-        eprintln!(
-            "{file}: {events} events, {} rows out, {per_run:?} wall per run, {:.3} ms CPU per run, \
-             {:.1} M events/CPU-s",
-            got.rows.len(),
-            cpu_per_run * 1e3,
-            events as f64 / cpu_per_run / 1e6
-        );
+        });
     }
 }
