@@ -198,9 +198,15 @@ fn many_group_shapes_match_the_reference() {
         "FROM t | STATS c = COUNT(), v = VALUES(a) BY k = CONCAT(k1, k2) | WHERE c < 3".into(),
         "FROM t | STATS c = COUNT(), v = VALUES(a), x = MV_COUNT(VALUES(b)) BY k1 | WHERE c < 4".into(),
     ];
+    let rows = check_under_limits(&queries, &data);
+    assert!(rows > 1000, "the shapes return rows ({rows})");
+}
+
+/// Checks every query with implicit limits 1000, 3 and none; returns the rows returned in all.
+fn check_under_limits(queries: &[String], data: &MemorySource) -> usize {
     let mut rows = 0;
-    for q in &queries {
-        let plan = plan_of(q, &data);
+    for q in queries {
+        let plan = plan_of(q, data);
         for limit in [Some(1000), Some(3), None] {
             let opts = EvalOptions {
                 implicit_limit: limit,
@@ -209,12 +215,12 @@ fn many_group_shapes_match_the_reference() {
             rows += check(
                 &format!("{q} (implicit limit {limit:?})"),
                 &plan,
-                &data,
+                data,
                 &opts,
             );
         }
     }
-    assert!(rows > 1000, "the shapes return rows ({rows})");
+    rows
 }
 
 /// Shapes of this session's paths: keys and VALUES sets read through the first chunk's dictionary ids
@@ -247,22 +253,7 @@ fn group_maps_and_the_tail_over_groups_match_the_reference() {
         "FROM t | STATS c = COUNT(), v = VALUES(b) BY k1, k2".into(),
         "FROM t | STATS c = COUNT() BY b".into(),
     ];
-    let mut rows = 0;
-    for q in &queries {
-        let plan = plan_of(q, &data);
-        for limit in [Some(1000), Some(3), None] {
-            let opts = EvalOptions {
-                implicit_limit: limit,
-                ..EvalOptions::default()
-            };
-            rows += check(
-                &format!("{q} (implicit limit {limit:?})"),
-                &plan,
-                &data,
-                &opts,
-            );
-        }
-    }
+    let rows = check_under_limits(&queries, &data);
     assert!(rows > 1000, "the shapes return rows ({rows})");
 }
 
