@@ -394,23 +394,28 @@ fn small_campaign() -> oracles::harness::campaign::CampaignConfig {
     }
 }
 
-/// An evaluator that is wrong on purpose: the reference, minus the last row of any result with two
-/// rows or more.
-struct DropsLastRow(ReferenceEvaluator);
+/// An evaluator that is wrong on purpose: the reference's result passed through `.1`.
+struct Broken<F: Fn(esql::ResultTable) -> esql::ResultTable>(ReferenceEvaluator, F);
 
-impl Evaluator for DropsLastRow {
+impl<F: Fn(esql::ResultTable) -> esql::ResultTable> Evaluator for Broken<F> {
     fn run(
         &self,
         plan: &esql::Plan,
         data: &dyn esql::DataSource,
         opts: &esql::EvalOptions,
     ) -> Result<esql::ResultTable, esql::EvalError> {
-        let mut t = self.0.run(plan, data, opts)?;
+        Ok((self.1)(self.0.run(plan, data, opts)?))
+    }
+}
+
+/// The reference, minus the last row of any result with two rows or more.
+fn drops_last_row() -> Broken<impl Fn(esql::ResultTable) -> esql::ResultTable> {
+    Broken(ReferenceEvaluator::new(), |mut t: esql::ResultTable| {
         if t.rows.len() >= 2 {
             t.rows.pop();
         }
-        Ok(t)
-    }
+        t
+    })
 }
 
 /// The campaign: a dataset serves several queries, every case is counted once and checked on every
@@ -420,7 +425,7 @@ impl Evaluator for DropsLastRow {
 fn campaign_counts_cases_and_shrinks_disagreements() {
     use oracles::harness::campaign::{CampaignConfig, Subject, run_chunk};
     let reference = ReferenceEvaluator::new();
-    let wrong = DropsLastRow(ReferenceEvaluator::new());
+    let wrong = drops_last_row();
     let cfg = small_campaign();
     let same = [Subject {
         label: "reference".into(),
@@ -471,21 +476,12 @@ fn campaign_counts_cases_and_shrinks_disagreements() {
     assert!(r.stats.disagreements > 0 && r.stats.disagreements < s.disagreements);
 }
 
-/// An evaluator that panics on purpose: the reference, except that a result with two rows or more
-/// panics.
-struct PanicsOnTwoRows(ReferenceEvaluator);
-
-impl Evaluator for PanicsOnTwoRows {
-    fn run(
-        &self,
-        plan: &esql::Plan,
-        data: &dyn esql::DataSource,
-        opts: &esql::EvalOptions,
-    ) -> Result<esql::ResultTable, esql::EvalError> {
-        let t = self.0.run(plan, data, opts)?;
+/// The reference, except that a result with two rows or more panics.
+fn panics_on_two_rows() -> Broken<impl Fn(esql::ResultTable) -> esql::ResultTable> {
+    Broken(ReferenceEvaluator::new(), |t: esql::ResultTable| {
         assert!(t.rows.len() < 2, "deliberate panic: {} rows", t.rows.len());
-        Ok(t)
-    }
+        t
+    })
 }
 
 /// A panicking evaluator does not stop the campaign: each panic is counted as a failing case, and
@@ -494,7 +490,7 @@ impl Evaluator for PanicsOnTwoRows {
 fn campaign_catches_and_shrinks_panics() {
     use oracles::harness::campaign::{Subject, run_chunk};
     let reference = ReferenceEvaluator::new();
-    let panicky = PanicsOnTwoRows(ReferenceEvaluator::new());
+    let panicky = panics_on_two_rows();
     let cfg = small_campaign();
     let subjects = [Subject {
         label: "panics".into(),
