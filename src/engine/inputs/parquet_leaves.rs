@@ -268,14 +268,32 @@ impl<'a> Leaves<'a> {
         order
     }
 
-    /// The rows of row group `rg` on which the WHERE may be true, read conjunct by conjunct (see the
-    /// module doc): `None` for every row. Warnings are not considered: the caller uses this only
-    /// when every line a row could log is already logged.
+    /// Records each conjunct's pass rate on `n` rows whose leaves gave `leaf_rows` (rows read
+    /// whole, before the narrowing starts).
+    pub fn observe(&self, leaf_rows: &[Vec<bool>], n: usize) {
+        let passed: Vec<u64> = self
+            .conjuncts
+            .iter()
+            .map(|c| eval(c, leaf_rows, n).iter().filter(|m| **m).count() as u64)
+            .collect();
+        if let Ok(mut stats) = self.stats.lock() {
+            for (s, p) in stats.iter_mut().zip(passed) {
+                s.0 += n as u64;
+                s.1 += p;
+            }
+        }
+    }
+
+    /// The rows of row group `rg` from row `start` on (rows before it are not selected) on which
+    /// the WHERE may be true, read conjunct by conjunct (see the module doc): `None` for every row.
+    /// Warnings are not considered: the caller uses this only when every line a row could log is
+    /// already logged.
     pub fn narrow(
         &self,
         path: &Path,
         meta: &ArrowReaderMetadata,
         rg: usize,
+        start: usize,
     ) -> Result<Option<RowSelection>, String> {
         let schema = meta.schema();
         let root = |p: &str| schema.fields().iter().position(|f| f.name() == p);
@@ -294,7 +312,14 @@ impl<'a> Leaves<'a> {
                 group_rows,
             )])));
         }
-        let mut sel: Option<RowSelection> = None;
+        let start = start.min(group_rows);
+        let in_scope = group_rows - start;
+        let mut sel: Option<RowSelection> = (start > 0).then(|| {
+            RowSelection::from(vec![
+                RowSelector::skip(start),
+                RowSelector::select(in_scope),
+            ])
+        });
         for ci in self.order(&is_list) {
             let conj = &self.conjuncts[ci];
             let ids = leaves_of(conj);
@@ -354,7 +379,7 @@ impl<'a> Leaves<'a> {
             };
             // Rows this sparse touch nearly every page of a column anyway: the main read decodes
             // them as cheaply as a further conjunct would, and the engine's WHERE drops the rest.
-            let sparse = next.row_count() * SPARSE < group_rows;
+            let sparse = next.row_count() * SPARSE < in_scope;
             sel = Some(next);
             if sparse {
                 break;

@@ -28,7 +28,7 @@ use esql::plan::{Expr, Plan, StepKind};
 use esql::{EvalOptions, FieldMapping};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ParquetRecordBatchReaderBuilder, RowSelection,
+    ArrowReaderMetadata, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
 };
 
 use super::layout::{ColumnSpec, Layout};
@@ -45,8 +45,14 @@ pub struct Prefilter<'a> {
     /// may warn.
     quiet: Vec<String>,
     /// The warning lines per row shape (`None`: every row that may warn is kept).
-    warn: Option<WarnTable>,
+    warn: Option<WarnTable<'a>>,
+    /// Rows of a row group's first full segment (then 16 times more per segment; see [`Self::full`]).
+    first_segment: usize,
 }
+
+/// Rows of a row group read whole before checking whether every warning line is logged (the
+/// segments after it grow 16 times each).
+const FIRST_SEGMENT: usize = 1024;
 
 /// The rows of one row group to decode, and the warning lines known logged after it.
 pub struct Selected {
@@ -181,6 +187,7 @@ impl<'a> Prefilter<'a> {
             leaves: Leaves::new(kernel, opts, width, leaves, tree),
             quiet,
             warn,
+            first_segment: FIRST_SEGMENT,
         })
     }
 
@@ -270,13 +277,16 @@ impl<'a> Prefilter<'a> {
         }
         let universe = self.universe(schema);
         if universe & !logged == 0 {
-            let rows = self.leaves.narrow(path, meta, rg)?;
+            let rows = self.leaves.narrow(path, meta, rg, 0)?;
             return Ok(Selected { rows, logged });
         }
         self.full(layout, path, meta, rg, logged, universe)
     }
 
-    /// Every WHERE column read at once; rows that may warn are kept unless their lines are logged.
+    /// Every WHERE column read at once, segment by segment (1024 rows, then 16 times more each
+    /// time); rows that may warn are kept unless their lines are logged. Once every line of the
+    /// file's universe is logged (usually by the first multi-valued row), the rest of the row group
+    /// is narrowed instead, as later row groups are.
     fn full(
         &self,
         layout: &Layout,
@@ -286,7 +296,67 @@ impl<'a> Prefilter<'a> {
         mut logged: u64,
         universe: u64,
     ) -> Result<Selected, String> {
+        let group_rows = meta.metadata().row_group(rg).num_rows().max(0) as usize;
+        let mut keep: Vec<bool> = Vec::with_capacity(group_rows);
+        let mut len = self.first_segment.max(1);
+        while keep.len() < group_rows {
+            let start = keep.len();
+            if universe & !logged == 0 {
+                // Every line is logged: the rest of the row group is narrowed.
+                let mut rest = match self.leaves.narrow(path, meta, rg, start)? {
+                    Some(s) => s,
+                    None => RowSelection::from(vec![RowSelector::select(group_rows)]),
+                };
+                let _read_whole = rest.split_off(start);
+                let head = RowSelection::from_filters(&[BooleanArray::from(keep)]);
+                let rows: RowSelection = [head, rest].into_iter().collect();
+                let rows = (rows.row_count() < group_rows).then_some(rows);
+                return Ok(Selected { rows, logged });
+            }
+            let end = start.saturating_add(len).min(group_rows);
+            self.segment(
+                layout,
+                path,
+                meta,
+                rg,
+                start..end,
+                &mut logged,
+                universe,
+                &mut keep,
+            )?;
+            if keep.len() != end {
+                return Err(format!(
+                    "prefilter read {} rows of row group {rg}'s first {end}",
+                    keep.len()
+                ));
+            }
+            len = len.saturating_mul(16);
+        }
+        let rows = if keep.iter().all(|k| *k) {
+            None
+        } else {
+            Some(RowSelection::from_filters(&[BooleanArray::from(keep)]))
+        };
+        Ok(Selected { rows, logged })
+    }
+
+    /// Rows `range` of row group `rg` read with every WHERE column: a keep decision per row is
+    /// pushed to `keep`, lines logged by kept rows added to `logged`, and each conjunct's pass rate
+    /// recorded (it orders the narrowing).
+    #[allow(clippy::too_many_arguments)]
+    fn segment(
+        &self,
+        layout: &Layout,
+        path: &Path,
+        meta: &ArrowReaderMetadata,
+        rg: usize,
+        range: std::ops::Range<usize>,
+        logged: &mut u64,
+        universe: u64,
+        keep: &mut Vec<bool>,
+    ) -> Result<(), String> {
         let schema = meta.schema();
+        let group_rows = meta.metadata().row_group(rg).num_rows().max(0) as usize;
         let root = |p: &str| schema.fields().iter().position(|f| f.name() == p);
         let quiet: Vec<usize> = self
             .quiet
@@ -312,17 +382,22 @@ impl<'a> Prefilter<'a> {
         // Lines count as logged only when every kept row reaches the WHERE.
         let counts = layout.time_filter().is_none();
         let f = File::open(path).map_err(|e| e.to_string())?;
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
+        let mut b = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
             .with_projection(ProjectionMask::roots(
                 meta.parquet_schema(),
                 roots.iter().copied(),
             ))
             .with_row_groups(vec![rg])
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .map_err(|e| e.to_string())?;
+            .with_batch_size(BATCH_ROWS.min(range.len().max(1)));
+        if range.len() < group_rows {
+            b = b.with_row_selection(RowSelection::from(vec![
+                RowSelector::skip(range.start),
+                RowSelector::select(range.len()),
+                RowSelector::skip(group_rows - range.end),
+            ]));
+        }
+        let reader = b.build().map_err(|e| e.to_string())?;
         let mut caches: Vec<Cache> = leaves.iter().map(|_| Cache::default()).collect();
-        let mut keep: Vec<bool> = Vec::new();
         for batch in reader {
             let batch = batch.map_err(|e| e.to_string())?;
             let n = batch.num_rows();
@@ -335,6 +410,7 @@ impl<'a> Prefilter<'a> {
                 let c = cells(r.and_then(col))?;
                 leaf_rows.push(self.leaves.leaf_rows(l, &c, n, cache));
             }
+            self.leaves.observe(&leaf_rows, n);
             let may = eval(&self.leaves.tree, &leaf_rows, n);
             // Rows with two or more items in a WHERE list column may warn.
             let mut multi = vec![false; n];
@@ -358,34 +434,29 @@ impl<'a> Prefilter<'a> {
                     continue;
                 }
                 let lines = match &self.warn {
-                    Some(t) if universe & !logged != 0 || may[r] => {
-                        shape_code(t, &shape_cells, r).map(|code| t.lines(code))
+                    Some(t) if universe & !*logged != 0 || may[r] => {
+                        shape_code(t, &shape_cells, r).and_then(|code| t.lines(code))
                     }
                     _ => None,
                 };
                 let kept = match lines {
                     _ if may[r] => true,
-                    _ if universe & !logged == 0 => false,
-                    Some(bits) => bits & !logged != 0,
+                    _ if universe & !*logged == 0 => false,
+                    Some(bits) => bits & !*logged != 0,
                     None => true,
                 };
                 if kept && counts {
-                    logged |= lines.unwrap_or(0);
+                    *logged |= lines.unwrap_or(0);
                 }
                 keep.push(kept);
             }
         }
-        let rows = if keep.iter().all(|k| *k) {
-            None
-        } else {
-            Some(RowSelection::from_filters(&[BooleanArray::from(keep)]))
-        };
-        Ok(Selected { rows, logged })
+        Ok(())
     }
 }
 
 /// The shape code of row `r` (see `parquet_warnings`), `None` when a column's shape is unknown.
-fn shape_code(t: &WarnTable, cells: &[Cells<'_>], r: usize) -> Option<usize> {
+fn shape_code(t: &WarnTable<'_>, cells: &[Cells<'_>], r: usize) -> Option<usize> {
     let digits: Vec<Option<usize>> = t
         .columns()
         .iter()

@@ -201,11 +201,21 @@ fn selections(query: &str, d: &Path) -> Option<Vec<Option<usize>>> {
 
 /// [`selections`], and how many row groups a dictionary page alone skipped.
 fn selections_and_skips(query: &str, d: &Path) -> Option<(Vec<Option<usize>>, u64)> {
+    selections_with(query, d, FIRST_SEGMENT)
+}
+
+/// [`selections_and_skips`] with first segments of `first_segment` rows.
+fn selections_with(
+    query: &str,
+    d: &Path,
+    first_segment: usize,
+) -> Option<(Vec<Option<usize>>, u64)> {
     let plan = plan_of(query);
     let layout = layout(&plan);
     let kernel = EngineKernel::new();
     let opts = EvalOptions::default();
-    let pre = Prefilter::new(&plan, &layout, &kernel, &opts)?;
+    let mut pre = Prefilter::new(&plan, &layout, &kernel, &opts)?;
+    pre.first_segment = first_segment;
     let path = d.join(format!("{STREAM}.parquet"));
     let meta = ArrowReaderMetadata::load(&File::open(&path).unwrap(), Default::default()).unwrap();
     assert!(pre.usable(&layout, meta.schema()));
@@ -491,5 +501,141 @@ fn sparse_rows_end_the_narrowing_with_and_without_dictionaries_and_page_index() 
             | STATS n = COUNT(*) BY process.name, event.action | SORT process.name, event.action";
         same_results(q, &d);
         std::fs::remove_dir_all(&d).unwrap();
+    }
+}
+
+/// The file read with a prefilter whose first segments hold `first_segment` rows, evaluated on
+/// `threads` threads as `eval_files` does.
+fn segmented_results(
+    query: &str,
+    d: &Path,
+    first_segment: usize,
+    threads: usize,
+) -> esql::ResultTable {
+    let plan = plan_of(query);
+    let layout = layout(&plan);
+    let kernel = EngineKernel::new();
+    let opts = EvalOptions::default();
+    let mut pre = Prefilter::new(&plan, &layout, &kernel, &opts).expect("a prefilter");
+    pre.first_segment = first_segment;
+    let path = d.join(format!("{STREAM}.parquet"));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        let mut run =
+            crate::engine::evaluator::Run::new(&plan, &kernel, &opts, EngineConfig::default())
+                .expect("columnar");
+        let mut next = 0u32;
+        let mut report = crate::engine::inputs::read::ReadReport::default();
+        crate::engine::inputs::parquet_fast::read_file_filtered(
+            &layout,
+            Some(&pre),
+            &path,
+            &mut report,
+            &mut |mut chunks| {
+                for c in &mut chunks {
+                    c.index = next;
+                    next += 1;
+                }
+                run.chunks(&chunks).unwrap();
+                Ok(!run.done())
+            },
+        )
+        .unwrap();
+        run.finish().unwrap()
+    })
+}
+
+/// 600 rows in row groups of 200 whose warning lines first appear at different depths of row
+/// group 0: row 5's event.action holds two items, row 20's event.type; every 100th row from 7 is an
+/// rsync exec, every 50th from 33 multi-valued in both lists.
+fn staggered_rows() -> Vec<Row> {
+    (0..600)
+        .map(|i| -> Row {
+            match i {
+                5 => (Some("scp"), Some("root"), &["start"], &["fork", "exec"]),
+                20 => (Some("ls"), Some("root"), &["start", "end"], &["exec"]),
+                _ if i % 100 == 7 => (Some("rsync"), Some("root"), &["start"], &["exec"]),
+                _ if i % 50 == 33 => (
+                    Some("ls"),
+                    Some("root"),
+                    &["start", "end"],
+                    &["fork", "exec", "end"],
+                ),
+                _ if i % 2 == 0 => (Some("ls"), Some("root"), &["start"], &["exec"]),
+                _ => (Some("cat"), None, &["end"], &["end"]),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn row_group_narrowed_after_the_segment_that_logs_every_line() {
+    use parquet::file::properties::WriterProperties;
+    let two_lists = "FROM logs-endpoint.events.process-* METADATA _id \
+        | WHERE process.name IN (\"scp\", \"rsync\") AND event.type == \"start\" \
+          AND event.action == \"exec\" | KEEP _id, process.name";
+    let stats = "FROM logs-endpoint.events.process-* METADATA _id | MV_EXPAND event.action \
+        | WHERE event.type == \"start\" AND process.name IN (\"scp\", \"rsync\", \"ls\") \
+        | STATS n = COUNT(*) BY process.name, event.action | SORT process.name, event.action";
+    for (name, rows) in [("staggered", staggered_rows()), ("many", many_rows())] {
+        for pages in [None, Some(16)] {
+            let d = std::env::temp_dir().join(format!(
+                "detsim-prefilter-seg-{name}-{pages:?}-{}",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&d);
+            std::fs::create_dir_all(&d).unwrap();
+            let mut props = WriterProperties::builder()
+                .set_max_row_group_row_count(Some(200))
+                .set_write_batch_size(16);
+            if let Some(p) = pages {
+                props = props.set_data_page_row_count_limit(p);
+            }
+            write_rows(&d, &rows, props.build(), 3);
+            for q in [FILE_TRANSFER, two_lists, stats] {
+                // The reference, the in-memory path and the default segments.
+                let reference = same_results(q, &d);
+                assert!(!reference.warnings.is_empty(), "{name}: {q}");
+                for first in [1, 2, 3, 5, 6, 8, 21, 50, 199, 200, 1024] {
+                    for threads in [1, 2] {
+                        let got = segmented_results(q, &d, first, threads);
+                        assert_eq!(
+                            got, reference,
+                            "{name} {pages:?}: first segment {first}, {threads} threads: {q}"
+                        );
+                    }
+                }
+            }
+            if name == "staggered" {
+                // Row group 0, first segment 8: rows 5 (action's lines) and 7 kept in [0, 8);
+                // [8, 136) keeps row 20 (event.type's lines) and the rsync row 107, drops the
+                // multi-valued rows 33, 83 and 133; [136, 200) is narrowed on process.name first
+                // (the lowest pass rate seen) and holds no candidate. Row groups 1 and 2 are
+                // narrowed to their two rsync rows.
+                assert_eq!(
+                    selections_with(two_lists, &d, 8),
+                    Some((vec![Some(4), Some(2), Some(2)], 0)),
+                    "{pages:?}"
+                );
+                // First segment 1: [0, 1), [1, 17) logs the action's lines, [17, 200) the type's.
+                assert_eq!(
+                    selections_with(two_lists, &d, 1),
+                    Some((vec![Some(4), Some(2), Some(2)], 0)),
+                    "{pages:?}"
+                );
+                // Expanded actions: only event.type can warn; row 20 logs its lines in the
+                // second segment of 8 rows, and the rest of row group 0 is narrowed: rows 5
+                // (scp), 7, 107 (rsync), 20 (its line).
+                assert_eq!(
+                    selections_with(FILE_TRANSFER, &d, 8),
+                    Some((vec![Some(4), Some(2), Some(2)], 0)),
+                    "{pages:?}"
+                );
+            }
+            std::fs::remove_dir_all(&d).unwrap();
+        }
     }
 }

@@ -8,7 +8,8 @@
 //! operand is multi-valued (checked in operand order, a null operand first stops the check), AND/OR
 //! never short-circuit, and every failure of one expression logs the same two lines (its header and
 //! the multi-value exception). So the lines of a row are a function of its shape, computed once per
-//! shape by evaluating the condition with the engine's row kernel on placeholder values.
+//! shape (the first time a row of that shape is met) by evaluating the condition with the engine's
+//! row kernel on placeholder values.
 //!
 //! Why dropping is then invisible: `esql::Warnings` keeps lines in order of first occurrence without
 //! repeats, and a repeated failure of one expression (even past its cap of 20) adds no new line. A row
@@ -20,6 +21,7 @@
 //! Oracle twin: the same query read without a prefilter (every row decoded and evaluated).
 
 use std::borrow::Cow;
+use std::sync::Mutex;
 
 use arrow_array::{Array, StringArray};
 use esql::plan::{Expr, ExprKind};
@@ -48,23 +50,38 @@ pub(super) struct ShapeColumn {
     pub expanded: bool,
 }
 
-/// The warning lines of a WHERE per row shape.
-pub(super) struct WarnTable {
+/// The warning lines of a WHERE per row shape, each shape evaluated the first time it is asked for
+/// (a file meets few shapes; evaluating all 3^k up front cost more than reading a small file).
+pub(super) struct WarnTable<'a> {
     columns: Vec<ShapeColumn>,
-    /// Bits of the lines logged, per shape code (base-3 digits, column `i` at `3^i`).
-    table: Vec<u64>,
+    condition: Expr,
+    width: usize,
+    kernel: &'a dyn RowKernel,
+    opts: &'a EvalOptions,
+    state: Mutex<State>,
 }
 
-impl WarnTable {
+/// Shapes evaluated so far.
+struct State {
+    /// The lines met so far; a line's bit is its index here.
+    lines: Vec<String>,
+    /// Per shape code: not evaluated yet, or its lines (`None`: unknown — the evaluation erred or a
+    /// line would need a 65th bit).
+    table: Vec<Option<Option<u64>>>,
+    /// Universes computed so far, per pattern of columns that can be multi-valued.
+    universes: Vec<(Vec<bool>, u64)>,
+}
+
+impl<'a> WarnTable<'a> {
     /// The table of `condition` (its input rows are `width` wide) over `columns`, or `None` when a
-    /// column is not a string, there are too many columns or lines, or a placeholder evaluation errs.
+    /// column is not a string or there are too many columns.
     pub fn new(
         condition: &Expr,
         width: usize,
         columns: Vec<ShapeColumn>,
-        kernel: &dyn RowKernel,
-        opts: &EvalOptions,
-    ) -> Option<WarnTable> {
+        kernel: &'a dyn RowKernel,
+        opts: &'a EvalOptions,
+    ) -> Option<WarnTable<'a>> {
         if columns.len() > MAX_COLUMNS {
             return None;
         }
@@ -78,36 +95,18 @@ impl WarnTable {
             return None;
         }
         let codes = 3usize.pow(columns.len() as u32);
-        let mut lines: Vec<String> = Vec::new();
-        let mut table = Vec::with_capacity(codes);
-        for code in 0..codes {
-            let mut row = vec![Value::Null; width];
-            for (i, c) in columns.iter().enumerate() {
-                row[c.col] = match digit(code, i) {
-                    NULL => Value::Null,
-                    SINGLE => Value::Keyword("a".into()),
-                    _ => Value::Multi(vec![Value::Keyword("a".into()), Value::Keyword("b".into())]),
-                };
-            }
-            let mut w = Warnings::new();
-            kernel.eval(condition, &row, opts, &mut w).ok()?;
-            let mut bits = 0u64;
-            for line in w.lines() {
-                let i = match lines.iter().position(|l| l == line) {
-                    Some(i) => i,
-                    None => {
-                        lines.push(line.clone());
-                        lines.len() - 1
-                    }
-                };
-                if i >= 64 {
-                    return None;
-                }
-                bits |= 1 << i;
-            }
-            table.push(bits);
-        }
-        Some(WarnTable { columns, table })
+        Some(WarnTable {
+            columns,
+            condition: condition.clone(),
+            width,
+            kernel,
+            opts,
+            state: Mutex::new(State {
+                lines: Vec::new(),
+                table: vec![None; codes],
+                universes: Vec::new(),
+            }),
+        })
     }
 
     /// The columns, in digit order.
@@ -115,24 +114,75 @@ impl WarnTable {
         &self.columns
     }
 
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The lines of shape `code` in `state`, evaluating the condition on placeholder values the
+    /// first time (`None`: unknown).
+    fn lines_in(&self, state: &mut State, code: usize) -> Option<u64> {
+        if let Some(known) = state.table[code] {
+            return known;
+        }
+        let mut row = vec![Value::Null; self.width];
+        for (i, c) in self.columns.iter().enumerate() {
+            row[c.col] = match digit(code, i) {
+                NULL => Value::Null,
+                SINGLE => Value::Keyword("a".into()),
+                _ => Value::Multi(vec![Value::Keyword("a".into()), Value::Keyword("b".into())]),
+            };
+        }
+        let mut w = Warnings::new();
+        let bits = match self.kernel.eval(&self.condition, &row, self.opts, &mut w) {
+            Err(_) => None,
+            Ok(_) => w.lines().iter().try_fold(0u64, |bits, line| {
+                let i = match state.lines.iter().position(|l| l == line) {
+                    Some(i) => i,
+                    None => {
+                        state.lines.push(line.clone());
+                        state.lines.len() - 1
+                    }
+                };
+                (i < 64).then(|| bits | 1 << i)
+            }),
+        };
+        state.table[code] = Some(bits);
+        bits
+    }
+
     /// Every line a row of a file can log: shapes where only list columns (`is_list(path)`) that
-    /// are not expanded are multi-valued.
+    /// are not expanded are multi-valued. All bits set when a shape's lines are unknown.
     pub fn universe(&self, is_list: &dyn Fn(&str) -> bool) -> u64 {
         let can_be_multi: Vec<bool> = self
             .columns
             .iter()
             .map(|c| !c.expanded && is_list(&c.path))
             .collect();
-        (0..self.table.len())
-            .filter(|&code| {
-                (0..self.columns.len()).all(|i| digit(code, i) != MULTI || can_be_multi[i])
-            })
-            .fold(0, |acc, code| acc | self.table[code])
+        let mut state = self.state();
+        if let Some((_, u)) = state.universes.iter().find(|(m, _)| *m == can_be_multi) {
+            return *u;
+        }
+        let mut universe = 0u64;
+        for code in 0..state.table.len() {
+            if (0..self.columns.len()).any(|i| digit(code, i) == MULTI && !can_be_multi[i]) {
+                continue;
+            }
+            match self.lines_in(&mut state, code) {
+                Some(bits) => universe |= bits,
+                None => {
+                    universe = u64::MAX;
+                    break;
+                }
+            }
+        }
+        state.universes.push((can_be_multi, universe));
+        universe
     }
 
-    /// The lines of a row of shape `code`.
-    pub fn lines(&self, code: usize) -> u64 {
-        self.table[code]
+    /// The lines of a row of shape `code` (`None`: unknown).
+    pub fn lines(&self, code: usize) -> Option<u64> {
+        let mut state = self.state();
+        self.lines_in(&mut state, code)
     }
 
     /// The shape code of a row from its columns' digits (`None`: a digit is unknown).
