@@ -2,7 +2,8 @@
 //! finds the end of every string with a bit scan instead of scanning and checking its bytes.
 //!
 //! [`LineIndex::build_at`] classifies the bytes of the line starting at a block position into bit
-//! masks with `wide` (SSE2, or AVX-512 when compiled for it; no `unsafe` here): quotes, backslashes
+//! masks at the widest SIMD level of the CPU ([`super::json_simd`]: AVX-512BW, AVX2, or the
+//! portable `wide` code; chosen at run time, no `unsafe` here): quotes, backslashes
 //! or control characters, brackets, colons and commas; the first control character that is a
 //! newline ends the line, so the line's end is found by the same pass (no separate newline search).
 //! A line is indexed only when it has neither backslashes nor control characters and an even number
@@ -26,77 +27,41 @@
 //! content (no escapes, no control characters; UTF-8 is checked by the caller); after
 //! `proven()`, `value_end(p)` is the end of the value starting at `p`, as a validating scan finds it.
 
-use wide::u8x64;
-
 use super::json_proof::{Masks, Prover};
-
-/// Masks of one 64-byte word.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Classes {
-    quote: u64,
-    /// Backslashes and control characters (< 0x20), the line's newline included.
-    bad: u64,
-    /// `{ } [ ]`, and `Y _ y` DEL (which share their class bits; never valid outside strings).
-    bracket: u64,
-    colon: u64,
-    comma: u64,
-}
-
-/// Classifies 64 bytes with SIMD (not inlined: inlined into the line loop, the vector code
-/// degrades into byte moves). Spaces get no mask of their own: outside strings they fall into
-/// scalar runs, which the proof then refuses.
-#[inline(never)]
-fn classify(chunk: &[u8; 64]) -> Classes {
-    let v = u8x64::from(*chunk);
-    let ctrl = v.min(u8x64::splat(0x1f)).simd_eq(v);
-    Classes {
-        quote: v.simd_eq(u8x64::splat(b'"')).to_bitmask(),
-        bad: (v.simd_eq(u8x64::splat(b'\\')) | ctrl).to_bitmask(),
-        bracket: (v | u8x64::splat(0x26))
-            .simd_eq(u8x64::splat(0x7f))
-            .to_bitmask(),
-        colon: v.simd_eq(u8x64::splat(b':')).to_bitmask(),
-        comma: v.simd_eq(u8x64::splat(b',')).to_bitmask(),
-    }
-}
-
-/// The same classification byte by byte (the reference for tests).
-#[cfg(test)]
-fn classify_scalar(chunk: &[u8; 64]) -> Classes {
-    let mut c = Classes::default();
-    for (i, &x) in chunk.iter().enumerate() {
-        let bit = 1u64 << i;
-        let set = |m: &mut u64, yes: bool| {
-            if yes {
-                *m |= bit;
-            }
-        };
-        set(&mut c.quote, x == b'"');
-        set(&mut c.bad, x == b'\\' || x < 0x20);
-        set(
-            &mut c.bracket,
-            matches!(x, b'{' | b'}' | b'[' | b']' | b'Y' | b'_' | b'y' | 0x7f),
-        );
-        set(&mut c.colon, x == b':');
-        set(&mut c.comma, x == b',');
-    }
-    c
-}
+use super::json_simd::{Classify, Level, Portable};
 
 /// The quote masks of one line (the buffers are reused from line to line), and when the line is
 /// compact and proven valid ([`LineIndex::proven`]), where its containers close.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LineIndex {
     quotes: Vec<u64>,
     masks: Vec<Masks>,
     prover: Prover,
     proven: bool,
+    level: Level,
+}
+
+impl Default for LineIndex {
+    fn default() -> LineIndex {
+        LineIndex::with_level(Level::detect())
+    }
 }
 
 impl LineIndex {
-    /// An empty index.
+    /// An empty index at the widest SIMD level of this CPU.
     pub fn new() -> LineIndex {
         LineIndex::default()
+    }
+
+    /// An empty index at SIMD level `level` (tests compare the levels).
+    pub fn with_level(level: Level) -> LineIndex {
+        LineIndex {
+            quotes: Vec::new(),
+            masks: Vec::new(),
+            prover: Prover::default(),
+            proven: false,
+            level,
+        }
     }
 
     /// Indexes `line` (without its newline); `false` when the line has a backslash, a control
@@ -118,6 +83,29 @@ impl LineIndex {
     /// backslash or control character: a newline ends the line, anything else leaves it
     /// unindexed (its end is then found with `memchr`).
     pub fn build_at(&mut self, block: &[u8], start: usize) -> (usize, bool) {
+        match self.level {
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx512(s) => s.vectorize(Build {
+                ix: self,
+                block,
+                start,
+                classify: s,
+            }),
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2(s) => s.vectorize(Build {
+                ix: self,
+                block,
+                start,
+                classify: s,
+            }),
+            Level::Portable => self.build_with(block, start, Portable),
+        }
+    }
+
+    /// [`LineIndex::build_at`] with one level's classification (inlined into the level's
+    /// `vectorize`, so the loop and the proof are compiled with its target features).
+    #[inline(always)]
+    fn build_with(&mut self, block: &[u8], start: usize, classify: impl Classify) -> (usize, bool) {
         self.quotes.clear();
         self.masks.clear();
         self.proven = false;
@@ -128,12 +116,12 @@ impl LineIndex {
                 .get(at..at + 64)
                 .and_then(|w| <&[u8; 64]>::try_from(w).ok())
             {
-                Some(full) => classify(full),
+                Some(full) => classify.classify(full),
                 None => {
                     // The block's last bytes: padded with newlines (the block's end ends the line).
                     let mut pad = [b'\n'; 64];
                     pad[..rest.len() - at].copy_from_slice(&rest[at..]);
-                    classify(&pad)
+                    classify.classify(&pad)
                 }
             };
             if c.bad != 0 {
@@ -167,6 +155,7 @@ impl LineIndex {
     }
 
     /// The proof over the masks of `line`; returns whether the quotes are paired.
+    #[inline(always)]
     fn prove(&mut self, line: &[u8]) -> bool {
         let quotes: u32 = self.quotes.iter().map(|q| q.count_ones()).sum();
         self.proven = self.prover.prove(line, &self.quotes, &self.masks);
@@ -211,6 +200,24 @@ impl LineIndex {
     }
 }
 
+/// One call of [`LineIndex::build_with`] run through a level's `vectorize` (a type of its own, so
+/// its body is inlined into the function compiled with the level's target features).
+struct Build<'a, C> {
+    ix: &'a mut LineIndex,
+    block: &'a [u8],
+    start: usize,
+    classify: C,
+}
+
+impl<C: Classify> pulp::NullaryFnOnce for Build<'_, C> {
+    type Output = (usize, bool);
+
+    #[inline(always)]
+    fn call(self) -> (usize, bool) {
+        self.ix.build_with(self.block, self.start, self.classify)
+    }
+}
+
 /// `x` with every bit replaced by the XOR of it and all lower bits.
 #[inline]
 pub fn prefix_xor(mut x: u64) -> u64 {
@@ -239,23 +246,6 @@ mod tests {
         }
         fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
-        }
-    }
-
-    #[test]
-    fn simd_classes_equal_scalar_classes() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        let alphabet = b"\"\\{}[]:,\x00\x1f \x7f\x80\xffaZ0";
-        for _ in 0..2000 {
-            let mut chunk = [0u8; 64];
-            for b in &mut chunk {
-                *b = if rng.below(2) == 0 {
-                    alphabet[rng.below(alphabet.len())]
-                } else {
-                    rng.next() as u8
-                };
-            }
-            assert_eq!(classify(&chunk), classify_scalar(&chunk), "{chunk:?}");
         }
     }
 

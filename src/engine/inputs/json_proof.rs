@@ -129,6 +129,7 @@ impl Prover {
     /// Proves `s` (the line, without its newline) from its quote masks and [`Masks`], one per
     /// 64-byte word: `true` when it is a valid compact JSON object (see the module doc); the
     /// matching closers are then known ([`Prover::close_of`]).
+    #[inline(always)]
     pub fn prove(&mut self, s: &[u8], quotes: &[u64], masks: &[Masks]) -> bool {
         self.brackets.clear();
         self.before.clear();

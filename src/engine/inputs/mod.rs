@@ -12,6 +12,7 @@ pub mod convert;
 pub mod json_index;
 pub mod json_proof;
 pub mod json_scan;
+pub mod json_simd;
 pub mod layout;
 pub mod ndjson_fast;
 pub mod ndjson_files;

@@ -2,12 +2,14 @@
 //! sound (a proven line is one serde_json parses as an object), the same walk as without the index,
 //! and the same file results, skip counts and errors as the serde_json + ingest path on the shapes
 //! that stress the masks (escapes across 64-byte words, brackets and quotes inside strings, invalid
-//! UTF-8, truncated lines, deep nesting, CRLF, lines longer than a block).
+//! UTF-8, truncated lines, deep nesting, CRLF, lines longer than a block), at every SIMD level the
+//! CPU has (AVX-512, AVX2, portable).
 
 use proptest::prelude::*;
 
 use super::super::json_index::LineIndex;
 use super::super::json_scan::{scan_line, scan_line_indexed};
+use super::super::json_simd::Level;
 use super::super::layout::{Layout, Pending};
 use super::{STREAM, WIDE, fast, in_memory, plan_of, temp_dir};
 use crate::engine::inputs::ndjson_files::OnError;
@@ -39,6 +41,21 @@ fn layout_of(query: &str) -> Layout {
 fn check_line(layouts: &[&Layout], index: &mut LineIndex, line: &[u8]) -> bool {
     let indexed = index.build(line);
     let proven = indexed && index.proven();
+    // Every SIMD level this CPU has gives the same index, proof and matching closers.
+    for level in Level::available() {
+        let mut other = LineIndex::with_level(level);
+        assert_eq!(other.build(line), indexed, "{level:?}: {line:?}");
+        assert_eq!(other.proven(), index.proven(), "{level:?}: {line:?}");
+        if proven {
+            for (p, _) in line.iter().enumerate().filter(|(_, b)| b"{[\"".contains(b)) {
+                assert_eq!(
+                    other.value_end(line, p),
+                    index.value_end(line, p),
+                    "{level:?} at {p}: {line:?}"
+                );
+            }
+        }
+    }
     let Ok(text) = std::str::from_utf8(line) else {
         return false;
     };
