@@ -127,12 +127,11 @@ pub fn read_file_filtered(
         total += meta.metadata().row_group(g).num_rows().max(0) as usize;
     }
     let per_round = rayon::current_num_threads().max(1);
-    // Warning lines (the prefilter's bits) logged by kept rows of the rounds read so far.
-    let mut logged = 0u64;
-    let mut g = 0;
-    while g < groups {
+    // One round: row groups `g..g + per_round` read on all cores, given the warning lines (the
+    // prefilter's bits) `logged` by kept rows of the rounds before.
+    let read_round = |g: usize, logged: u64| -> Vec<Result<GroupOut, ReadError>> {
         let end = (g + per_round).min(groups);
-        let outs: Vec<Result<GroupOut, ReadError>> = (g..end)
+        (g..end)
             .into_par_iter()
             .map(|rg| {
                 let group_rows = dict_meta.metadata().row_group(rg).num_rows().max(0) as u64;
@@ -218,7 +217,16 @@ pub fn read_file_filtered(
                 out.push(asm.finish());
                 Ok((out, rows, logged))
             })
-            .collect();
+            .collect()
+    };
+    // The next round is read while this round's chunks are evaluated, one chunk per `sink` call
+    // (a call with several chunks evaluates them in parallel into per-chunk sinks that are then
+    // merged one after another, which costs as much as the evaluation again when STATS keeps
+    // millions of groups; here the other cores read instead).
+    let mut logged = 0u64;
+    let mut g = 0;
+    let mut round = (groups > 0).then(|| read_round(0, 0));
+    while let Some(outs) = round.take() {
         let mut chunks = Vec::with_capacity(outs.len());
         for out in outs {
             let (parts, rows, lines) = out?;
@@ -226,10 +234,27 @@ pub fn read_file_filtered(
             report.documents += rows;
             chunks.extend(parts.into_iter().filter(|c| c.rows > 0));
         }
-        if !chunks.is_empty() && !sink(chunks)? {
+        g = (g + per_round).min(groups);
+        let mut next = None;
+        let mut sunk: Result<bool, ReadError> = Ok(true);
+        rayon::in_place_scope(|s| {
+            if g < groups {
+                let (next, read_round) = (&mut next, &read_round);
+                s.spawn(move |_| *next = Some(read_round(g, logged)));
+            }
+            for c in chunks {
+                sunk = sink(vec![c]);
+                if !matches!(sunk, Ok(true)) {
+                    break;
+                }
+            }
+        });
+        // A read of the next round after the sink asked to stop is dropped (errors included), as
+        // if it had not been made.
+        if !sunk? {
             return Ok(());
         }
-        g = end;
+        round = next;
     }
     Ok(())
 }

@@ -84,6 +84,8 @@ pub(super) struct Leaves<'a> {
     stats: Mutex<Vec<(u64, u64)>>,
     /// Row groups skipped from a dictionary page alone.
     dictionary_skips: AtomicU64,
+    /// A WHERE input row of nulls (see [`Leaves::truth_of`]).
+    row: Mutex<Vec<Value>>,
 }
 
 /// Truths already computed for one leaf in one row group.
@@ -113,6 +115,7 @@ impl<'a> Leaves<'a> {
             conjuncts: Vec::new(),
             stats: Mutex::new(Vec::new()),
             dictionary_skips: AtomicU64::new(0),
+            row: Mutex::new(Vec::new()),
         };
         for leaf in &mut leaves {
             let multi = Value::Multi(vec![Value::Keyword("a".into()), Value::Keyword("b".into())]);
@@ -127,13 +130,20 @@ impl<'a> Leaves<'a> {
     }
 
     fn truth_of(&self, leaf: &Leaf, v: Value) -> bool {
-        let mut row = vec![Value::Null; self.width.max(leaf.col + 1)];
+        // The WHERE's input row is as wide as the FROM's output (every mapped field): one row of
+        // nulls is kept and only the leaf's column is set, instead of a fresh row per value.
+        let mut row = self.row.lock().unwrap_or_else(|p| p.into_inner());
+        if row.len() <= leaf.col {
+            row.resize(self.width.max(leaf.col + 1), Value::Null);
+        }
         row[leaf.col] = v;
         let mut w = Warnings::new();
-        match self.kernel.eval(&leaf.expr, &row, self.opts, &mut w) {
+        let t = match self.kernel.eval(&leaf.expr, &row, self.opts, &mut w) {
             Ok(v) => tri_of(&v) == TRUE,
             Err(_) => true,
-        }
+        };
+        row[leaf.col] = Value::Null;
+        t
     }
 
     /// Whether `leaf` may be true on the value `s` (as stored under its mapping), or on null.

@@ -70,6 +70,8 @@ struct State {
     table: Vec<Option<Option<u64>>>,
     /// Universes computed so far, per pattern of columns that can be multi-valued.
     universes: Vec<(Vec<bool>, u64)>,
+    /// A WHERE input row of nulls, reused by every evaluation.
+    row: Vec<Value>,
 }
 
 impl<'a> WarnTable<'a> {
@@ -105,6 +107,7 @@ impl<'a> WarnTable<'a> {
                 lines: Vec::new(),
                 table: vec![None; codes],
                 universes: Vec::new(),
+                row: Vec::new(),
             }),
         })
     }
@@ -124,7 +127,9 @@ impl<'a> WarnTable<'a> {
         if let Some(known) = state.table[code] {
             return known;
         }
-        let mut row = vec![Value::Null; self.width];
+        // One row of nulls kept in the state (the WHERE's input is as wide as the FROM's output).
+        let mut row = std::mem::take(&mut state.row);
+        row.resize(self.width, Value::Null);
         for (i, c) in self.columns.iter().enumerate() {
             row[c.col] = match digit(code, i) {
                 NULL => Value::Null,
@@ -133,7 +138,12 @@ impl<'a> WarnTable<'a> {
             };
         }
         let mut w = Warnings::new();
-        let bits = match self.kernel.eval(&self.condition, &row, self.opts, &mut w) {
+        let result = self.kernel.eval(&self.condition, &row, self.opts, &mut w);
+        for c in &self.columns {
+            row[c.col] = Value::Null;
+        }
+        state.row = row;
+        let bits = match result {
             Err(_) => None,
             Ok(_) => w.lines().iter().try_fold(0u64, |bits, line| {
                 let i = match state.lines.iter().position(|l| l == line) {
