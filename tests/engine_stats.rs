@@ -257,6 +257,32 @@ fn group_maps_and_the_tail_over_groups_match_the_reference() {
     assert!(rows > 1000, "the shapes return rows ({rows})");
 }
 
+/// Aggregates over the same plain column share one id set (`COUNT_DISTINCT(a)` with `VALUES(a)`,
+/// `MIN(a)`, `MAX(a)`), unless filtered or given further arguments of their own; the sharers read the
+/// first one's set through merges of chunk sinks, virtual (MV_EXPAND) frames, numeric columns finished
+/// through the kernel, and rows of the tail that materialise them late.
+#[test]
+fn aggregates_sharing_an_id_set_match_the_reference() {
+    let data = dataset(41, 2500, 400, 50);
+    let queries: Vec<String> = vec![
+        "FROM t | STATS d = COUNT_DISTINCT(a, 3), v = VALUES(a), mn = MIN(a), mx = MAX(a) BY k1, k2 \
+         | WHERE d == 1 | SORT k1 | LIMIT 30"
+            .into(),
+        "FROM t | STATS v = VALUES(b), d = COUNT_DISTINCT(b, 2), e = COUNT_DISTINCT(b), \
+         w = VALUES(b) WHERE n > 50, m = MAX(b) BY k2 | WHERE e > 1"
+            .into(),
+        "FROM t | MV_EXPAND a | STATS d = COUNT_DISTINCT(a), v = VALUES(a), c = COUNT() BY k1 \
+         | WHERE d < 2 | EVAL x = MV_MAX(v) | KEEP x, d, c, k1"
+            .into(),
+        "FROM t | STATS v = VALUES(n), mn = MIN(n), d = COUNT_DISTINCT(n), mx = MAX(n) BY k2 \
+         | SORT d DESC, k2 | LIMIT 25"
+            .into(),
+        "FROM t | STATS d = COUNT_DISTINCT(k1), v = VALUES(k1), c = COUNT() | EVAL l = MV_COUNT(v)".into(),
+    ];
+    let rows = check_under_limits(&queries, &data);
+    assert!(rows > 100, "the shapes return rows ({rows})");
+}
+
 /// The seed rules over their own synthetic documents (most rows pass; many groups).
 #[test]
 fn seed_rules_on_synthetic_documents_match_the_reference() {

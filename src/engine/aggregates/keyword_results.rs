@@ -25,17 +25,32 @@ pub fn keyword_result(
     ) {
         return None;
     }
+    let keyword = |s: &str| Value::Keyword(s.to_owned());
+    // Most groups hold one or two values: no intermediate vector for those.
+    match ids {
+        [] => return Some(Value::Null),
+        [a] => return Some(keyword(interner.str_of(*a)?)),
+        [a, b] => {
+            let (a, b) = (interner.str_of(*a)?, interner.str_of(*b)?);
+            let (lo, hi) = if b < a { (b, a) } else { (a, b) };
+            return Some(match function {
+                AggregateFunction::Min => keyword(lo),
+                AggregateFunction::Max => keyword(hi),
+                _ => Value::Multi(vec![keyword(lo), keyword(hi)]),
+            });
+        }
+        _ => {}
+    }
     let mut strs: Vec<&str> = Vec::with_capacity(ids.len());
     for &id in ids {
         strs.push(interner.str_of(id)?);
     }
-    let keyword = |s: &str| Value::Keyword(s.to_owned());
     Some(match function {
         AggregateFunction::Min => strs.iter().min().map_or(Value::Null, |s| keyword(s)),
         AggregateFunction::Max => strs.iter().max().map_or(Value::Null, |s| keyword(s)),
         _ => {
             strs.sort_unstable();
-            Value::from_values(strs.into_iter().map(keyword).collect())
+            Value::Multi(strs.into_iter().map(keyword).collect())
         }
     })
 }

@@ -100,6 +100,10 @@ pub(super) struct AggSlot {
     /// Further arguments (evaluated per row for collected aggregates; constants otherwise).
     extra: Vec<Pred>,
     filter: Option<Pred>,
+    /// An earlier aggregate whose distinct-value state this one reads instead of keeping its own (same
+    /// plain column argument, neither filtered: `COUNT_DISTINCT(x)` and `VALUES(x)` share one id set);
+    /// its own `state` then stays empty.
+    pub(super) shares: Option<usize>,
     pub(super) state: AggState,
 }
 
@@ -137,10 +141,24 @@ impl StatsSink {
                     arg,
                     extra,
                     filter,
+                    shares: None,
                     state: AggState::new(kind),
                 }
             })
             .collect::<Vec<_>>();
+        let mut aggs = aggs;
+        for ai in 0..aggs.len() {
+            let column = |a: &AggSlot| {
+                (a.kind == AggKind::Distinct && a.filter.is_none())
+                    .then(|| a.arg.as_ref().and_then(Pred::plain_column))
+                    .flatten()
+            };
+            let Some(c) = column(&aggs[ai]).filter(|_| aggs[ai].extra.is_empty()) else {
+                continue;
+            };
+            aggs[ai].shares =
+                (0..ai).find(|&bi| aggs[bi].shares.is_none() && column(&aggs[bi]) == Some(c));
+        }
         StatsSink {
             key_interners: keys.iter().map(|_| Interner::new()).collect(),
             groups: GroupMap::new(keys.len()),
@@ -150,6 +168,11 @@ impl StatsSink {
             aggregation: aggregation.clone(),
             node_base,
         }
+    }
+
+    /// The state aggregate `ai` is finished from (its own, or the one it shares).
+    pub(super) fn state(&self, ai: usize) -> &AggState {
+        &self.aggs[self.aggs[ai].shares.unwrap_or(ai)].state
     }
 
     /// An empty sink for the same aggregation (for a chunk processed on another thread).
@@ -195,6 +218,12 @@ impl StatsSink {
         }
         let n = self.groups.len();
         for (ai, (a, b)) in self.aggs.iter_mut().zip(later.aggs).enumerate() {
+            if self.constants[ai].is_none() {
+                self.constants[ai] = later.constants[ai].clone();
+            }
+            if a.shares.is_some() {
+                continue;
+            }
             a.state.grow(n);
             match (&mut a.state, b.state) {
                 (AggState::Count(c), AggState::Count(d)) => {
@@ -226,9 +255,6 @@ impl StatsSink {
                     }
                 }
                 _ => {}
-            }
-            if self.constants[ai].is_none() {
-                self.constants[ai] = later.constants[ai].clone();
             }
         }
     }
@@ -284,6 +310,10 @@ impl StatsSink {
         // Filters, then arguments on the rows that pass (the reference evaluates arguments only there).
         for ai in 0..self.aggs.len() {
             let a = &mut self.aggs[ai];
+            if a.shares.is_some() {
+                // The shared state is filled by the aggregate it shares (no filter, no constants).
+                continue;
+            }
             a.state.grow(n);
             let pass = match &a.filter {
                 Some(f) => Some(f.eval(frame, rows, ctx)?),
@@ -501,7 +531,10 @@ fn ids_of(
                 Translation::Identity => {
                     for &r in rows {
                         let (s, e) = col.range(phys(r));
-                        out.ids.extend_from_slice(&ids[s..e]);
+                        // Rows hold one or two values: a loop, not a `memcpy` call per row.
+                        for &id in &ids[s..e] {
+                            out.ids.push(id);
+                        }
                         out.end_row();
                     }
                 }
@@ -557,4 +590,60 @@ fn value_counts(
     }
     let vals = p.eval_values(frame, rows, ctx, false)?;
     Ok(vals.values.iter().map(|v| v.count() as u32).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use esql::plan::StepKind;
+    use esql::{Catalog, Mapping};
+
+    fn sink_of(query: &str) -> StatsSink {
+        let mapping = Arc::new(
+            Mapping::new()
+                .with("a", "keyword")
+                .with("b", "keyword")
+                .with("k", "keyword")
+                .with("n", "long"),
+        );
+        let mut catalog = Catalog::default();
+        catalog.indices.insert("t".into(), mapping);
+        let plan = esql::analyze(&esql::parse(query).unwrap(), &catalog).unwrap();
+        let agg = plan
+            .steps
+            .iter()
+            .find_map(|s| match &s.kind {
+                StepKind::Stats(a) => Some(a.clone()),
+                _ => None,
+            })
+            .unwrap();
+        StatsSink::new(&agg, 0)
+    }
+
+    #[test]
+    fn aggregates_of_one_column_share_the_first_unfiltered_id_set() {
+        let s = sink_of(
+            "FROM t | STATS c = COUNT(), d = COUNT_DISTINCT(a, 5), v = VALUES(a), e = \
+             COUNT_DISTINCT(a, 3), w = VALUES(a) WHERE n > 1, m = MIN(b), x = MAX(b), \
+             y = VALUES(n), z = MAX(n) BY k",
+        );
+        let shares: Vec<Option<usize>> = s.aggs.iter().map(|a| a.shares).collect();
+        // COUNT has no set; VALUES(a) reads COUNT_DISTINCT(a, 5)'s; a further argument or a filter
+        // keeps an own set; MAX(b) reads MIN(b)'s; MAX(n) reads VALUES(n)'s.
+        assert_eq!(
+            shares,
+            vec![
+                None,
+                None,
+                Some(1),
+                None,
+                None,
+                None,
+                Some(5),
+                None,
+                Some(7)
+            ]
+        );
+        assert!(std::ptr::eq(s.state(2), &s.aggs[1].state));
+    }
 }

@@ -102,7 +102,7 @@ fn distinct_result(
     w: &mut Warnings,
 ) -> Result<Value, EvalError> {
     let call = &sink.aggregation.aggregates[ai];
-    match &sink.aggs[ai].state {
+    match sink.state(ai) {
         AggState::Count(c) => Ok(Value::Long(c[g])),
         AggState::Distinct { interner, sets } => {
             if let Some(v) = keyword_result(call.function, interner, sets[g].ids()) {
@@ -208,8 +208,8 @@ impl StatsSink {
     ) -> Option<Vec<Option<Vec<i64>>>> {
         let n = self.groups.len();
         let mut out = Vec::with_capacity(self.aggs.len());
-        for (ai, a) in self.aggs.iter().enumerate() {
-            out.push(match (&mut counters[ai], &a.state) {
+        for (ai, counter) in counters.iter_mut().enumerate().take(self.aggs.len()) {
+            out.push(match (counter, self.state(ai)) {
                 (_, AggState::Count(c)) => Some(c[..n].to_vec()),
                 (Some(counter), AggState::Distinct { interner, sets }) => {
                     let mut v = Vec::with_capacity(n);
@@ -239,7 +239,7 @@ impl StatsSink {
             self.groups.group(&[]);
         }
         let n = self.groups.len();
-        for a in self.aggs.iter_mut() {
+        for a in self.aggs.iter_mut().filter(|a| a.shares.is_none()) {
             a.state.grow(n);
         }
         let (deferred, at) = self.deferral(tail);
@@ -302,7 +302,7 @@ impl StatsSink {
                     .as_ref()
                     .and_then(|l| l[ai].as_ref())
                     .map(|v| Value::Long(v[g]));
-                let fast = known.or_else(|| match (&mut counters[ai], &self.aggs[ai].state) {
+                let fast = known.or_else(|| match (&mut counters[ai], self.state(ai)) {
                     (Some(c), AggState::Distinct { interner, sets }) => {
                         c.count(interner, sets[g].ids()).map(Value::Long)
                     }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use esql::plan::DissectStep;
 use esql::{EvalError, Value};
 
-use super::{Row, project};
+use super::{Row, project_owned};
 use crate::engine::scalar::{Scope, eval};
 
 struct Key {
@@ -136,5 +136,5 @@ pub fn apply(step: &DissectStep, row: Row, s: &mut Scope<'_>) -> Result<Row, Eva
             None => Value::Null,
         });
     }
-    project(&ext, &step.projection)
+    project_owned(ext, &step.projection)
 }

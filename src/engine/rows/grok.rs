@@ -11,7 +11,7 @@ use esql::grok::CaptureType;
 use esql::plan::GrokStep;
 use esql::{EvalError, Value};
 
-use super::{Row, project};
+use super::{Row, project_owned};
 use crate::engine::scalar::{Scope, eval};
 
 fn parse_int(t: &str) -> Option<i64> {
@@ -99,5 +99,5 @@ pub fn apply(step: &GrokStep, row: Row, s: &mut Scope<'_>) -> Result<Row, EvalEr
     }
     let mut ext = row;
     ext.extend(columns.into_iter().map(Value::from_values));
-    project(&ext, &step.projection)
+    project_owned(ext, &step.projection)
 }

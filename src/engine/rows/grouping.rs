@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use esql::plan::Aggregation;
 use esql::{EvalError, Value};
 
-use super::{Row, project};
+use super::{Row, project_owned};
 use crate::engine::aggregates::finish::finish;
 use crate::engine::scalar::order::{Keyed, dedupe};
 use crate::engine::scalar::{Scope, eval, is_true};
@@ -202,7 +202,7 @@ pub fn inline_stats(
             .ok_or_else(|| EvalError::Internal("INLINE STATS row without a group".into()))?;
         let mut ext = row;
         ext.extend(extra.iter().cloned());
-        out.push(project(&ext, projection)?);
+        out.push(project_owned(ext, projection)?);
     }
     Ok(out)
 }

@@ -70,18 +70,32 @@ struct Pipeline<'o, 'a, 'h, 'm> {
     hook: Option<(usize, &'h mut Materialize<'m>)>,
 }
 
-fn project(extended: &[Value], projection: &[usize]) -> Result<Row, EvalError> {
-    projection
-        .iter()
-        .map(|&i| {
-            extended.get(i).cloned().ok_or_else(|| {
-                EvalError::Internal(format!(
-                    "projection index {i} of a {}-column row",
-                    extended.len()
-                ))
-            })
-        })
-        .collect()
+fn out_of_row(i: usize, len: usize) -> EvalError {
+    EvalError::Internal(format!("projection index {i} of a {len}-column row"))
+}
+
+/// The cells of `extended` at `projection`, from a row the caller gives up: each cell is moved to its last position in
+/// `projection` and cloned only for earlier ones (a column picked twice), so a KEEP or EVAL allocates
+/// nothing for the cells it keeps.
+fn project_owned(mut extended: Row, projection: &[usize]) -> Result<Row, EvalError> {
+    let n = extended.len();
+    if let Some(&i) = projection.iter().find(|&&i| i >= n) {
+        return Err(out_of_row(i, n));
+    }
+    // The identity keeps the row as it is.
+    if projection.len() == n && projection.iter().enumerate().all(|(j, &i)| i == j) {
+        return Ok(extended);
+    }
+    let mut out = Vec::with_capacity(projection.len());
+    for (j, &i) in projection.iter().enumerate() {
+        let later = projection[j + 1..].contains(&i);
+        out.push(if later {
+            extended[i].clone()
+        } else {
+            std::mem::replace(&mut extended[i], Value::Null)
+        });
+    }
+    Ok(out)
 }
 
 impl Pipeline<'_, '_, '_, '_> {
@@ -128,13 +142,14 @@ impl Pipeline<'_, '_, '_, '_> {
             }
             StepKind::Eval { exprs, projection } => {
                 let mut ext = row;
+                ext.reserve(exprs.len());
                 for e in exprs {
                     let v = eval(e, &ext, s)?;
                     ext.push(v);
                 }
-                project(&ext, projection)?
+                project_owned(ext, projection)?
             }
-            StepKind::Project { columns } => project(&row, columns)?,
+            StepKind::Project { columns } => project_owned(row, columns)?,
             StepKind::Dissect(d) => dissect::apply(d, row, s)?,
             StepKind::Grok(g) => grok::apply(g, row, s)?,
             StepKind::MvExpand { column } => {
