@@ -178,6 +178,30 @@ const QUERIES: &[&str] = &[
      | MV_EXPAND event.action
      | WHERE MV_LAST(event.type) == \"end\" AND (process.name LIKE \"*\" OR TO_UPPER(process.name) == \"SCP\")
      | STATS c = COUNT() BY event.action, process.name",
+    // Dense columns (one value on every row) in blocks: a first conjunct with a few true ids (compared
+    // in SIMD lanes) or many (the table), sparse and dense hits, over whole batches and over
+    // selections; after an expansion that left the frame virtual (ids read through the parent map).
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | WHERE process.executable IN (\"/usr/bin/5\", \"/usr/bin/900\") AND host.os.type == \"linux\"
+     | KEEP _id, process.executable",
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | WHERE process.executable LIKE \"/usr/bin/1*\" AND host.os.type != \"windows\"
+         AND process.executable != \"/usr/bin/10\"
+     | KEEP _id, process.executable",
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | MV_EXPAND event.action
+     | WHERE event.action != \"nothing\"
+     | WHERE host.os.type == \"windows\" AND process.executable LIKE \"*7\"
+     | KEEP _id, event.action, process.executable",
+    // Leaves true on null rows (the selection is written again once null's truth is known), on a
+    // column with nulls only and on one with nulls and multi-values.
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | WHERE process.parent.name IS NULL OR process.parent.name LIKE \"*.py\"
+     | KEEP _id, process.parent.name",
+    "FROM logs-endpoint.events.process-* METADATA _id
+     | MV_EXPAND event.action
+     | WHERE (process.name IS NULL OR process.name == \"ls\") AND event.action IS NOT NULL
+     | KEEP _id, process.name, event.action",
 ];
 
 fn configs() -> Vec<(&'static str, EngineConfig)> {

@@ -58,6 +58,8 @@ fn profile_generated_where() {
         let got = engine.run_loaded(&plan, &chunks, &opts).unwrap();
         let expected = ReferenceEvaluator::new().run(&plan, &data, &opts).unwrap();
         assert_eq!(got, expected, "{file}");
+        // A marker for attaching a profiler to the loop alone (the fleet takes a while to build).
+        eprintln!("{file}: looping ({} pid)", std::process::id());
         support::time_runs(file, events, got.rows.len(), runs, || {
             std::hint::black_box(engine.run_loaded(&plan, &chunks, &opts).unwrap());
         });

@@ -25,8 +25,6 @@ pub struct TableCache {
     pub lazy: HashMap<(u32, usize), (Arc<Dictionary>, LazyTruth)>,
     /// Truth and failure tables of split WHERE leaves (`expr/split.rs`).
     pub split: HashMap<(u32, usize), (Arc<Dictionary>, super::split::SplitTable)>,
-    /// Compiled LIKE/RLIKE patterns of the split leaves' string tests (kept across chunks).
-    pub patterns: crate::engine::scalar::PatternCache,
 }
 
 impl TableCache {

@@ -11,13 +11,15 @@ use esql::plan::{Expr, ExprKind};
 use esql::{DataType, EvalError, Value};
 
 use super::context::Ctx;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::keyword_table::{
     FALSE, LazyTruth, NULL, TRUE, UNKNOWN, cannot_fail_on_singles, single_column, tri_of, truth_of,
 };
 use super::selection::{and3, difference, fold_open, merge, not3, or3, select};
+use super::str_test::StrTest;
 use crate::engine::frame::Frame;
+use crate::engine::scalar::PatternCache;
 
 /// Whether the reference skips the right operand of AND when the left is false (and of OR when the
 /// left is true). Must match the reference: it decides which rows can emit warnings.
@@ -26,19 +28,20 @@ pub const SHORT_CIRCUIT: bool = false;
 /// Room for failures of one leaf within one row.
 const SEQ_STRIDE: u32 = 64;
 
-/// A compiled condition.
+/// A compiled condition. Cloning is cheap (shared sub-trees and expressions), so a compiled
+/// condition can be cached and handed to every run of the same plan (see [`Compiler::compile`]).
 #[derive(Debug, Clone)]
 pub enum Pred {
     /// Kleene AND.
-    And(Box<Pred>, Box<Pred>),
+    And(Arc<Pred>, Arc<Pred>),
     /// Kleene OR.
-    Or(Box<Pred>, Box<Pred>),
+    Or(Arc<Pred>, Arc<Pred>),
     /// Kleene NOT.
-    Not(Box<Pred>),
+    Not(Arc<Pred>),
     /// A sub-expression that reads no column: evaluated once, applied to every row.
     Const {
         /// The expression.
-        expr: Expr,
+        expr: Arc<Expr>,
         /// Sequence number of its failures within a row.
         seq: u32,
     },
@@ -47,18 +50,21 @@ pub enum Pred {
         /// The column.
         col: usize,
         /// The expression.
-        expr: Expr,
+        expr: Arc<Expr>,
         /// Table-cache node id.
         node: u32,
         /// Sequence number of its failures within a row.
         seq: u32,
+        /// The expression compiled to a test on the column's single string value, when its shape
+        /// allows ([`StrTest::compile`]).
+        test: Option<Arc<StrTest>>,
     },
     /// Anything else: row-kernel evaluation per row.
     Row {
         /// The expression.
-        expr: Expr,
+        expr: Arc<Expr>,
         /// Columns it reads.
-        read: Vec<usize>,
+        read: Arc<[usize]>,
         /// Sequence number of its failures within a row.
         seq: u32,
     },
@@ -68,7 +74,27 @@ pub enum Pred {
 pub struct Compiler {
     next_node: u32,
     next_seq: u32,
+    /// LIKE/RLIKE matchers of the leaves' string tests.
+    patterns: PatternCache,
 }
+
+/// A compiled condition kept for later compilations of an equal condition from the same counters.
+struct Compiled {
+    expr: Expr,
+    start: (u32, u32),
+    end: (u32, u32),
+    pred: Pred,
+}
+
+/// Conditions compiled lately, most recent last (at most [`CACHED_CONDITIONS`]). Compiling is a pure
+/// function of the expression and the compiler's counters, so an equal expression compiled from the
+/// same counters gets an equal [`Pred`]: handing out the cached one (cheap to clone) changes nothing
+/// but the cost — every run of a plan otherwise re-clones its expressions and rebuilds its IN hash
+/// sets and LIKE/RLIKE matchers.
+static COMPILED: Mutex<Vec<Compiled>> = Mutex::new(Vec::new());
+
+/// How many compiled conditions [`COMPILED`] keeps.
+const CACHED_CONDITIONS: usize = 64;
 
 impl Compiler {
     /// A compiler whose node ids start at `base` (distinct per step).
@@ -76,18 +102,41 @@ impl Compiler {
         Compiler {
             next_node: base,
             next_seq: 0,
+            patterns: PatternCache::default(),
         }
     }
 
     /// Compiles a boolean condition: AND/OR/NOT nodes that read two or more columns become
     /// combinations, every largest sub-expression that reads at most one column (or is not boolean
-    /// logic) a leaf.
+    /// logic) a leaf. An equal condition compiled earlier from the same counters is reused.
     pub fn compile(&mut self, e: &Expr) -> Pred {
+        let start = (self.next_node, self.next_seq);
+        if let Ok(cache) = COMPILED.lock()
+            && let Some(c) = cache
+                .iter()
+                .rev()
+                .find(|c| c.start == start && c.expr.text == e.text && c.expr == *e)
+        {
+            (self.next_node, self.next_seq) = c.end;
+            return c.pred.clone();
+        }
         // The columns of every AND/OR/NOT node, bottom-up in one pass (asking each node for its
         // columns would visit deep OR chains once per level).
         let mut cols = std::collections::HashMap::new();
         logic_columns(e, &mut cols);
-        self.compile_with(e, &mut cols)
+        let pred = self.compile_with(e, &mut cols);
+        if let Ok(mut cache) = COMPILED.lock() {
+            if cache.len() >= CACHED_CONDITIONS {
+                cache.remove(0);
+            }
+            cache.push(Compiled {
+                expr: e.clone(),
+                start,
+                end: (self.next_node, self.next_seq),
+                pred: pred.clone(),
+            });
+        }
+        pred
     }
 
     fn compile_with(&mut self, e: &Expr, cols: &mut LogicColumns) -> Pred {
@@ -105,14 +154,14 @@ impl Compiler {
             ExprKind::And(a, b) => {
                 let a = self.compile_with(a, cols);
                 let b = self.compile_with(b, cols);
-                Pred::And(Box::new(a), Box::new(b))
+                Pred::And(Arc::new(a), Arc::new(b))
             }
             ExprKind::Or(a, b) => {
                 let a = self.compile_with(a, cols);
                 let b = self.compile_with(b, cols);
-                Pred::Or(Box::new(a), Box::new(b))
+                Pred::Or(Arc::new(a), Arc::new(b))
             }
-            ExprKind::Not(a) => Pred::Not(Box::new(self.compile_with(a, cols))),
+            ExprKind::Not(a) => Pred::Not(Arc::new(self.compile_with(a, cols))),
             _ => self.leaf(e, mine),
         }
     }
@@ -122,7 +171,7 @@ impl Compiler {
         self.next_seq += SEQ_STRIDE;
         match cols.len() {
             0 => Pred::Const {
-                expr: e.clone(),
+                expr: Arc::new(e.clone()),
                 seq,
             },
             1 => {
@@ -130,14 +179,15 @@ impl Compiler {
                 self.next_node += 1;
                 Pred::Single {
                     col: cols[0],
-                    expr: e.clone(),
+                    test: StrTest::compile(e, cols[0], &self.patterns).map(Arc::new),
+                    expr: Arc::new(e.clone()),
                     node,
                     seq,
                 }
             }
             _ => Pred::Row {
-                expr: e.clone(),
-                read: cols,
+                expr: Arc::new(e.clone()),
+                read: cols.into(),
                 seq,
             },
         }
@@ -311,6 +361,7 @@ impl Pred {
                 expr,
                 node,
                 seq,
+                ..
             } => {
                 let column = frame.column(*col)?.clone();
                 if let Some((dict, ids)) = column.keyword_ids().filter(|_| ctx.use_dictionary)
@@ -442,6 +493,7 @@ impl Pred {
                 expr,
                 node,
                 seq,
+                ..
             } => {
                 let column = frame.column(*col)?.clone();
                 let dict = if ctx.use_dictionary {
@@ -625,4 +677,90 @@ fn not_virtual(frame: &Frame) -> Result<(), EvalError> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Compiler, Pred};
+    use esql::plan::{Expr, ExprKind, StepKind};
+    use esql::{Catalog, Value};
+
+    fn condition(q: &str) -> Expr {
+        let catalog = Catalog::elastic_defend();
+        let plan = esql::analyze(&esql::parse(q).unwrap(), &catalog).unwrap();
+        match &plan.steps[0].kind {
+            StepKind::Where { condition } => condition.clone(),
+            _ => panic!("not a WHERE"),
+        }
+    }
+
+    /// (node, seq, column, expression text, has a string test) of every leaf, left to right.
+    fn leaves(p: &Pred, out: &mut Vec<(u32, u32, usize, String, bool)>) {
+        match p {
+            Pred::And(a, b) | Pred::Or(a, b) => {
+                leaves(a, out);
+                leaves(b, out);
+            }
+            Pred::Not(a) => leaves(a, out),
+            Pred::Single {
+                col,
+                expr,
+                node,
+                seq,
+                test,
+            } => out.push((*node, *seq, *col, expr.text.clone(), test.is_some())),
+            Pred::Const { expr, seq } | Pred::Row { expr, seq, .. } => {
+                out.push((u32::MAX, *seq, usize::MAX, expr.text.clone(), false))
+            }
+        }
+    }
+
+    fn compiled(base: u32, e: &Expr) -> Vec<(u32, u32, usize, String, bool)> {
+        let mut c = Compiler::new(base);
+        let mut v = Vec::new();
+        leaves(&c.compile(e), &mut v);
+        // The counters moved past the condition, cached or not.
+        let after = c.compile_value(e);
+        let (Pred::Row { seq, .. } | Pred::Single { seq, .. } | Pred::Const { seq, .. }) = after
+        else {
+            panic!("a value leaf");
+        };
+        v.push((c.next_node, seq, 0, String::new(), false));
+        v
+    }
+
+    /// A cached compilation is the compilation: same leaves, node ids, sequence numbers and string
+    /// tests; another base or another expression with the same text is compiled afresh.
+    #[test]
+    fn cached_conditions_compile_identically() {
+        let q = "FROM logs-endpoint.events.process-*
+                 | WHERE host.os.type == \"linux\" AND process.name IN (\"scp\", \"ftp\")
+                     AND (process.parent.name LIKE \"*.sh\" OR process.parent.executable LIKE \"/tmp/*\")
+                     AND process.pid > 3";
+        let e = condition(q);
+        let first = compiled(1 << 16, &e);
+        assert_eq!(first.len(), 6, "{first:?}");
+        assert!(first[..4].iter().all(|l| l.4), "string tests: {first:?}");
+        assert_eq!(compiled(1 << 16, &e), first);
+        let other = compiled(2 << 16, &e);
+        assert_eq!(other[0].0, 2 << 16, "{other:?}");
+        assert_eq!(
+            other.iter().map(|l| (l.1, l.2, &l.3)).collect::<Vec<_>>(),
+            first.iter().map(|l| (l.1, l.2, &l.3)).collect::<Vec<_>>()
+        );
+        // Same text, another column and literal: not the cached condition.
+        let mut changed = e.clone();
+        let ExprKind::And(_, pid) = &mut changed.kind else {
+            panic!("an AND");
+        };
+        let ExprKind::Comparison { left, right, .. } = &mut pid.kind else {
+            panic!("a comparison");
+        };
+        left.kind = ExprKind::Column(0);
+        right.kind = ExprKind::Literal(Value::Integer(4));
+        let got = compiled(1 << 16, &changed);
+        assert_eq!(got[..4], first[..4]);
+        assert_ne!(got[4], first[4], "{got:?}");
+        assert_eq!(got[4].2, 0);
+    }
 }

@@ -44,6 +44,7 @@ type Fails = Option<Arc<[Failure]>>;
 #[derive(Debug, Clone)]
 pub struct SplitTable {
     tri: Vec<u8>,
+    /// Failures per id, allocated on the first id that records one (most leaves never do).
     fails: Vec<Fails>,
     null: Option<(u8, Fails)>,
     multi: HashMap<Box<[u32]>, (u8, Fails)>,
@@ -52,7 +53,7 @@ pub struct SplitTable {
     invariant: bool,
     multi_any: Option<(u8, Fails)>,
     /// The leaf compiled to a test on the dictionary string (ids are then filled without the kernel).
-    test: Option<StrTest>,
+    test: Option<Arc<StrTest>>,
     /// Every id's truth is filled (by the string test).
     filled: bool,
     /// A row of nulls the leaf's value is written into for the kernel (reused).
@@ -123,7 +124,12 @@ impl Leaf<'_> {
         let v = Value::Keyword(self.dict.get(id as u32).to_owned());
         let (tri, f) = self.eval(t, v, ctx)?;
         t.tri[id] = tri;
-        t.fails[id] = f;
+        if f.is_some() {
+            if t.fails.len() < t.tri.len() {
+                t.fails.resize(t.tri.len(), None);
+            }
+            t.fails[id] = f;
+        }
         Ok(tri)
     }
 
@@ -176,7 +182,7 @@ impl Leaf<'_> {
         if t.tri[id] == UNKNOWN {
             self.compute_id(t, id, ctx)?;
         }
-        Ok(t.fails[id].clone())
+        Ok(t.fails.get(id).cloned().flatten())
     }
 
     /// The failures the leaf logs on a row whose values are `ids[s..e]`; with `singles_quiet` (the
@@ -264,24 +270,37 @@ impl Leaf<'_> {
             t.filled = true;
         }
         let tbl = &t.tri[..];
-        let mut out = vec![0u32; rows.len()];
-        let mut k = 0usize;
+        let mut out = Vec::with_capacity(rows.len() / 8 + BLOCK);
         if self.dense {
-            match self.map {
-                None => {
-                    for &r in rows {
-                        out[k] = r;
-                        k += usize::from(tbl[self.ids[r as usize] as usize] == TRUE);
+            let ids = self.ids;
+            match (self.map, contiguous(rows)) {
+                (None, Some(first)) => {
+                    // A fresh batch: no selection to read, the ids are the rows'.
+                    let ids = &ids[first as usize..first as usize + rows.len()];
+                    match true_ids(tbl) {
+                        // Few true ids (a selective condition): compared in SIMD lanes.
+                        Some(w) => select_ids(
+                            ids,
+                            first,
+                            |id| (id == w[0]) | (id == w[1]) | (id == w[2]) | (id == w[3]),
+                            &mut out,
+                        ),
+                        None => select_ids(ids, first, |id| tbl[id as usize] == TRUE, &mut out),
                     }
                 }
-                Some(m) => {
-                    for &r in rows {
-                        out[k] = r;
-                        k += usize::from(tbl[self.ids[m[r as usize] as usize] as usize] == TRUE);
-                    }
-                }
+                (None, None) => select_blocks(
+                    rows.len(),
+                    |j| rows[j],
+                    |j| tbl[ids[rows[j] as usize] as usize] == TRUE,
+                    &mut out,
+                ),
+                (Some(m), _) => select_blocks(
+                    rows.len(),
+                    |j| rows[j],
+                    |j| tbl[ids[m[rows[j] as usize] as usize] as usize] == TRUE,
+                    &mut out,
+                ),
             }
-            out.truncate(k);
             return Ok(Some(out));
         }
         // Truth by value count: 0 (null), 1 (the id's), 2+ (the multi-value's). The leaf has a
@@ -303,30 +322,30 @@ impl Leaf<'_> {
             FALSE
         };
         let known_null = t.null.as_ref().map(|n| n.0);
-        let select = |t: &SplitTable, null: u8, out: &mut Vec<u32>| -> bool {
+        let select = |t: &SplitTable, null: u8, out: &mut Vec<u32>| {
             let side = [null, FALSE, many];
             let tbl = &t.tri[..];
             let last = self.ids.len().saturating_sub(1);
-            let mut k = 0usize;
-            let mut saw_null = false;
-            for &r in rows {
+            let truth = |r: u32| {
                 let (s, e) = self.range(r);
                 let n = e - s;
                 let single = tbl[self.ids.get(s.min(last)).copied().unwrap_or(0) as usize];
-                let tri = if n == 1 { single } else { side[n.min(2)] };
-                saw_null |= n == 0;
-                out[k] = r;
-                k += usize::from(tri == TRUE);
-            }
-            out.truncate(k);
-            saw_null
+                if n == 1 { single } else { side[n.min(2)] }
+            };
+            select_blocks(rows.len(), |j| rows[j], |j| truth(rows[j]) == TRUE, out);
         };
-        let saw_null = select(t, known_null.unwrap_or(UNKNOWN), &mut out);
-        if saw_null && known_null.is_none() {
+        select(t, known_null.unwrap_or(UNKNOWN), &mut out);
+        // Null rows were not selected while null's truth is unknown: it is needed once one is met.
+        let saw_null = known_null.is_none()
+            && rows.iter().any(|&r| {
+                let (s, e) = self.range(r);
+                e == s
+            });
+        if saw_null {
             let null = self.null(t, ctx)?.0;
             if null == TRUE {
                 // Null rows pass: select again with their truth known.
-                out.resize(rows.len(), 0);
+                out.clear();
                 select(t, null, &mut out);
             }
         }
@@ -373,6 +392,94 @@ impl Leaf<'_> {
     }
 }
 
+/// Rows per block of [`select_blocks`].
+const BLOCK: usize = 64;
+
+/// The first row of `rows` when they are consecutive (`first, first + 1, …`).
+#[inline]
+fn contiguous(rows: &[u32]) -> Option<u32> {
+    let (&a, &b) = rows.first().zip(rows.last())?;
+    ((b - a) as usize + 1 == rows.len()).then_some(a)
+}
+
+/// Appends `row(j)` to `out` for every `j < n` (ascending) with `hit(j)`, block by block without a
+/// branch per row: a block following one without hits is first only tested (a selective condition
+/// touches each row once, no write), other blocks are written straight through a small buffer.
+#[inline(always)]
+fn select_blocks(
+    n: usize,
+    row: impl Fn(usize) -> u32,
+    hit: impl Fn(usize) -> bool,
+    out: &mut Vec<u32>,
+) {
+    let mut buf = [0u32; BLOCK];
+    let mut busy = false;
+    let mut i = 0;
+    while i < n {
+        let end = (i + BLOCK).min(n);
+        if !busy {
+            let mut any = false;
+            for j in i..end {
+                any |= hit(j);
+            }
+            if !any {
+                i = end;
+                continue;
+            }
+        }
+        let mut k = 0usize;
+        for j in i..end {
+            buf[k & (BLOCK - 1)] = row(j);
+            k += usize::from(hit(j));
+        }
+        out.extend_from_slice(&buf[..k]);
+        busy = k > 0;
+        i = end;
+    }
+}
+
+/// Most true ids [`true_ids`] lists.
+const FEW: usize = 4;
+
+/// The ids whose truth in `tbl` is `TRUE`, padded with an id no row holds, when there are at most
+/// [`FEW`].
+fn true_ids(tbl: &[u8]) -> Option<[u32; FEW]> {
+    let mut w = [u32::MAX; FEW];
+    let mut k = 0;
+    for (id, &t) in tbl.iter().enumerate() {
+        if t == TRUE {
+            if k == FEW {
+                return None;
+            }
+            w[k] = id as u32;
+            k += 1;
+        }
+    }
+    Some(w)
+}
+
+/// [`select_blocks`] over consecutive rows `first, first + 1, …` holding `ids`, with `hit` a test
+/// of the id: a block is first tested by folding `hit` over its ids (no bounds checks, so a test
+/// without table lookups vectorises).
+#[inline(always)]
+fn select_ids(ids: &[u32], first: u32, hit: impl Fn(u32) -> bool, out: &mut Vec<u32>) {
+    let mut buf = [0u32; BLOCK];
+    let mut busy = false;
+    let mut base = first;
+    for block in ids.chunks(BLOCK) {
+        if busy || block.iter().fold(false, |a, &id| a | hit(id)) {
+            let mut k = 0usize;
+            for (j, &id) in block.iter().enumerate() {
+                buf[k & (BLOCK - 1)] = base + j as u32;
+                k += usize::from(hit(id));
+            }
+            out.extend_from_slice(&buf[..k]);
+            busy = k > 0;
+        }
+        base += BLOCK as u32;
+    }
+}
+
 /// Failure lists ES can no longer print from here on (the log's cap is reached and rows only move
 /// forward), by identity.
 #[derive(Default)]
@@ -392,13 +499,14 @@ impl Spent {
     }
 }
 
+/// What a split leaf is: its column, expression, table-cache node and compiled string test.
+type LeafSpec<'p> = (usize, &'p Expr, u32, &'p Option<Arc<StrTest>>);
+
 /// Runs `f` with the leaf's column and its table (taken out of the cache and put back).
 fn with_leaf<R>(
     frame: &Frame,
     ctx: &mut Ctx<'_>,
-    col: usize,
-    expr: &Expr,
-    node: u32,
+    (col, expr, node, test): LeafSpec<'_>,
     f: impl FnOnce(&Leaf<'_>, &mut SplitTable, &mut Ctx<'_>) -> Result<R, EvalError>,
 ) -> Result<R, EvalError> {
     let column = frame.column(col)?.clone();
@@ -412,12 +520,12 @@ fn with_leaf<R>(
         Some((_, t)) => t,
         None => SplitTable {
             tri: vec![UNKNOWN; dict.len()],
-            fails: vec![None; dict.len()],
+            fails: Vec::new(),
             null: None,
             multi: HashMap::new(),
             invariant: same_on_every_multi(expr),
             multi_any: None,
-            test: StrTest::compile(expr, col, &ctx.tables.patterns),
+            test: test.clone(),
             filled: false,
             scratch: Vec::new(),
         },
@@ -500,12 +608,13 @@ impl Pred {
                 expr,
                 node,
                 seq,
+                test,
             } => {
                 let singles_quiet = cannot_fail_on_singles(expr);
                 if singles_quiet && frame.column(*col)?.max_count <= 1 {
                     return Ok(());
                 }
-                with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                with_leaf(frame, ctx, (*col, expr, *node, test), |leaf, t, ctx| {
                     if singles_quiet && t.invariant {
                         return leaf.each_multi_failure(t, frame, rows, ctx, |ctx, r, f| {
                             ctx.replay_table_failures(frame, r as usize, *seq, f)
@@ -563,8 +672,12 @@ impl Pred {
                 Ok(if t == TRUE { rows.to_vec() } else { Vec::new() })
             }
             Pred::Single {
-                col, expr, node, ..
-            } => with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                col,
+                expr,
+                node,
+                test,
+                ..
+            } => with_leaf(frame, ctx, (*col, expr, *node, test), |leaf, t, ctx| {
                 if let Some(out) = leaf.filter_eager(t, rows, ctx)? {
                     return Ok(out);
                 }
@@ -614,8 +727,12 @@ impl Pred {
                 Ok(vec![t; rows.len()])
             }
             Pred::Single {
-                col, expr, node, ..
-            } => with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                col,
+                expr,
+                node,
+                test,
+                ..
+            } => with_leaf(frame, ctx, (*col, expr, *node, test), |leaf, t, ctx| {
                 let mut out = Vec::with_capacity(rows.len());
                 leaf.each_truth(t, rows, ctx, |_, tri| out.push(tri))?;
                 Ok(out)
@@ -662,6 +779,7 @@ impl Pred {
                 expr,
                 node,
                 seq,
+                test,
             } => {
                 let singles_quiet = cannot_fail_on_singles(expr);
                 let on_c = *col == c;
@@ -669,7 +787,7 @@ impl Pred {
                     // Children hold single values (or null) in `c`: nothing to log.
                     return Ok(());
                 }
-                with_leaf(frame, ctx, *col, expr, *node, |leaf, t, ctx| {
+                with_leaf(frame, ctx, (*col, expr, *node, test), |leaf, t, ctx| {
                     if singles_quiet && t.invariant {
                         // Not on `c` (checked above): every child replays its parent's failures.
                         return leaf.each_multi_failure(t, frame, rows, ctx, |ctx, p, f| {
@@ -780,4 +898,110 @@ pub fn conjunction_filter(
         cur = c.truth_filter(frame, &cur, ctx)?;
     }
     Ok(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BLOCK, FEW, contiguous, select_blocks, select_ids, true_ids};
+    use crate::engine::expr::keyword_table::{FALSE, NULL, TRUE};
+    use crate::engine::synthetic::Rng;
+
+    /// The block selection returns exactly the rows a plain filter returns, for every hit density
+    /// (none, sparse, runs, dense, all), lengths around block boundaries and offsets into a batch.
+    #[test]
+    fn block_selection_equals_a_plain_filter() {
+        let mut rng = Rng::new(11);
+        for n in [0, 1, 5, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 7, 1000] {
+            for density in [0usize, 1, 50, 500, 999, 1000] {
+                for run in [1usize, 40, 300] {
+                    // Hits come in runs of `run` rows, each run on with `density`/1000 chance.
+                    let mut hits = Vec::with_capacity(n);
+                    let mut on = false;
+                    for j in 0..n {
+                        if j % run == 0 {
+                            on = rng.below(1000) < density;
+                        }
+                        hits.push(on);
+                    }
+                    let rows: Vec<u32> = (0..n as u32).map(|j| 3 * j + 17).collect();
+                    let expected: Vec<u32> = rows
+                        .iter()
+                        .zip(&hits)
+                        .filter(|(_, h)| **h)
+                        .map(|(r, _)| *r)
+                        .collect();
+                    let mut got = vec![99];
+                    select_blocks(n, |j| rows[j], |j| hits[j], &mut got);
+                    assert_eq!(got[0], 99, "appends");
+                    assert_eq!(got[1..], expected[..], "n {n} density {density} run {run}");
+                }
+            }
+        }
+    }
+
+    /// Consecutive rows tested by id, through the table and through the few true ids, equal a
+    /// plain filter.
+    #[test]
+    fn id_selection_equals_a_plain_filter() {
+        let mut rng = Rng::new(12);
+        for n in [0, 3, BLOCK, BLOCK + 5, 700] {
+            for (dict, trues) in [
+                (1usize, 0usize),
+                (5, 1),
+                (40, 3),
+                (40, FEW),
+                (40, FEW + 1),
+                (9, 9),
+            ] {
+                let mut tbl = vec![FALSE; dict];
+                for t in tbl.iter_mut().take(trues) {
+                    *t = TRUE;
+                }
+                if dict > trues {
+                    tbl[dict - 1] = NULL;
+                }
+                let ids: Vec<u32> = (0..n)
+                    .map(|j| {
+                        // Runs of one id, so some blocks hold no true id.
+                        let x = rng.below(dict * 3) % dict;
+                        if (j / 100) % 2 == 0 {
+                            x as u32
+                        } else {
+                            (dict - 1) as u32
+                        }
+                    })
+                    .collect();
+                let expected: Vec<u32> = (0..n as u32)
+                    .filter(|&j| tbl[ids[j as usize] as usize] == TRUE)
+                    .map(|j| j + 40)
+                    .collect();
+                let mut got = Vec::new();
+                select_ids(&ids, 40, |id| tbl[id as usize] == TRUE, &mut got);
+                assert_eq!(got, expected, "table: n {n} dict {dict} trues {trues}");
+                match true_ids(&tbl) {
+                    Some(w) => {
+                        assert!(trues <= FEW);
+                        let mut got = Vec::new();
+                        select_ids(
+                            &ids,
+                            40,
+                            |id| (id == w[0]) | (id == w[1]) | (id == w[2]) | (id == w[3]),
+                            &mut got,
+                        );
+                        assert_eq!(got, expected, "few: n {n} dict {dict} trues {trues}");
+                    }
+                    None => assert!(trues > FEW),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn contiguous_rows() {
+        assert_eq!(contiguous(&[]), None);
+        assert_eq!(contiguous(&[7]), Some(7));
+        assert_eq!(contiguous(&[7, 8, 9]), Some(7));
+        assert_eq!(contiguous(&[7, 9, 10]), None);
+        assert_eq!(contiguous(&[0, 1, 2, 4]), None);
+    }
 }
