@@ -596,19 +596,17 @@ fn value_counts(
 mod tests {
     use super::*;
     use esql::plan::StepKind;
-    use esql::{Catalog, Mapping};
 
     fn sink_of(query: &str) -> StatsSink {
-        let mapping = Arc::new(
-            Mapping::new()
-                .with("a", "keyword")
-                .with("b", "keyword")
-                .with("k", "keyword")
-                .with("n", "long"),
+        let plan = super::super::test_plan(
+            &[
+                ("a", "keyword"),
+                ("b", "keyword"),
+                ("k", "keyword"),
+                ("n", "long"),
+            ],
+            query,
         );
-        let mut catalog = Catalog::default();
-        catalog.indices.insert("t".into(), mapping);
-        let plan = esql::analyze(&esql::parse(query).unwrap(), &catalog).unwrap();
         let agg = plan
             .steps
             .iter()

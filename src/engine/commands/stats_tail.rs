@@ -153,15 +153,10 @@ pub fn row_cap(rest: &[Step], implicit_limit: Option<usize>) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use esql::{Catalog, Mapping};
-    use std::sync::Arc;
 
     /// The tail steps after the STATS of `query` over index `t`.
     fn tail_of(query: &str) -> Vec<Step> {
-        let mapping = Arc::new(Mapping::new().with("k", "keyword").with("a", "keyword"));
-        let mut catalog = Catalog::default();
-        catalog.indices.insert("t".into(), mapping);
-        let plan = esql::analyze(&esql::parse(query).unwrap(), &catalog).unwrap();
+        let plan = super::super::test_plan(&[("k", "keyword"), ("a", "keyword")], query);
         let k = plan
             .steps
             .iter()
