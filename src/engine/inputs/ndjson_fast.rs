@@ -1,17 +1,21 @@
-//! NDJSON file → column chunks, fast: the file is read in blocks cut at line ends, blocks are parsed on
-//! all cores (rayon) by the extracting walker ([`super::json_scan`]), and each block becomes one chunk
-//! of the needed columns. Memory is bounded by the blocks in flight, not by the file size. Line ends
+//! NDJSON file → column chunks, fast: the file is memory-mapped (`filebuffer`, a safe API over
+//! `mmap`; no copy into our buffers) or, when it cannot be mapped, read into reused block buffers;
+//! it is cut into blocks at line ends, blocks are parsed on all cores (rayon) by the extracting
+//! walker ([`super::json_scan`]), and each block becomes one chunk of the needed columns. Memory is
+//! bounded by the blocks in flight, not by the file size (a mapping's pages are the page cache's). Line ends
 //! are found by the classification pass of [`super::json_index`] (each byte is loaded once), UTF-8
 //! is checked per line while it is in the first-level cache, and line numbers are counted only when
 //! an error or an `_id` made from the line number needs them (`LineBase`).
 //!
 //! Oracle twin: `esql::ingest::read_ndjson` (+ `ChunkBuilder`). Invariant: a block's chunk holds the rows
 //! of its lines in order, exactly as the ingest path would build them; line numbers in errors and in
-//! generated `_id`s are the file's 1-based line numbers (blank lines count), whatever the block size
-//! and thread count. A line the walker bails on is parsed by serde_json and indexed by ingest, which
+//! generated `_id`s are the file's 1-based line numbers (blank lines count), whatever the block size,
+//! the thread count and the access ([`Access`]). A line the walker bails on is parsed by serde_json and indexed by ingest, which
 //! gives the exact document or the exact error (invalid UTF-8 gives the error `BufRead::lines` gives).
 //! Under [`OnError::Fail`] the first bad line in file order stops the read; under [`OnError::Skip`] bad
 //! lines are counted and the first 20 kept.
+//! A mapped file must not be truncated by another process while it is read (the read would then
+//! stop with a bus error); dataset files are written once and then only read.
 
 use std::fs::File;
 use std::io::Read;
@@ -19,6 +23,7 @@ use std::path::Path;
 
 use esql::Document;
 use esql::ingest::{Indexer, IngestError, LocatedError, event_id};
+use filebuffer::FileBuffer;
 use rayon::prelude::*;
 
 use super::json_index::LineIndex;
@@ -39,17 +44,10 @@ struct BlockOut {
     errors: Vec<LocatedError>,
 }
 
-/// One block of whole lines.
-struct Block {
-    bytes: Vec<u8>,
-}
-
-impl Block {
-    /// Lines in the block (the last one may lack its newline).
-    fn lines(&self) -> usize {
-        memchr::memchr_iter(b'\n', &self.bytes).count()
-            + usize::from(self.bytes.last().is_some_and(|&b| b != b'\n'))
-    }
+/// Lines in a block of whole lines (the last one may lack its newline).
+fn lines_of(block: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', block).count()
+        + usize::from(block.last().is_some_and(|&b| b != b'\n'))
 }
 
 /// The file line number (1-based) of a block's first line, counted only when a line number is
@@ -57,7 +55,7 @@ impl Block {
 /// lines of the blocks before it in the group.
 struct LineBase<'b> {
     group_first: usize,
-    before: &'b [Block],
+    before: &'b [&'b [u8]],
     known: Option<usize>,
 }
 
@@ -66,12 +64,23 @@ impl LineBase<'_> {
         let (first, before) = (self.group_first, self.before);
         *self
             .known
-            .get_or_insert_with(|| first + before.iter().map(Block::lines).sum::<usize>())
+            .get_or_insert_with(|| first + before.iter().map(|b| lines_of(b)).sum::<usize>())
     }
 }
 
+/// How a file's bytes reach the parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Memory-mapped (`filebuffer`): blocks are slices of the mapping, no copy; files that cannot be
+    /// mapped (pipes, …) are read as [`Access::Copied`].
+    Mapped,
+    /// Read into reused block buffers.
+    Copied,
+}
+
 /// Reads `path` (documents of `layout`'s index), handing chunks to `sink` a group at a time, in file
-/// order; `sink` returns false when no further row matters (the read then stops).
+/// order; `sink` returns false when no further row matters (the read then stops). The file is
+/// memory-mapped when it can be ([`Access::Mapped`]).
 pub fn read_file(
     layout: &Layout,
     path: &Path,
@@ -80,87 +89,191 @@ pub fn read_file(
     report: &mut ReadReport,
     sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
 ) -> Result<(), ReadError> {
-    let io = |e: std::io::Error| ReadError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
+    read_file_with(
+        layout,
+        path,
+        block_bytes,
+        on_error,
+        Access::Mapped,
+        report,
+        sink,
+    )
+}
+
+/// [`read_file`] with the choice of how the bytes are read (tests compare both).
+pub fn read_file_with(
+    layout: &Layout,
+    path: &Path,
+    block_bytes: usize,
+    on_error: OnError,
+    access: Access,
+    report: &mut ReadReport,
+    sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
+) -> Result<(), ReadError> {
+    let mut groups = Groups {
+        layout,
+        file_name: path.display().to_string(),
+        on_error,
+        report,
+        next_line: 1,
+        group: rayon::current_num_threads().max(1) * 2,
+        block_bytes: block_bytes.max(1 << 12),
     };
-    let file_name = path.display().to_string();
-    let mut file = File::open(path).map_err(io)?;
-    let group = rayon::current_num_threads().max(1) * 2;
-    let block_bytes = block_bytes.max(1 << 12);
-    let mut carry: Vec<u8> = Vec::new();
-    // Block buffers are reused: fresh multi-megabyte buffers cost a page fault per 4 KiB.
-    let mut spare: Vec<Vec<u8>> = Vec::new();
-    let mut next_line = 1usize;
-    let mut eof = false;
-    while !eof {
-        let mut blocks = Vec::with_capacity(group);
-        while blocks.len() < group && !eof {
-            let mut buf = spare.pop().unwrap_or_default();
-            buf.clear();
-            buf.reserve(block_bytes + (1 << 16));
-            buf.extend_from_slice(&carry);
-            carry.clear();
-            // Read until the block holds a line end past its target size (or the file ends).
-            loop {
-                let want = block_bytes.saturating_sub(buf.len()).max(1 << 12);
-                let before = buf.len();
-                (&mut file)
-                    .take(want as u64)
-                    .read_to_end(&mut buf)
-                    .map_err(io)?;
-                if buf.len() == before {
-                    eof = true;
-                    break;
-                }
-                if buf.len() >= block_bytes && memchr::memchr(b'\n', &buf[before..]).is_some() {
-                    break;
-                }
+    // Only regular files with a size are mapped: pipes, and files such as `/proc`'s that report
+    // no size but have content, are read.
+    let mappable = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0);
+    if access == Access::Mapped
+        && mappable
+        && let Ok(map) = FileBuffer::open(path)
+    {
+        return groups.mapped(&map, sink);
+    }
+    groups.copied(path, sink)
+}
+
+/// The blocks of one file, parsed a group (two per thread) at a time.
+struct Groups<'a> {
+    layout: &'a Layout,
+    file_name: String,
+    on_error: OnError,
+    report: &'a mut ReadReport,
+    /// The file line number of the next group's first line.
+    next_line: usize,
+    /// Blocks per group.
+    group: usize,
+    block_bytes: usize,
+}
+
+impl Groups<'_> {
+    /// A mapped file: blocks are slices of `bytes` cut at the first line end past the block size.
+    fn mapped(
+        &mut self,
+        bytes: &[u8],
+        sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
+    ) -> Result<(), ReadError> {
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let mut blocks: Vec<&[u8]> = Vec::with_capacity(self.group);
+            while blocks.len() < self.group && pos < bytes.len() {
+                let target = pos + self.block_bytes;
+                let cut = match bytes.get(target..) {
+                    Some(rest) => {
+                        memchr::memchr(b'\n', rest).map_or(bytes.len(), |k| target + k + 1)
+                    }
+                    None => bytes.len(),
+                };
+                blocks.push(&bytes[pos..cut]);
+                pos = cut;
             }
-            let cut = if eof {
-                buf.len()
-            } else {
-                memchr::memrchr(b'\n', &buf)
-                    .map(|i| i + 1)
-                    .unwrap_or(buf.len())
-            };
-            carry.extend_from_slice(&buf[cut..]);
-            buf.truncate(cut);
-            if buf.is_empty() {
-                spare.push(buf);
-                continue;
+            if !self.parse(&blocks, sink)? {
+                return Ok(());
             }
-            report.bytes += buf.len() as u64;
-            blocks.push(Block { bytes: buf });
         }
-        if blocks.is_empty() {
-            break;
+        Ok(())
+    }
+
+    /// A file read into block buffers (reused: fresh multi-megabyte buffers cost a page fault per
+    /// 4 KiB), each filled to its target size and cut at its last line end.
+    fn copied(
+        &mut self,
+        path: &Path,
+        sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
+    ) -> Result<(), ReadError> {
+        let io = |e: std::io::Error| ReadError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut file = File::open(path).map_err(io)?;
+        let block_bytes = self.block_bytes;
+        let mut carry: Vec<u8> = Vec::new();
+        let mut spare: Vec<Vec<u8>> = Vec::new();
+        let mut eof = false;
+        while !eof {
+            let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(self.group);
+            while blocks.len() < self.group && !eof {
+                let mut buf = spare.pop().unwrap_or_default();
+                buf.clear();
+                buf.reserve(block_bytes + (1 << 16));
+                buf.extend_from_slice(&carry);
+                carry.clear();
+                // Read until the block holds a line end past its target size (or the file ends).
+                loop {
+                    let want = block_bytes.saturating_sub(buf.len()).max(1 << 12);
+                    let before = buf.len();
+                    (&mut file)
+                        .take(want as u64)
+                        .read_to_end(&mut buf)
+                        .map_err(io)?;
+                    if buf.len() == before {
+                        eof = true;
+                        break;
+                    }
+                    if buf.len() >= block_bytes && memchr::memchr(b'\n', &buf[before..]).is_some() {
+                        break;
+                    }
+                }
+                let cut = if eof {
+                    buf.len()
+                } else {
+                    memchr::memrchr(b'\n', &buf)
+                        .map(|i| i + 1)
+                        .unwrap_or(buf.len())
+                };
+                carry.extend_from_slice(&buf[cut..]);
+                buf.truncate(cut);
+                if buf.is_empty() {
+                    spare.push(buf);
+                    continue;
+                }
+                blocks.push(buf);
+            }
+            if blocks.is_empty() {
+                break;
+            }
+            let views: Vec<&[u8]> = blocks.iter().map(Vec::as_slice).collect();
+            let go_on = self.parse(&views, sink)?;
+            spare.extend(blocks);
+            if !go_on {
+                return Ok(());
+            }
         }
+        Ok(())
+    }
+
+    /// Parses one group of blocks on all cores and hands their chunks to `sink`; returns whether
+    /// to go on.
+    fn parse(
+        &mut self,
+        blocks: &[&[u8]],
+        sink: &mut dyn FnMut(Vec<Chunk>) -> Result<bool, ReadError>,
+    ) -> Result<bool, ReadError> {
+        let (layout, file_name, first) = (self.layout, self.file_name.as_str(), self.next_line);
         let outs: Vec<BlockOut> = blocks
             .par_iter()
             .enumerate()
             .map(|(k, b)| {
                 let base = LineBase {
-                    group_first: next_line,
+                    group_first: first,
                     before: &blocks[..k],
                     known: None,
                 };
-                parse_block(layout, b, base, &file_name)
+                parse_block(layout, b, base, file_name)
             })
             .collect();
-        next_line += outs.iter().map(|o| o.lines).sum::<usize>();
-        spare.extend(blocks.into_iter().map(|b| b.bytes));
+        self.next_line += outs.iter().map(|o| o.lines).sum::<usize>();
+        let report = &mut *self.report;
+        report.bytes += blocks.iter().map(|b| b.len() as u64).sum::<u64>();
         let mut chunks = Vec::with_capacity(outs.len());
         for out in outs {
             report.documents += out.documents;
             report.slow_lines += out.slow;
             if out.rejected > 0 {
-                if on_error == OnError::Fail {
+                if self.on_error == OnError::Fail {
                     let first = out.errors.into_iter().next();
                     return Err(match first {
                         Some(e) => ReadError::Line(Box::new(e)),
                         None => ReadError::Io {
-                            path: file_name,
+                            path: self.file_name.clone(),
                             message: "a line was rejected".into(),
                         },
                     });
@@ -176,16 +289,15 @@ pub fn read_file(
                 chunks.push(out.chunk);
             }
         }
-        if !chunks.is_empty() && !sink(chunks)? {
-            return Ok(());
+        if chunks.is_empty() {
+            return Ok(true);
         }
+        sink(chunks)
     }
-    Ok(())
 }
 
 /// Parses one block into a chunk.
-fn parse_block(layout: &Layout, block: &Block, mut base: LineBase<'_>, file: &str) -> BlockOut {
-    let bytes = &block.bytes;
+fn parse_block(layout: &Layout, bytes: &[u8], mut base: LineBase<'_>, file: &str) -> BlockOut {
     let mut out = BlockOut {
         chunk: Chunk {
             index: 0,

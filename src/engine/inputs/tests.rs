@@ -476,4 +476,5 @@ fn indexed_and_plain_walks_agree_and_accept_only_valid_json() {
     );
 }
 
+mod access;
 mod proof;
