@@ -40,6 +40,9 @@ pub struct Masks {
     pub comma: u64,
 }
 
+/// Lines this long or longer are not proven (a position must fit in 30 bits of a stack entry).
+pub const MAX_PROVEN_LEN: usize = 1 << 29;
+
 /// Bracket kinds, indexing the neighbour tables.
 const OBJ_OPEN: u8 = 0;
 const ARR_OPEN: u8 = 1;
@@ -81,22 +84,17 @@ static NEXT_OK: [u8; 256] = {
 /// The proof of one line ([`Prover::prove`]) and its result: where each container closes.
 #[derive(Debug)]
 pub struct Prover {
-    /// Per word: bracket bits outside strings.
-    brackets: Vec<u64>,
-    /// Per word: brackets in the words before it.
-    before: Vec<u32>,
-    /// Per bracket, in line order: for an opener, the position of its matching closer.
+    /// Per byte position of the line: for an opener, the position of its matching closer (other
+    /// positions hold stale or meaningless values; the buffer only grows, and is not cleared).
     closes: Vec<u32>,
-    /// Open containers by depth: their bracket ordinal << 2 | the kind of the container around
-    /// them << 1 | their kind (1: object).
+    /// Open containers by depth: their position << 2 | the kind of the container around them << 1
+    /// | their kind (1: object).
     stack: [u32; 128],
 }
 
 impl Default for Prover {
     fn default() -> Prover {
         Prover {
-            brackets: Vec::new(),
-            before: Vec::new(),
             closes: Vec::new(),
             stack: [0; 128],
         }
@@ -131,18 +129,19 @@ impl Prover {
     /// matching closers are then known ([`Prover::close_of`]).
     #[inline(always)]
     pub fn prove(&mut self, s: &[u8], quotes: &[u64], masks: &[Masks]) -> bool {
-        self.brackets.clear();
-        self.before.clear();
-        self.closes.clear();
-        if s.len() < 2 || s[0] != b'{' || s[s.len() - 1] != b'}' || quotes.len() != masks.len() {
+        // Positions are kept in 30 bits of a stack entry: longer lines are not proven.
+        if s.len() < 2
+            || s.len() >= MAX_PROVEN_LEN
+            || s[0] != b'{'
+            || s[s.len() - 1] != b'}'
+            || quotes.len() != masks.len()
+        {
             return false;
         }
-        // Room for every bracket-class byte (written by position: no growth checks in the loop).
-        let most: u32 = masks.iter().map(|m| m.bracket.count_ones()).sum();
-        self.closes.resize(most as usize + 1, 0);
-        self.brackets.resize(masks.len(), 0);
-        self.before.resize(masks.len(), 0);
-        let mut count = 0usize;
+        // Room for a closer per byte position (written by position: no growth checks in the loop).
+        if self.closes.len() < s.len() {
+            self.closes.resize(s.len(), 0);
+        }
         let last = s.len() - 1;
         let (last_word, last_bit) = (last / 64, last % 64);
         let mut in_string = 0u64;
@@ -167,8 +166,6 @@ impl Prover {
 
             // Brackets, without data-dependent branches: types matched on the stack, neighbours
             // checked by table, closers recorded, and the bits where the container kind changes.
-            self.brackets[w] = bracket;
-            self.before[w] = count as u32;
             let mut bits = bracket;
             let mut flips = 0u64;
             // The root's opener (byte 0) and closer (the last byte) are handled outside the loop,
@@ -176,7 +173,7 @@ impl Prover {
             if w == 0 {
                 bad |= u64::from(bits & 1 == 0 || !matches!(s[1], b'"' | b'}'));
                 bits &= !1;
-                count = 1;
+                // The root: position 0, inside nothing, an object.
                 self.stack[0] = 1;
                 depth = 1;
                 object = 1;
@@ -206,15 +203,14 @@ impl Prover {
                 // branch): an opener's own slot, or the slot a closer pops.
                 let slot = (if open { depth } else { depth - 1 } & 127) as usize;
                 let entry = stack[slot];
-                let ordinal = count as u32;
-                count += 1;
-                let target = if open { ordinal } else { entry >> 2 } as usize;
+                // An opener writes its own slot (overwritten by its closer); a closer its opener's.
+                let target = if open { p } else { (entry >> 2) as usize };
                 if let Some(c) = closes.get_mut(target) {
                     *c = p as u32;
                 }
                 bad |= u64::from(!open & (entry & 1 != is_object));
                 stack[slot] = if open {
-                    ordinal << 2 | object << 1 | is_object
+                    (p as u32) << 2 | object << 1 | is_object
                 } else {
                     entry
                 };
@@ -273,13 +269,11 @@ impl Prover {
         in_string == 0 && depth == 0
     }
 
-    /// The matching closer of the opener at `open` (only after a successful proof).
+    /// The matching closer of the opener at `open` (only after a successful proof, and only for
+    /// the position of an opener outside strings: other positions give meaningless values).
     #[inline]
     pub fn close_of(&self, open: usize) -> Option<usize> {
-        let w = open / 64;
-        let below = self.brackets.get(w)? & ((1u64 << (open % 64)) - 1);
-        let k = *self.before.get(w)? as usize + below.count_ones() as usize;
-        self.closes.get(k).map(|&c| c as usize)
+        self.closes.get(open).map(|&c| c as usize)
     }
 }
 

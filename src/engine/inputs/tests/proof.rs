@@ -47,12 +47,21 @@ fn check_line(layouts: &[&Layout], index: &mut LineIndex, line: &[u8]) -> bool {
         assert_eq!(other.build(line), indexed, "{level:?}: {line:?}");
         assert_eq!(other.proven(), index.proven(), "{level:?}: {line:?}");
         if proven {
-            for (p, _) in line.iter().enumerate().filter(|(_, b)| b"{[\"".contains(b)) {
-                assert_eq!(
-                    other.value_end(line, p),
-                    index.value_end(line, p),
-                    "{level:?} at {p}: {line:?}"
-                );
+            // Every string's end, and every container's end (a matching-bracket scan; a proven
+            // line has no escapes, so quotes toggle strings).
+            let mut in_string = false;
+            for (p, &b) in line.iter().enumerate() {
+                let opener = !in_string && matches!(b, b'{' | b'[');
+                in_string ^= b == b'"';
+                if b == b'"' {
+                    assert_eq!(other.value_end(line, p), index.value_end(line, p));
+                }
+                if !opener {
+                    continue;
+                }
+                let want = matching_close(line, p) + 1;
+                assert_eq!(index.value_end(line, p), Some(want), "at {p}: {line:?}");
+                assert_eq!(other.value_end(line, p), Some(want), "{level:?} at {p}");
             }
         }
     }
@@ -80,6 +89,25 @@ fn check_line(layouts: &[&Layout], index: &mut LineIndex, line: &[u8]) -> bool {
         }
     }
     proven
+}
+
+/// The position of the bracket closing the opener at `open` (strings without escapes skipped).
+fn matching_close(line: &[u8], open: usize) -> usize {
+    let (mut depth, mut in_string) = (0usize, false);
+    for (p, &b) in line.iter().enumerate().skip(open) {
+        match b {
+            b'"' => in_string = !in_string,
+            b'{' | b'[' if !in_string => depth += 1,
+            b'}' | b']' if !in_string => {
+                depth -= 1;
+                if depth == 0 {
+                    return p;
+                }
+            }
+            _ => {}
+        }
+    }
+    panic!("no closer for {open}: {line:?}")
 }
 
 /// Compact lines built to cross 64-byte words with every kind of token.
