@@ -6,7 +6,10 @@
 //! table indexed by the id itself (interner ids are dense); two keys in the chain of groups sharing
 //! the first id (head table indexed by that id, newest group first, no hashing and no rehashing —
 //! most rows of a STATS with many small groups start a new chain or find their group at its head),
-//! moving to a hash map of both ids packed in a `u64` once chains get long.
+//! moving to a hash map of both ids packed in a `u64` once chains get long. The chains may instead be
+//! headed by the *second* id ([`GroupMap::chain_on_second`]) when that key has more distinct values
+//! (a STATS BY executable, path with millions of paths: chains of one or two groups per path, where
+//! chains per executable would be long and move to the hash map).
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -23,7 +26,9 @@ pub struct GroupMap {
     /// One key: group of id `i` at `one[i]` ([`NONE`]: none yet); the null id's group apart.
     one: Vec<u32>,
     one_null: u32,
-    /// Two keys: newest group of each first id (`NONE`: none), the null id's apart.
+    /// Two keys: the chains are headed by the second id (the first otherwise).
+    second: bool,
+    /// Two keys: newest group of each heading id (`NONE`: none), the null id's apart.
     heads: Vec<u32>,
     head_null: u32,
     /// Per group: the next older group with the same first id.
@@ -46,6 +51,7 @@ impl GroupMap {
             arity,
             one: Vec::new(),
             one_null: NONE,
+            second: false,
             heads: Vec::new(),
             head_null: NONE,
             next: Vec::new(),
@@ -67,6 +73,14 @@ impl GroupMap {
     /// True when there is no group.
     pub fn is_empty(&self) -> bool {
         self.groups == 0
+    }
+
+    /// Heads two-id chains by the second id instead of the first (before the first group only; a
+    /// later call is ignored). Numbering does not depend on it.
+    pub fn chain_on_second(&mut self, yes: bool) {
+        if self.groups == 0 && !self.hashed {
+            self.second = yes;
+        }
     }
 
     /// Makes room for `more` new groups without rehashing (a hint).
@@ -121,10 +135,12 @@ impl GroupMap {
             }
             return g;
         }
-        let head = if a == crate::engine::aggregates::interner::NULL_ID {
+        // `h` heads the chain, `o` is compared along it (at `keys[2g + side]`).
+        let (h, o, side) = if self.second { (b, a, 0) } else { (a, b, 1) };
+        let head = if h == crate::engine::aggregates::interner::NULL_ID {
             &mut self.head_null
         } else {
-            let i = a as usize;
+            let i = h as usize;
             if i >= self.heads.len() {
                 self.heads.resize((i + 1).max(self.heads.len() * 2), NONE);
             }
@@ -134,7 +150,7 @@ impl GroupMap {
         let mut g = first;
         let mut steps = 0;
         while g != NONE {
-            if self.keys[2 * g as usize + 1] == b {
+            if self.keys[2 * g as usize + side] == o {
                 break;
             }
             g = self.next[g as usize];
@@ -154,7 +170,7 @@ impl GroupMap {
         g
     }
 
-    /// Moves two-id keys from chains to the hash map (chains got long: few first ids, many second).
+    /// Moves two-id keys from chains to the hash map (chains got long: few heading ids, many others).
     fn rehash(&mut self) {
         self.hashed = true;
         self.two.reserve(self.groups);
@@ -247,6 +263,33 @@ mod tests {
         }
         assert!(chained.hashed, "long chains were rehashed");
         assert_eq!(chained.len(), want.len());
+        // Chains headed by the second id: same numbering, short chains (no move to the hash map)
+        // when the second key has the many values.
+        let mut first = GroupMap::new(2);
+        let mut second = GroupMap::new(2);
+        second.chain_on_second(true);
+        for i in 0..20_000u32 {
+            let (x, y) = (
+                i % 3,
+                if i % 97 == 0 {
+                    NULL_ID
+                } else {
+                    (i * 7919) % 5000
+                },
+            );
+            let x = if i % 101 == 0 { NULL_ID } else { x };
+            assert_eq!(first.group2(x, y), second.group2(x, y), "row {i}");
+        }
+        assert_eq!(first.len(), second.len());
+        for g in 0..first.len() {
+            assert_eq!(first.key(g), second.key(g));
+        }
+        assert!(
+            first.hashed && !second.hashed,
+            "only first-id chains grew long"
+        );
+        second.chain_on_second(false);
+        assert!(second.second, "ignored once groups exist");
         let mut c = GroupMap::new(1);
         for i in (0..300u32).rev() {
             let x = if i % 11 == 0 { NULL_ID } else { (i * 13) % 97 };

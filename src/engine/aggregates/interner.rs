@@ -8,7 +8,9 @@
 //! one chunk never interns a keyword), and a string of another dictionary or value gets the base's id
 //! when the base holds it, a new id past the base otherwise. Other chunk dictionaries map to interner
 //! ids through per-dictionary translation vectors, so the hot loop never hashes strings more than once
-//! per chunk value.
+//! per chunk value. When the first such dictionary arrives, the base's strings are added to the
+//! interner's own string set under their base ids, so a string is hashed once per lookup (not once for
+//! the base and again for the set).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -78,6 +80,8 @@ pub struct Interner {
     /// Ids `0..base_len` are this dictionary's ids (see the module doc).
     base: Option<Arc<Dictionary>>,
     base_len: u32,
+    /// The base's strings are in `strings` too (under their base ids): look them up there only.
+    base_indexed: bool,
     /// Keywords not in the base.
     strings: StringSet,
     /// String-set id → interner id.
@@ -107,12 +111,20 @@ impl Interner {
 
     /// The id of keyword string `s`.
     pub fn intern_str(&mut self, s: &str) -> u32 {
-        if let Some(b) = &self.base
+        if !self.base_indexed
+            && let Some(b) = &self.base
             && let Some(id) = b.lookup(s)
         {
             return id;
         }
-        let sid = self.strings.intern(s) as usize;
+        let h = self.strings.hash32(s);
+        self.intern_own(s, h)
+    }
+
+    /// The id of `s` (hash `h` in the own string set), which is not in an unindexed base.
+    #[inline]
+    fn intern_own(&mut self, s: &str, h: u32) -> u32 {
+        let sid = self.strings.intern_hashed(s, h) as usize;
         if sid == self.string_ids.len() {
             let id = self.len() as u32;
             self.slots.push(Slot::Str(sid as u32));
@@ -193,6 +205,15 @@ impl Interner {
         }
     }
 
+    /// True when every interned value has an Elasticsearch hash (COUNT_DISTINCT of any set of them then
+    /// finishes without an error; keywords always do).
+    pub fn all_es_hashable(&self) -> bool {
+        self.slots.iter().all(|s| match s {
+            Slot::Str(_) => true,
+            Slot::Other(v) => esql::algo::hll::es_hash(v).is_some(),
+        })
+    }
+
     /// How chunk dictionary `dict`'s ids become interner ids: the identity when `dict` is the base, or
     /// becomes it (the interner is still empty); otherwise a translation vector (ids not yet seen are
     /// filled lazily), to hand back with [`Self::keep_translation`].
@@ -206,10 +227,31 @@ impl Interner {
             self.base = Some(dict.clone());
             return Translation::Identity;
         }
+        self.index_base();
         let key = Arc::as_ptr(dict) as usize;
         match self.translations.remove(&key) {
             Some((_, t)) => Translation::Table(t),
             None => Translation::Table(vec![UNSET; dict.len()]),
+        }
+    }
+
+    /// Adds the base's strings to the own string set under their base ids (once; see the module doc).
+    fn index_base(&mut self) {
+        if self.base_indexed {
+            return;
+        }
+        let Some(base) = self.base.clone() else {
+            return;
+        };
+        self.base_indexed = true;
+        self.strings.reserve(base.len(), 0);
+        for (id, s) in base.iter() {
+            // A base string never entered the set (lookups tried the base first), and the
+            // dictionary's strings are distinct: each gets a new string id.
+            let sid = self.strings.intern(s) as usize;
+            if sid == self.string_ids.len() {
+                self.string_ids.push(id);
+            }
         }
     }
 
@@ -226,6 +268,55 @@ impl Interner {
         self.translations.clear();
     }
 
+    /// Replaces the chunk ids `ids` of `dict` by interner ids through `t` (a [`Translation::Table`] of
+    /// this interner), interning the ids not translated yet in order of first occurrence — the ids
+    /// [`Self::translate`] would give row by row — through [`Self::translate_pending`].
+    pub fn translate_ids(&mut self, t: &mut [u32], dict: &Dictionary, ids: &mut [u32]) {
+        // Marks an id queued in `pending` (never a translation: interner ids stay below `UNSET`).
+        const QUEUED: u32 = u32::MAX;
+        let mut pending = Vec::new();
+        for &id in ids.iter() {
+            let x = &mut t[id as usize];
+            if *x == UNSET {
+                *x = QUEUED;
+                pending.push(id);
+            }
+        }
+        if !pending.is_empty() {
+            self.translate_pending(t, dict, &pending);
+        }
+        for id in ids.iter_mut() {
+            *id = t[*id as usize];
+        }
+    }
+
+    /// Translates the chunk ids `pending` of `dict` (distinct, not yet translated in `t`, from a
+    /// [`Translation::Table`] of this interner), in order, as [`Self::translate`] would one by one:
+    /// blocks of strings are hashed and their table slots loaded first, so the cache misses of a
+    /// block overlap instead of coming one after another.
+    pub fn translate_pending(&mut self, t: &mut [u32], dict: &Dictionary, pending: &[u32]) {
+        const BLOCK: usize = 16;
+        if self.base.is_some() && !self.base_indexed {
+            // Not reached through `translation` (which indexes the base first): one by one.
+            for &id in pending {
+                t[id as usize] = self.intern_str(dict.get(id));
+            }
+            return;
+        }
+        let mut hashes = [0u32; BLOCK];
+        for block in pending.chunks(BLOCK) {
+            let mut touched = 0u64;
+            for (h, &id) in hashes.iter_mut().zip(block) {
+                *h = self.strings.hash32(dict.get(id));
+                touched ^= self.strings.peek(*h);
+            }
+            std::hint::black_box(touched);
+            for (&h, &id) in hashes.iter().zip(block) {
+                t[id as usize] = self.intern_own(dict.get(id), h);
+            }
+        }
+    }
+
     /// The interner id of chunk id `id`, translating it on first use.
     #[inline]
     pub fn translate(&mut self, t: &mut [u32], dict: &Dictionary, id: u32) -> u32 {
@@ -236,5 +327,102 @@ impl Interner {
         let g = self.intern_str(dict.get(id));
         t[id as usize] = g;
         g
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict(words: &[&str]) -> Arc<Dictionary> {
+        let mut d = Dictionary::new();
+        for w in words {
+            d.intern(w);
+        }
+        Arc::new(d)
+    }
+
+    /// Ids stay the same when later chunk dictionaries arrive and the base is indexed.
+    #[test]
+    fn base_ids_survive_indexing_and_foreign_dictionaries() {
+        let base = dict(&["/bin/a", "/bin/b", "/bin/c"]);
+        let mut i = Interner::new();
+        assert!(matches!(i.translation(&base), Translation::Identity));
+        // Not in the base, before any foreign dictionary: a new id past the base.
+        assert_eq!(i.intern_str("/bin/z"), 3);
+        assert_eq!(i.intern(&Value::Long(5)), 4);
+        assert_eq!(i.intern_str("/bin/b"), 1);
+        let later = dict(&["/bin/c", "/bin/y", "/bin/z", "/bin/a"]);
+        let Translation::Table(mut t) = i.translation(&later) else {
+            panic!("a foreign dictionary is translated");
+        };
+        let got: Vec<u32> = (0..4).map(|id| i.translate(&mut t, &later, id)).collect();
+        assert_eq!(got, vec![2, 5, 3, 0]);
+        i.keep_translation(&later, Translation::Table(t));
+        // After indexing: base strings, earlier strings and new ones keep or get one id each.
+        for (s, id) in [
+            ("/bin/a", 0),
+            ("/bin/b", 1),
+            ("/bin/c", 2),
+            ("/bin/z", 3),
+            ("/bin/y", 5),
+        ] {
+            assert_eq!(i.intern_str(s), id, "{s}");
+            assert_eq!(i.str_of(id), Some(s));
+        }
+        assert_eq!(i.intern_str("/bin/new"), 6);
+        assert_eq!(i.intern(&Value::Long(5)), 4);
+        assert_eq!(i.value(4), Value::Long(5));
+        assert_eq!(i.len(), 7);
+        // Merging from another interner goes through the same set.
+        let mut other = Interner::new();
+        other.intern_str("/bin/new");
+        other.intern_str("/bin/q");
+        assert_eq!(i.intern_from(&other, 0), 6);
+        assert_eq!(i.intern_from(&other, 1), 7);
+    }
+
+    /// Block translation gives the ids one-by-one translation gives, in the same order.
+    #[test]
+    fn block_translation_equals_one_by_one() {
+        let words: Vec<String> = (0..3000)
+            .map(|i| format!("/var/www/f{}", i % 1900))
+            .collect();
+        let first = dict(&["/var/www/f7", "/bin/sh"]);
+        let later = {
+            let mut d = Dictionary::new();
+            for w in &words {
+                d.intern(w);
+            }
+            Arc::new(d)
+        };
+        let rows: Vec<u32> = (0..3000u32).map(|i| (i * 7) % later.len() as u32).collect();
+        let (mut a, mut b) = (Interner::new(), Interner::new());
+        for i in [&mut a, &mut b] {
+            assert!(matches!(i.translation(&first), Translation::Identity));
+            i.intern_str("/tmp/x");
+        }
+        let Translation::Table(mut ta) = a.translation(&later) else {
+            panic!("a table");
+        };
+        let want: Vec<u32> = rows
+            .iter()
+            .map(|&r| a.translate(&mut ta, &later, r))
+            .collect();
+        let Translation::Table(mut tb) = b.translation(&later) else {
+            panic!("a table");
+        };
+        let mut got = rows.clone();
+        b.translate_ids(&mut tb, &later, &mut got);
+        assert_eq!(got, want);
+        assert_eq!(ta, tb);
+        assert_eq!(a.len(), b.len());
+        for id in 0..b.len() as u32 {
+            assert_eq!(a.str_of(id), b.str_of(id));
+        }
+        // Already translated ids are read back.
+        let mut again = vec![rows[5], rows[0], 1899];
+        b.translate_ids(&mut tb, &later, &mut again);
+        assert_eq!(again, vec![want[5], want[0], b.intern_str(later.get(1899))]);
     }
 }

@@ -239,13 +239,13 @@ impl StatsSink {
                     },
                 ) => {
                     let mut table = vec![u32::MAX; bi.len()];
-                    for (g, set) in bs.into_iter().enumerate() {
-                        for &id in set.ids() {
+                    for (g, &to) in map.iter().enumerate().take(bs.len()) {
+                        for &id in bs.ids(g) {
                             let t = &mut table[id as usize];
                             if *t == u32::MAX {
                                 *t = interner.intern_from(&bi, id);
                             }
-                            sets[map[g]].insert(*t);
+                            sets.insert(to, *t);
                         }
                     }
                 }
@@ -362,7 +362,7 @@ impl StatsSink {
                     if d.single && at.is_none() && groups.starts.is_empty() {
                         for (&g, &id) in groups.groups.iter().zip(&d.ids) {
                             if id != NULL_ID {
-                                sets[g as usize].insert(id);
+                                sets.insert(g as usize, id);
                             }
                         }
                     } else {
@@ -370,7 +370,7 @@ impl StatsSink {
                             for &g in groups.row(pos(j)) {
                                 for &id in d.row(j) {
                                     if id != NULL_ID {
-                                        sets[g as usize].insert(id);
+                                        sets.insert(g as usize, id);
                                     }
                                 }
                             }
@@ -420,6 +420,7 @@ impl StatsSink {
                 }
                 [a] => a.ids.iter().map(|&x| self.groups.group1(x)).collect(),
                 [a, b] => {
+                    self.choose_chains();
                     self.groups.reserve(n / 8);
                     a.ids
                         .iter()
@@ -444,6 +445,9 @@ impl StatsSink {
                 groups,
             };
         }
+        if key_ids.len() == 2 {
+            self.choose_chains();
+        }
         let mut out = RowGroups {
             starts: Vec::with_capacity(n + 1),
             groups: Vec::with_capacity(n),
@@ -461,6 +465,15 @@ impl StatsSink {
             out.starts.push(out.groups.len() as u32);
         }
         out
+    }
+
+    /// Before the first group of two keys: chains headed by the key with more distinct values so far
+    /// (the interners hold at least the first batch's, or its chunk dictionary's, values).
+    fn choose_chains(&mut self) {
+        if self.groups.is_empty() && self.key_interners.len() == 2 {
+            let more = self.key_interners[1].len() > self.key_interners[0].len();
+            self.groups.chain_on_second(more);
+        }
     }
 
     fn cross_product(
@@ -509,46 +522,28 @@ fn ids_of(
             let t = interner.translation(dict);
             if col.dense {
                 // One value per row: value `r` is row `r`'s.
-                let out = match &t {
-                    Translation::Identity => match map {
-                        None => rows.iter().map(|&r| ids[r as usize]).collect(),
-                        Some(m) => rows.iter().map(|&r| ids[m[r as usize] as usize]).collect(),
-                    },
-                    Translation::Table(_) => Vec::new(),
+                let mut out: Vec<u32> = match map {
+                    None => rows.iter().map(|&r| ids[r as usize]).collect(),
+                    Some(m) => rows.iter().map(|&r| ids[m[r as usize] as usize]).collect(),
                 };
                 if let Translation::Table(mut table) = t {
-                    let out = rows
-                        .iter()
-                        .map(|&r| interner.translate(&mut table, dict, ids[phys(r)]))
-                        .collect();
+                    interner.translate_ids(&mut table, dict, &mut out);
                     interner.keep_translation(dict, Translation::Table(table));
-                    return Ok(RowIds::single(out));
                 }
                 return Ok(RowIds::single(out));
             }
             let mut out = RowIds::with_capacity(rows.len());
-            match t {
-                Translation::Identity => {
-                    for &r in rows {
-                        let (s, e) = col.range(phys(r));
-                        // Rows hold one or two values: a loop, not a `memcpy` call per row.
-                        for &id in &ids[s..e] {
-                            out.ids.push(id);
-                        }
-                        out.end_row();
-                    }
+            for &r in rows {
+                let (s, e) = col.range(phys(r));
+                // Rows hold one or two values: a loop, not a `memcpy` call per row.
+                for &id in &ids[s..e] {
+                    out.ids.push(id);
                 }
-                Translation::Table(mut table) => {
-                    for &r in rows {
-                        let (s, e) = col.range(phys(r));
-                        for &id in &ids[s..e] {
-                            let g = interner.translate(&mut table, dict, id);
-                            out.ids.push(g);
-                        }
-                        out.end_row();
-                    }
-                    interner.keep_translation(dict, Translation::Table(table));
-                }
+                out.end_row();
+            }
+            if let Translation::Table(mut table) = t {
+                interner.translate_ids(&mut table, dict, &mut out.ids);
+                interner.keep_translation(dict, Translation::Table(table));
             }
             return Ok(out.compact());
         }

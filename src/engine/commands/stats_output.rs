@@ -105,12 +105,12 @@ fn distinct_result(
     match sink.state(ai) {
         AggState::Count(c) => Ok(Value::Long(c[g])),
         AggState::Distinct { interner, sets } => {
-            if let Some(v) = keyword_result(call.function, interner, sets[g].ids()) {
+            if let Some(v) = keyword_result(call.function, interner, sets.ids(g)) {
                 return Ok(v);
             }
             let consts = sink.constants[ai].as_deref().unwrap_or_default();
-            let items: Vec<Vec<Value>> = sets[g]
-                .ids()
+            let items: Vec<Vec<Value>> = sets
+                .ids(g)
                 .iter()
                 .map(|&id| {
                     let mut item = Vec::with_capacity(1 + consts.len());
@@ -122,6 +122,60 @@ fn distinct_result(
             kernel.aggregate(call, &items, opts, w)
         }
         AggState::Collect(rowsets) => kernel.aggregate(call, &rowsets[g], opts, w),
+    }
+}
+
+/// COUNT and COUNT_DISTINCT values of the output columns, computed per group when a tail step reads
+/// them (valid when [`StatsSink::counts_quietly`] holds: no count can fail).
+struct LazyLongs<'a> {
+    sink: &'a StatsSink,
+    counters: &'a mut [Option<DistinctCounter>],
+    /// Per output column: the aggregate whose values it holds, when known.
+    cols: Vec<Option<usize>>,
+}
+
+impl<'a> LazyLongs<'a> {
+    fn new(sink: &'a StatsSink, counters: &'a mut [Option<DistinctCounter>]) -> LazyLongs<'a> {
+        let nk = sink.keys.len();
+        let cols = sink
+            .aggregation
+            .outputs
+            .iter()
+            .map(|e| {
+                let ExprKind::Column(col) = e.kind else {
+                    return None;
+                };
+                let ai = col.checked_sub(nk)?;
+                match (counters.get(ai)?, sink.state(ai)) {
+                    (_, AggState::Count(_)) | (Some(_), AggState::Distinct { .. }) => Some(ai),
+                    _ => None,
+                }
+            })
+            .collect();
+        LazyLongs {
+            sink,
+            counters,
+            cols,
+        }
+    }
+}
+
+impl stats_tail::GroupLongs for LazyLongs<'_> {
+    fn known(&self, c: usize) -> bool {
+        self.cols.get(c).is_some_and(Option::is_some)
+    }
+
+    fn get(&mut self, c: usize, g: usize) -> i64 {
+        let Some(ai) = self.cols.get(c).copied().flatten() else {
+            return 0;
+        };
+        match (&mut self.counters[ai], self.sink.state(ai)) {
+            (_, AggState::Count(v)) => v[g],
+            (Some(counter), AggState::Distinct { interner, sets }) => {
+                counter.count(interner, sets.ids(g)).unwrap_or(0)
+            }
+            _ => 0,
+        }
     }
 }
 
@@ -199,6 +253,17 @@ impl StatsSink {
         (deferred, at)
     }
 
+    /// True when every aggregate is a COUNT, a COUNT_DISTINCT finished from id sets whose values all
+    /// have a hash (so no group's can fail), or finishes quietly: the tail steps may then read the
+    /// counts lazily ([`LazyLongs`]), with the same results as [`Self::quiet_longs`].
+    fn counts_quietly(&self, counters: &[Option<DistinctCounter>]) -> bool {
+        (0..self.aggs.len()).all(|ai| match (counters.get(ai), self.state(ai)) {
+            (_, AggState::Count(_)) => true,
+            (Some(Some(_)), AggState::Distinct { interner, .. }) => interner.all_es_hashable(),
+            _ => self.finishes_quietly(ai),
+        })
+    }
+
     /// COUNT results per group, and COUNT_DISTINCT results when every group's is finished from its id
     /// set (no warning, no error possible), by aggregate; `None` when some aggregate can warn or fail
     /// in finishing (its general path must then run for every group, in output order).
@@ -213,8 +278,8 @@ impl StatsSink {
                 (_, AggState::Count(c)) => Some(c[..n].to_vec()),
                 (Some(counter), AggState::Distinct { interner, sets }) => {
                     let mut v = Vec::with_capacity(n);
-                    for set in &sets[..n] {
-                        v.push(counter.count(interner, set.ids())?);
+                    for g in 0..n {
+                        v.push(counter.count(interner, sets.ids(g))?);
                     }
                     Some(v)
                 }
@@ -261,14 +326,17 @@ impl StatsSink {
             .outputs
             .iter()
             .all(|e| matches!(e.kind, ExprKind::Column(_)));
-        let longs = if all_columns {
+        // Counts read lazily (only for the groups the tail steps reach) when no COUNT_DISTINCT can
+        // fail; otherwise all up front, and none when some aggregate can warn.
+        let lazy = all_columns && self.counts_quietly(&counters);
+        let longs = if all_columns && !lazy {
             self.quiet_longs(&mut counters)
         } else {
             None
         };
         let mut consumed = 0;
         if let Some(longs) = &longs {
-            let cols: Vec<Option<Vec<i64>>> = self
+            let mut cols: Vec<Option<Vec<i64>>> = self
                 .aggregation
                 .outputs
                 .iter()
@@ -277,10 +345,10 @@ impl StatsSink {
                     _ => None,
                 })
                 .collect();
-            consumed = stats_tail::run(tail, &cols, &mut order);
-            if let Some(cap) = stats_tail::row_cap(&tail[consumed..], ctx.opts.implicit_limit) {
-                order.truncate(cap);
-            }
+            consumed = stats_tail::run(tail, &mut cols, &mut order, ctx.opts.implicit_limit);
+        } else if lazy {
+            let mut cols = LazyLongs::new(&self, &mut counters);
+            consumed = stats_tail::run(tail, &mut cols, &mut order, ctx.opts.implicit_limit);
         }
         let mut out = Vec::with_capacity(order.len());
         let mut cells: Vec<Value> = Vec::with_capacity(nk + self.aggs.len());
@@ -304,7 +372,7 @@ impl StatsSink {
                     .map(|v| Value::Long(v[g]));
                 let fast = known.or_else(|| match (&mut counters[ai], self.state(ai)) {
                     (Some(c), AggState::Distinct { interner, sets }) => {
-                        c.count(interner, sets[g].ids()).map(Value::Long)
+                        c.count(interner, sets.ids(g)).map(Value::Long)
                     }
                     (_, AggState::Count(c)) => Some(Value::Long(c[g])),
                     _ => None,

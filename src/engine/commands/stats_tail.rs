@@ -16,6 +16,25 @@ use std::cmp::Ordering;
 use esql::plan::{ComparisonOp, Expr, ExprKind, SortKey, Step, StepKind};
 use esql::{DataType, Value};
 
+/// The long values, per group, of the output columns known without any warning (see the module doc).
+pub trait GroupLongs {
+    /// True when output column `c`'s values are known.
+    fn known(&self, c: usize) -> bool;
+    /// Output column `c`'s value for group `g` (only asked for known columns).
+    fn get(&mut self, c: usize, g: usize) -> i64;
+}
+
+/// Values computed up front, by output column (`None`: not known).
+impl GroupLongs for Vec<Option<Vec<i64>>> {
+    fn known(&self, c: usize) -> bool {
+        self.as_slice().get(c).is_some_and(Option::is_some)
+    }
+
+    fn get(&mut self, c: usize, g: usize) -> i64 {
+        self[c].as_ref().map_or(0, |v| v[g])
+    }
+}
+
 /// One side of a comparison.
 #[derive(Debug, Clone, Copy)]
 enum Operand {
@@ -34,11 +53,18 @@ enum Cond {
     Not(Box<Cond>),
 }
 
-fn operand(e: &Expr, cols: &[Option<Vec<i64>>]) -> Option<Operand> {
+/// A tail step that runs over groups.
+#[derive(Debug)]
+enum GroupStep {
+    Where(Cond),
+    /// Sort keys: output column and descending.
+    Sort(Vec<(usize, bool)>),
+    Limit(usize),
+}
+
+fn operand(e: &Expr, cols: &dyn GroupLongs) -> Option<Operand> {
     match &e.kind {
-        ExprKind::Column(c)
-            if e.data_type == DataType::Long && cols.get(*c).is_some_and(Option::is_some) =>
-        {
+        ExprKind::Column(c) if e.data_type == DataType::Long && cols.known(*c) => {
             Some(Operand::Column(*c))
         }
         ExprKind::Literal(Value::Long(x)) => Some(Operand::Literal(*x)),
@@ -47,7 +73,7 @@ fn operand(e: &Expr, cols: &[Option<Vec<i64>>]) -> Option<Operand> {
     }
 }
 
-fn compile(e: &Expr, cols: &[Option<Vec<i64>>]) -> Option<Cond> {
+fn compile(e: &Expr, cols: &dyn GroupLongs) -> Option<Cond> {
     Some(match &e.kind {
         ExprKind::Comparison { op, left, right } => {
             Cond::Compare(*op, operand(left, cols)?, operand(right, cols)?)
@@ -60,14 +86,16 @@ fn compile(e: &Expr, cols: &[Option<Vec<i64>>]) -> Option<Cond> {
 }
 
 #[inline]
-fn value(o: Operand, cols: &[Option<Vec<i64>>], g: usize) -> i64 {
+fn value(o: Operand, cols: &mut dyn GroupLongs, g: usize) -> i64 {
     match o {
-        Operand::Column(c) => cols[c].as_ref().map_or(0, |v| v[g]),
+        Operand::Column(c) => cols.get(c, g),
         Operand::Literal(x) => x,
     }
 }
 
-fn holds(c: &Cond, cols: &[Option<Vec<i64>>], g: usize) -> bool {
+/// Whether `c` holds for group `g`; an operand is read only when the result needs it (`AND`, `OR`
+/// short-circuit), so values no condition reaches are never computed.
+fn holds(c: &Cond, cols: &mut dyn GroupLongs, g: usize) -> bool {
     match c {
         Cond::Compare(op, a, b) => {
             let (a, b) = (value(*a, cols, g), value(*b, cols, g));
@@ -87,7 +115,7 @@ fn holds(c: &Cond, cols: &[Option<Vec<i64>>], g: usize) -> bool {
 }
 
 /// The long column each sort key reads, if every key reads one.
-fn sort_columns(keys: &[SortKey], cols: &[Option<Vec<i64>>]) -> Option<Vec<(usize, bool)>> {
+fn sort_columns(keys: &[SortKey], cols: &dyn GroupLongs) -> Option<Vec<(usize, bool)>> {
     keys.iter()
         .map(|k| match operand(&k.expr, cols)? {
             Operand::Column(c) => Some((c, k.descending)),
@@ -96,44 +124,102 @@ fn sort_columns(keys: &[SortKey], cols: &[Option<Vec<i64>>]) -> Option<Vec<(usiz
         .collect()
 }
 
-/// Applies the longest prefix of `tail` that reads only `cols` (long values per group, by output
-/// column; `None`: not known quietly) to `groups` (group numbers in output order); returns the
-/// number of steps applied.
-pub fn run(tail: &[Step], cols: &[Option<Vec<i64>>], groups: &mut Vec<usize>) -> usize {
-    let mut done = 0;
+/// The longest prefix of `tail` that reads only known columns, compiled.
+fn compile_prefix(tail: &[Step], cols: &dyn GroupLongs) -> Vec<GroupStep> {
+    let mut out = Vec::new();
     for step in tail {
-        match &step.kind {
-            StepKind::Where { condition } => {
-                let Some(cond) = compile(condition, cols) else {
-                    break;
-                };
-                groups.retain(|&g| holds(&cond, cols, g));
-            }
-            StepKind::Sort { keys } => {
-                let Some(by) = sort_columns(keys, cols) else {
-                    break;
-                };
-                // Stable, as the row SORT: ties keep their order.
-                groups.sort_by(|&a, &b| {
-                    by.iter()
-                        .map(|&(c, desc)| {
-                            let o = value(Operand::Column(c), cols, a).cmp(&value(
-                                Operand::Column(c),
-                                cols,
-                                b,
-                            ));
-                            if desc { o.reverse() } else { o }
-                        })
-                        .find(|o| o.is_ne())
-                        .unwrap_or(Ordering::Equal)
-                });
-            }
-            StepKind::Limit { count } => groups.truncate(*count),
+        out.push(match &step.kind {
+            StepKind::Where { condition } => match compile(condition, cols) {
+                Some(c) => GroupStep::Where(c),
+                None => break,
+            },
+            StepKind::Sort { keys } => match sort_columns(keys, cols) {
+                Some(by) => GroupStep::Sort(by),
+                None => break,
+            },
+            StepKind::Limit { count } => GroupStep::Limit(*count),
             _ => break,
-        }
-        done += 1;
+        });
     }
-    done
+    out
+}
+
+/// WHERE and LIMIT steps over `groups` in order, keeping at most `cap` groups: a group is tested only
+/// until a condition drops it, and the scan stops once a LIMIT is full or `cap` groups are kept.
+fn stream(steps: &[GroupStep], cols: &mut dyn GroupLongs, groups: &mut Vec<usize>, cap: usize) {
+    let mut taken = vec![0usize; steps.len()];
+    let mut kept = 0;
+    let mut i = 0;
+    'groups: while i < groups.len() && kept < cap {
+        let g = groups[i];
+        i += 1;
+        for (s, step) in steps.iter().enumerate() {
+            match step {
+                GroupStep::Where(c) => {
+                    if !holds(c, cols, g) {
+                        continue 'groups;
+                    }
+                }
+                GroupStep::Limit(n) => {
+                    if taken[s] == *n {
+                        // Full: no later group gets past this step.
+                        break 'groups;
+                    }
+                    taken[s] += 1;
+                }
+                GroupStep::Sort(_) => {}
+            }
+        }
+        groups[kept] = g;
+        kept += 1;
+    }
+    groups.truncate(kept);
+}
+
+/// Stable sort of `groups` by the sort keys' values (read once per group).
+fn sort(by: &[(usize, bool)], cols: &mut dyn GroupLongs, groups: &mut Vec<usize>) {
+    let vals: Vec<Vec<i64>> = by
+        .iter()
+        .map(|&(c, _)| groups.iter().map(|&g| cols.get(c, g)).collect())
+        .collect();
+    let mut at: Vec<usize> = (0..groups.len()).collect();
+    // Stable, as the row SORT: ties keep their order.
+    at.sort_by(|&a, &b| {
+        by.iter()
+            .zip(&vals)
+            .map(|(&(_, desc), v)| {
+                let o = v[a].cmp(&v[b]);
+                if desc { o.reverse() } else { o }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    });
+    *groups = at.into_iter().map(|i| groups[i]).collect();
+}
+
+/// Applies the longest prefix of `tail` that reads only `cols`' known columns to `groups` (group
+/// numbers in output order), keeping no more groups than the steps after it can let through
+/// ([`row_cap`], with `implicit_limit`); returns the number of steps applied.
+pub fn run(
+    tail: &[Step],
+    cols: &mut dyn GroupLongs,
+    groups: &mut Vec<usize>,
+    implicit_limit: Option<usize>,
+) -> usize {
+    let steps = compile_prefix(tail, cols);
+    let cap = row_cap(&tail[steps.len()..], implicit_limit);
+    // Segments of WHERE/LIMIT steps, each ended by a SORT or the end of the prefix; only the last
+    // segment may stop at the cap (a SORT needs every group before it).
+    let mut from = 0;
+    for (s, step) in steps.iter().enumerate() {
+        if let GroupStep::Sort(by) = step {
+            stream(&steps[from..s], cols, groups, usize::MAX);
+            sort(by, cols, groups);
+            from = s + 1;
+        }
+    }
+    stream(&steps[from..], cols, groups, cap.unwrap_or(usize::MAX));
+    steps.len()
 }
 
 /// The most rows that can leave `rest` (the steps after those [`run`] applied) when every step
@@ -183,7 +269,7 @@ mod tests {
             "{STATS} | WHERE d == 1 AND c < 6 OR NOT c != 7 | SORT c DESC | LIMIT 2 | EVAL x = 1"
         ));
         let mut groups: Vec<usize> = (0..6).collect();
-        assert_eq!(run(&tail, &cols(), &mut groups), 3);
+        assert_eq!(run(&tail, &mut cols(), &mut groups, Some(1000)), 3);
         // Kept 0 (1,1), 1 (5,1), 3 (2,1), 4 (7,1); by c descending: 4, 1, 3, 0; first two.
         assert_eq!(groups, vec![4, 1]);
         assert_eq!(row_cap(&tail[3..], Some(1000)), Some(1000));
@@ -193,11 +279,11 @@ mod tests {
     fn sort_is_stable_and_mixed_directions_compare_left_to_right() {
         let tail = tail_of(&format!("{STATS} | SORT d, c DESC | LIMIT 10"));
         let mut groups: Vec<usize> = vec![5, 3, 2, 0, 1, 4];
-        assert_eq!(run(&tail, &cols(), &mut groups), 2);
+        assert_eq!(run(&tail, &mut cols(), &mut groups, None), 2);
         assert_eq!(groups, vec![4, 1, 3, 0, 2, 5]);
         let tail = tail_of(&format!("{STATS} | SORT d"));
         let mut groups: Vec<usize> = vec![5, 4, 3, 2, 1, 0];
-        run(&tail, &cols(), &mut groups);
+        run(&tail, &mut cols(), &mut groups, None);
         assert_eq!(groups, vec![4, 3, 1, 0, 2, 5]);
     }
 
@@ -223,8 +309,90 @@ mod tests {
         ] {
             let tail = tail_of(&format!("{STATS} {q}"));
             let mut groups: Vec<usize> = (0..6).collect();
-            assert_eq!(run(&tail, &cols(), &mut groups), applied, "{q}");
+            assert_eq!(run(&tail, &mut cols(), &mut groups, None), applied, "{q}");
             assert_eq!(row_cap(&tail[applied..], None), cap, "{q}");
         }
+    }
+
+    /// Counts the values read, to see that the scan stops early.
+    struct Counting {
+        cols: Vec<Option<Vec<i64>>>,
+        reads: usize,
+    }
+
+    impl GroupLongs for Counting {
+        fn known(&self, c: usize) -> bool {
+            self.cols.known(c)
+        }
+        fn get(&mut self, c: usize, g: usize) -> i64 {
+            self.reads += 1;
+            GroupLongs::get(&mut self.cols, c, g)
+        }
+    }
+
+    /// Each step applied to the whole list in turn, then the cap: what the lazy scan must equal.
+    fn naive(
+        tail: &[Step],
+        cols: &mut Vec<Option<Vec<i64>>>,
+        groups: &mut Vec<usize>,
+        cap: Option<usize>,
+    ) -> usize {
+        let steps = compile_prefix(tail, cols);
+        for step in &steps {
+            match step {
+                GroupStep::Where(c) => groups.retain(|&g| holds(c, cols, g)),
+                GroupStep::Sort(by) => sort(by, cols, groups),
+                GroupStep::Limit(n) => groups.truncate(*n),
+            }
+        }
+        if let Some(cap) = row_cap(&tail[steps.len()..], cap) {
+            groups.truncate(cap);
+        }
+        steps.len()
+    }
+
+    #[test]
+    fn the_lazy_scan_equals_whole_list_steps_and_stops_early() {
+        let n = 5000usize;
+        let c: Vec<i64> = (0..n).map(|g| ((g * 7919) % 13) as i64).collect();
+        let d: Vec<i64> = (0..n).map(|g| ((g * 104_729) % 4) as i64).collect();
+        let cols = vec![Some(c), Some(d), None, None];
+        for q in [
+            "| WHERE d == 1 AND c < 5",
+            "| WHERE c > 3 | LIMIT 40 | WHERE d != 2",
+            "| WHERE c > 3 | LIMIT 40 | WHERE d != 2 | LIMIT 7 | EVAL y = 1",
+            "| LIMIT 100 | WHERE c == 2 OR d == 0 | SORT d DESC, c | WHERE c < 9 | LIMIT 30",
+            "| SORT c | WHERE d == 3",
+            "| WHERE NOT c >= 2 | EVAL y = MV_MIN(v) | KEEP y, c",
+            "| WHERE c < 0",
+        ] {
+            let tail = tail_of(&format!("{STATS} {q}"));
+            for cap in [None, Some(0), Some(3), Some(1000)] {
+                let mut want: Vec<usize> = (0..n).collect();
+                let applied = naive(&tail, &mut cols.clone(), &mut want, cap);
+                let mut got: Vec<usize> = (0..n).collect();
+                let mut counting = Counting {
+                    cols: cols.clone(),
+                    reads: 0,
+                };
+                assert_eq!(
+                    run(&tail, &mut counting, &mut got, cap),
+                    applied,
+                    "{q} {cap:?}"
+                );
+                assert_eq!(got, want, "{q} (cap {cap:?})");
+            }
+        }
+        // The rules' shape under the implicit limit reads only the groups it needs.
+        let tail = tail_of(&format!("{STATS} | WHERE d == 1 AND c < 5"));
+        let mut counting = Counting { cols, reads: 0 };
+        let mut groups: Vec<usize> = (0..n).collect();
+        run(&tail, &mut counting, &mut groups, Some(10));
+        assert_eq!(groups.len(), 10);
+        assert!(
+            counting.reads < 200,
+            "{} values read for 10 groups",
+            counting.reads
+        );
     }
 }
