@@ -138,6 +138,27 @@ pub fn from_bool<'a>(f: &FieldMapping, b: bool) -> Converted<'a> {
     }
 }
 
+/// Whether strings in a field of mapping `f` convert by [`plain_keyword`]: a keyword or wildcard
+/// field without the lowercase normalizer and without a constant.
+pub fn is_plain_keyword(f: &FieldMapping) -> bool {
+    matches!(f.es_type.as_str(), "keyword" | "wildcard")
+        && f.normalizer.as_deref() != Some("lowercase")
+        && f.constant_value.is_none()
+}
+
+/// [`from_str`] for a field where [`is_plain_keyword`] holds, inlined into the caller (it never
+/// bails): the string, or `None` over `ignore_above`.
+#[inline(always)]
+pub fn plain_keyword<'a>(f: &FieldMapping, s: Cow<'a, str>) -> Option<Out<'a>> {
+    if let Some(limit) = f.ignore_above
+        && s.len() > limit as usize
+        && s.encode_utf16().count() > limit as usize
+    {
+        return None;
+    }
+    Some(Out::Str(s))
+}
+
 fn keyword<'a>(f: &FieldMapping, s: Cow<'a, str>) -> Converted<'a> {
     if let Some(limit) = f.ignore_above
         && s.len() > limit as usize
@@ -179,7 +200,13 @@ mod tests {
         kw.normalizer = None;
         let mut lower = FieldMapping::new("keyword");
         lower.normalizer = Some("lowercase".into());
+        let mut wild = FieldMapping::new("wildcard");
+        wild.ignore_above = Some(3);
+        let mut constant = FieldMapping::new("constant_keyword");
+        constant.constant_value = Some("abc".into());
         let types = [
+            ("w", wild),
+            ("c", constant),
             ("k", kw),
             ("l", lower),
             ("t", FieldMapping::new("text")),
@@ -203,6 +230,8 @@ mod tests {
             "\"::ffff:10.0.0.1\"",
             "\"true\"",
             "\"\"",
+            "\"éé\"",
+            "\"éééé\"",
             "12",
             "-7",
             "300",
@@ -221,7 +250,14 @@ mod tests {
                     serde_json::from_str(&format!("{{\"{name}\": {raw}}}")).unwrap();
                 let slow = indexer.index(&json, "id", "x");
                 let fast = match serde_json::from_str::<serde_json::Value>(raw).unwrap() {
-                    serde_json::Value::String(s) => from_str(f, Cow::Owned(s)),
+                    serde_json::Value::String(s) => {
+                        let v = from_str(f, Cow::Owned(s.clone()));
+                        // The inlined keyword path gives the same, where it applies.
+                        if is_plain_keyword(f) {
+                            assert_eq!(Ok(plain_keyword(f, Cow::Owned(s))), v, "{name} {raw}");
+                        }
+                        v
+                    }
                     serde_json::Value::Bool(b) => from_bool(f, b),
                     _ => from_number(f, raw),
                 };

@@ -21,7 +21,7 @@
 
 use std::borrow::Cow;
 
-use super::convert::{Bail, from_bool, from_number, from_str};
+use super::convert::{Bail, from_bool, from_number, from_str, plain_keyword};
 use super::json_index::LineIndex;
 use super::layout::{Layout, Pending};
 
@@ -295,17 +295,14 @@ impl<'a> Walker<'a, '_, '_> {
         }
         let mut seen: u64 = 0;
         let mut dotted: Vec<&'a [u8]> = Vec::new();
+        let layout = self.layout;
+        let node = layout.nodes.get(n as usize).ok_or(Bail)?;
         loop {
             let ke = ix.string_end(self.i).ok_or(Bail)?;
             let key = s.get(self.i + 1..ke).ok_or(Bail)?;
             self.i = ke + 2;
             // Most keys are neither children nor dotted: skipped without the full resolution.
-            let plain = self
-                .layout
-                .nodes
-                .get(n as usize)
-                .is_some_and(|nd| nd.child(key).is_none())
-                && !has_dot(s, key);
+            let plain = node.child(key).is_none() && !has_dot(s, key);
             if plain {
                 self.i = ix.value_end(s, self.i).ok_or(Bail)?;
             } else {
@@ -406,8 +403,13 @@ impl<'a> Walker<'a, '_, '_> {
                     Cow::Borrowed(&self.text[s..e])
                 };
                 for &slot in &nd.slots {
-                    let f = &layout.slots[slot as usize].mapping;
-                    if let Some(v) = from_str(f, text.clone())? {
+                    let sl = &layout.slots[slot as usize];
+                    let v = if sl.plain_keyword {
+                        plain_keyword(&sl.mapping, text.clone())
+                    } else {
+                        from_str(&sl.mapping, text.clone())?
+                    };
+                    if let Some(v) = v {
                         self.pending.values[slot as usize].push(v);
                     }
                 }
@@ -571,26 +573,32 @@ impl<'a> Walker<'a, '_, '_> {
     }
 }
 
-/// `key` (a slice of `line`) holds a `.`: 8 bytes at a time (keys are short; the byte loop's exit
-/// mispredicts).
+/// `key` (a slice of `line`) holds a `.`: 8 bytes at a time, keys of up to 16 bytes without a
+/// loop (keys are short; a byte loop's exit mispredicts).
 #[inline]
 fn has_dot(line: &[u8], key: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES << 7;
     const DOTS: u64 = ONES * b'.' as u64;
     let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
-    if key.len() <= 8 && line.as_ptr_range().contains(&key.as_ptr()) {
+    // Bytes past the first `n` of a word are made non-dots (and non-zero after the XOR).
+    let past = |n: usize| match n {
+        0 => !0u64,
+        1..=7 => !0u64 << (n * 8),
+        _ => 0,
+    };
+    let word = |b: &[u8]| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(b);
+        u64::from_le_bytes(bytes)
+    };
+    if key.len() <= 16 && line.as_ptr_range().contains(&key.as_ptr()) {
         let start = key.as_ptr() as usize - line.as_ptr() as usize;
-        if let Some(word) = line.get(start..start + 8) {
-            let mut bytes = [0u8; 8];
-            bytes.copy_from_slice(word);
-            // Bytes past the key are made non-dots (and non-zero after the XOR).
-            let past = if key.is_empty() {
-                !0
-            } else {
-                !0u64 << (key.len() * 8 - 1) << 1
-            };
-            return zero_byte((u64::from_le_bytes(bytes) ^ DOTS) | past);
+        if let Some(w) = line.get(start..start + 16) {
+            let (lo, hi) = (word(&w[..8]), word(&w[8..]));
+            let n = key.len();
+            return zero_byte((lo ^ DOTS) | past(n))
+                || zero_byte((hi ^ DOTS) | past(n.saturating_sub(8)));
         }
     }
     key.contains(&b'.')

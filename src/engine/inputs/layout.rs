@@ -16,7 +16,7 @@ use esql::ingest::{ReadOrder, read_back, read_order};
 use esql::plan::{FromSource, MetadataField, SourceField};
 use esql::{DataType, Document, FieldMapping, Mapping, TimeRange, Value};
 
-use super::convert::Out;
+use super::convert::{Out, is_plain_keyword};
 use crate::engine::column::ColumnBuilder;
 use crate::engine::frame::Chunk;
 use crate::engine::source::{in_time_range, read_field};
@@ -86,6 +86,8 @@ pub struct Slot {
     pub mapping: FieldMapping,
     /// Doc-values read order.
     pub order: ReadOrder,
+    /// Strings convert by [`super::convert::plain_keyword`] (inlined) instead of `from_str`.
+    pub plain_keyword: bool,
 }
 
 /// How one FROM output column is filled.
@@ -228,6 +230,7 @@ impl Layout {
             path: source.to_owned(),
             mapping: f.clone(),
             order: read_order(f),
+            plain_keyword: is_plain_keyword(f),
         });
         let node = self.insert_path(source);
         self.nodes[node as usize].slots.push(id);
