@@ -3,12 +3,15 @@
 //! Oracle twin: none (the reference evaluator keeps strings in every row). Invariant: ids are assigned in
 //! order of first insertion and never change, so an id column plus its dictionary always reads back the
 //! exact strings the documents held, and per-dictionary-value tables (see `expr/keyword_table.rs`) can be
-//! indexed by id.
+//! indexed by id. Strings live in one buffer; the index holds ids with 32 bits of each string's hash, so
+//! no string is allocated on its own (dictionaries of near-unique columns such as `file.path` hold a
+//! string per row, built on the reading thread and freed on the evaluating one) and growing the index
+//! never hashes a string again.
 
-use std::sync::Arc;
+use std::hash::BuildHasher;
 
-use foldhash::HashMap;
-use foldhash::HashMapExt;
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
 
 /// Distinct strings of one keyword (or text) column.
 #[derive(Debug, Clone, Default)]
@@ -17,18 +20,22 @@ pub struct Dictionary {
     bytes: String,
     /// `ends[i]` is the end of string `i` in `bytes` (its start is `ends[i-1]`, or 0).
     ends: Vec<u32>,
-    /// String → id.
-    index: HashMap<Arc<str>, u32>,
+    /// `(id, 32 bits of the string's hash)` per string.
+    index: HashTable<(u32, u32)>,
+    hasher: FixedState,
+}
+
+/// The table hash of a 32-bit string hash: hashbrown takes the bucket from the low bits and the
+/// control byte from the top 7, so the 32 bits are placed at both ends.
+#[inline]
+fn spread(h: u32) -> u64 {
+    ((h as u64) << 32) | h as u64
 }
 
 impl Dictionary {
     /// An empty dictionary.
     pub fn new() -> Dictionary {
-        Dictionary {
-            bytes: String::new(),
-            ends: Vec::new(),
-            index: HashMap::new(),
-        }
+        Dictionary::default()
     }
 
     /// Number of distinct strings.
@@ -41,21 +48,47 @@ impl Dictionary {
         self.ends.is_empty()
     }
 
+    #[inline]
+    fn hash32(&self, s: &str) -> u32 {
+        let h = self.hasher.hash_one(s);
+        (h ^ (h >> 32)) as u32
+    }
+
     /// The id of `s`, inserting it if new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.index.get(s) {
+        let h = self.hash32(s);
+        let Dictionary {
+            bytes, ends, index, ..
+        } = self;
+        let at = |id: u32| {
+            let i = id as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            &bytes[start..ends[i] as usize]
+        };
+        if let Some(&(id, _)) = index.find(spread(h), |&(id, eh)| eh == h && at(id) == s) {
             return id;
         }
-        let id = self.ends.len() as u32;
-        self.bytes.push_str(s);
-        self.ends.push(self.bytes.len() as u32);
-        self.index.insert(Arc::from(s), id);
+        let id = ends.len() as u32;
+        index.insert_unique(spread(h), (id, h), |&(_, eh)| spread(eh));
+        bytes.push_str(s);
+        ends.push(bytes.len() as u32);
         id
+    }
+
+    /// Makes room for `strings` more strings of `bytes` bytes in all (a hint: the index is not
+    /// rebuilt and the buffer not moved until then).
+    pub fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.index.reserve(strings, |&(_, h)| spread(h));
+        self.ends.reserve(strings);
+        self.bytes.reserve(bytes);
     }
 
     /// The id of `s`, if present.
     pub fn lookup(&self, s: &str) -> Option<u32> {
-        self.index.get(s).copied()
+        let h = self.hash32(s);
+        self.index
+            .find(spread(h), |&(id, eh)| eh == h && self.get(id) == s)
+            .map(|&(id, _)| id)
     }
 
     /// The string of `id`.
@@ -94,5 +127,24 @@ mod tests {
             d.iter().map(|(_, s)| s).collect::<Vec<_>>(),
             ["bash", "sh", ""]
         );
+    }
+
+    #[test]
+    fn many_strings_keep_their_ids_through_index_growth() {
+        let mut d = Dictionary::new();
+        let words: Vec<String> = (0..50_000)
+            .map(|i| format!("/var/www/f{}", i % 20_011))
+            .collect();
+        let ids: Vec<u32> = words.iter().map(|w| d.intern(w)).collect();
+        assert_eq!(d.len(), 20_011);
+        for (i, (w, &id)) in words.iter().zip(&ids).enumerate() {
+            // Ids in order of first insertion.
+            assert_eq!(id as usize, i % 20_011);
+            assert_eq!(d.get(id), w);
+            assert_eq!(d.lookup(w), Some(id));
+        }
+        assert_eq!(d.lookup("/var/www/f20011"), None);
+        let cloned = d.clone();
+        assert_eq!(cloned.lookup("/var/www/f7"), Some(7));
     }
 }
