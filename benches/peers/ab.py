@@ -86,7 +86,9 @@ def main():
               f"{min(pl_cpu):.3f}–{max(pl_cpu):.3f} | - |")
         for name, _ in bins:
             print(f"polars query / detsim {name} CPU: "
-                  f"{statistics.median(pl_query) / statistics.median(cpu[name]):.2f}x")
+                  f"{statistics.median(pl_query) / statistics.median(cpu[name]):.2f}x; "
+                  f"polars query wall / detsim {name} wall: "
+                  f"{statistics.median(pl_query) / statistics.median(wall[name]):.2f}x")
 
 
 if __name__ == "__main__":

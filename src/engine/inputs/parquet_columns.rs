@@ -44,16 +44,18 @@ pub struct ColumnChunk<'l> {
     rows: usize,
 }
 
-/// A slot whose values can be copied by dictionary id: plain keyword or text strings.
+/// A slot whose values can be copied by dictionary id: plain keyword or text strings, and
+/// `constant_keyword` (a value other than the constant bails; a row without a value reads as the
+/// constant, as [`push_slot`] makes it).
 fn direct(slot: &Slot, t: DataType, dictionary: bool) -> bool {
     let f = &slot.mapping;
     dictionary
         && matches!(t, DataType::Keyword | DataType::Text)
         && f.normalizer.is_none()
-        && f.constant_value.is_none()
+        && (f.constant_value.is_none() || f.es_type == "constant_keyword")
         && matches!(
             f.es_type.as_str(),
-            "keyword" | "wildcard" | "text" | "match_only_text"
+            "keyword" | "wildcard" | "text" | "match_only_text" | "constant_keyword"
         )
 }
 
@@ -242,8 +244,23 @@ fn push_direct(
             Some(Out::Val(_)) => return Err(Bail),
         })
     };
+    // A row that stored no value reads as the field's constant (`constant_keyword`), interned when
+    // first needed so that ids stay in row order.
+    let constant = f.constant_value.as_deref();
+    let end_row = |dict: &mut Dictionary, ids: &mut Vec<u32>, offsets: &mut Vec<u32>| {
+        if let Some(c) = constant
+            && offsets.last().is_some_and(|&o| o as usize == ids.len())
+        {
+            ids.push(dict.intern(c));
+        }
+        offsets.push(ids.len() as u32);
+    };
     match c {
-        Cells::Absent => offsets.extend(std::iter::repeat_n(ids.len() as u32, rows.len())),
+        Cells::Absent => {
+            for _ in rows {
+                end_row(dict, ids, offsets);
+            }
+        }
         Cells::Dict(keys, values) => {
             let mut map = vec![UNSET; values.len()];
             for &r in rows {
@@ -258,10 +275,13 @@ fn push_direct(
                         ids.push(id);
                     }
                 }
-                offsets.push(ids.len() as u32);
+                end_row(dict, ids, offsets);
             }
         }
         Cells::Str(a) => {
+            // Plain pages: near-unique values (the writer's dictionary overflowed), so room for
+            // every value of the batch is made at once.
+            dict.reserve(rows.len(), a.value_data().len());
             for &r in rows {
                 if a.is_valid(r) {
                     let id = intern(dict, a.value(r))?;
@@ -269,7 +289,7 @@ fn push_direct(
                         ids.push(id);
                     }
                 }
-                offsets.push(ids.len() as u32);
+                end_row(dict, ids, offsets);
             }
         }
         Cells::List(_) | Cells::LargeStr(_) => {
@@ -296,7 +316,7 @@ fn push_direct(
                         }
                     }
                 }
-                offsets.push(ids.len() as u32);
+                end_row(dict, ids, offsets);
             }
         }
         _ => return Err(Bail),

@@ -16,6 +16,7 @@
 //! file and row (Parquet files are written by detsim; there is no skip mode for them).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
@@ -32,6 +33,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
 };
+use parquet::basic::Encoding;
 use parquet::file::metadata::{ColumnChunkMask, PageIndexPolicy, ParquetMetaDataReader};
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
@@ -100,24 +102,41 @@ pub fn read_file_filtered(
         Some(_) => with_offset_index(meta, &roots, &file).map_err(|m| fail(0, m))?,
         None => meta,
     };
-    // The same file with its string columns read as dictionaries (kept as the file encodes them).
-    let dict_schema = Arc::new(arrow_schema::Schema::new(
-        schema
-            .fields()
-            .iter()
-            .map(|f| match f.data_type() {
-                ArrowType::Utf8 => Arc::new(f.as_ref().clone().with_data_type(
-                    ArrowType::Dictionary(Box::new(ArrowType::Int32), Box::new(ArrowType::Utf8)),
-                )),
-                _ => f.clone(),
-            })
-            .collect::<Vec<_>>(),
-    ));
-    let dict_meta = ArrowReaderMetadata::try_new(
-        meta.metadata().clone(),
-        ArrowReaderOptions::new().with_schema(dict_schema),
-    )
-    .map_err(|e| fail(0, e.to_string()))?;
+    // The same file with its string columns read as dictionaries (kept as the file encodes them):
+    // every string column for the prefilter (its leaves are evaluated once per distinct value), and
+    // for the main read only the columns whose every data page is dictionary-encoded. A column the
+    // writer fell back to plain pages for (near-unique values such as `file.path`) is read as plain
+    // strings instead: Arrow would rebuild a dictionary by hashing every value, and the chunk's
+    // dictionary hashes every value again.
+    let as_dict = |md: &parquet::file::metadata::ParquetMetaData| {
+        let all_dict = dictionary_encoded_columns(md);
+        move |f: &Arc<arrow_schema::Field>, every: bool| match f.data_type() {
+            ArrowType::Utf8 if every || all_dict.contains(f.name()) => {
+                Arc::new(f.as_ref().clone().with_data_type(ArrowType::Dictionary(
+                    Box::new(ArrowType::Int32),
+                    Box::new(ArrowType::Utf8),
+                )))
+            }
+            _ => f.clone(),
+        }
+    };
+    let to_dict = as_dict(meta.metadata());
+    let with_schema = |every: bool| {
+        let s = arrow_schema::Schema::new(
+            schema
+                .fields()
+                .iter()
+                .map(|f| to_dict(f, every))
+                .collect::<Vec<_>>(),
+        );
+        ArrowReaderMetadata::try_new(
+            meta.metadata().clone(),
+            ArrowReaderOptions::new().with_schema(Arc::new(s)),
+        )
+        .map_err(|e| fail(0, e.to_string()))
+    };
+    let dict_meta = with_schema(true)?;
+    let main_meta = with_schema(false)?;
     let groups = meta.metadata().num_row_groups();
     // Row offsets of the row groups (1-based row numbers name rows in `_id`s and errors).
     let mut first_rows = Vec::with_capacity(groups);
@@ -177,7 +196,7 @@ pub fn read_file_filtered(
                 // Row numbers count the selected rows only; they name `_id`s only when `event.id`
                 // is null, and the prefilter keeps every row of such row groups.
                 let selected = selection.is_some();
-                for (i, batch) in reader(&dict_meta, selection)?.enumerate() {
+                for (i, batch) in reader(&main_meta, selection)?.enumerate() {
                     let batch = batch.map_err(|e| fail(rg, e.to_string()))?;
                     if i > 0 && i % CHUNK_BATCHES == 0 {
                         let full =
@@ -257,6 +276,30 @@ pub fn read_file_filtered(
         round = next;
     }
     Ok(())
+}
+
+/// Names of the top-level columns whose data pages are dictionary-encoded in every row group (the
+/// page encoding statistics say so; a file without them has none).
+fn dictionary_encoded_columns(md: &parquet::file::metadata::ParquetMetaData) -> HashSet<String> {
+    let mut out: Option<HashSet<String>> = None;
+    for rg in md.row_groups() {
+        let here: HashSet<String> = rg
+            .columns()
+            .iter()
+            .filter(|c| {
+                c.dictionary_page_offset().is_some()
+                    && c.page_encoding_stats_mask().is_some_and(|m| {
+                        m.is_only(Encoding::RLE_DICTIONARY) || m.is_only(Encoding::PLAIN_DICTIONARY)
+                    })
+            })
+            .map(|c| c.column_path().string())
+            .collect();
+        out = Some(match out {
+            None => here,
+            Some(o) => o.intersection(&here).cloned().collect(),
+        });
+    }
+    out.unwrap_or_default()
 }
 
 /// `meta` with the offset index (page locations) of the columns under `roots`, when the file has one.
@@ -555,3 +598,7 @@ fn push_batch(
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "parquet_plain_tests.rs"]
+mod plain_tests;
