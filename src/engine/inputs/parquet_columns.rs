@@ -11,7 +11,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use arrow_array::{Array, RecordBatch};
+use arrow_array::{Array, RecordBatch, StringArray};
+use arrow_schema::DataType as ArrowType;
 use esql::ingest::read_back;
 use esql::{DataType, Value};
 
@@ -24,6 +25,9 @@ use crate::engine::frame::Chunk;
 
 const UNSET: u32 = u32::MAX;
 const IGNORED: u32 = u32::MAX - 1;
+
+/// Distinct list items remembered per column batch (see [`push_direct`]).
+const RECENT: usize = 4;
 
 /// One output column being built.
 enum Acc {
@@ -237,7 +241,27 @@ fn push_direct(
     offsets: &mut Vec<u32>,
 ) -> Result<(), Bail> {
     let f = &slot.mapping;
+    // Keyword and text strings without a normalizer or constant are stored as they are (unless a
+    // keyword is over `ignore_above`): no conversion call per value.
+    let plain = f.normalizer.is_none()
+        && f.constant_value.is_none()
+        && matches!(
+            f.es_type.as_str(),
+            "keyword" | "wildcard" | "text" | "match_only_text"
+        );
+    let over_limit = |s: &str| {
+        f.ignore_above.is_some_and(|limit| {
+            s.len() > limit as usize && s.encode_utf16().count() > limit as usize
+        })
+    };
     let intern = |dict: &mut Dictionary, s: &str| -> Result<u32, Bail> {
+        if plain {
+            return Ok(if over_limit(s) {
+                IGNORED
+            } else {
+                dict.intern(s)
+            });
+        }
         Ok(match from_str(f, Cow::Borrowed(s))? {
             Some(Out::Str(v)) => dict.intern(&v),
             None => IGNORED,
@@ -287,6 +311,60 @@ fn push_direct(
                     let id = intern(dict, a.value(r))?;
                     if id != IGNORED {
                         ids.push(id);
+                    }
+                }
+                end_row(dict, ids, offsets);
+            }
+        }
+        Cells::List(a) if plain && matches!(a.values().data_type(), ArrowType::Utf8) => {
+            let Some(items) = a.values().as_any().downcast_ref::<StringArray>() else {
+                return Err(Bail);
+            };
+            let offs = a.value_offsets();
+            // The last few distinct single items with their ids: list columns (`event.action`)
+            // repeat a few values, compared directly instead of hashed.
+            let mut recent: Vec<(&str, u32)> = Vec::with_capacity(RECENT);
+            let mut strs: Vec<&str> = Vec::new();
+            for &r in rows {
+                if a.is_valid(r) {
+                    strs.clear();
+                    let range = offs[r] as usize..offs[r + 1] as usize;
+                    for i in range.filter(|&i| items.is_valid(i)) {
+                        let s = items.value(i);
+                        if !over_limit(s) {
+                            strs.push(s);
+                        }
+                    }
+                    match strs.as_slice() {
+                        [] => {}
+                        [s] => {
+                            let id = match recent.iter().find(|(v, _)| v == s) {
+                                Some(&(_, id)) => id,
+                                None => {
+                                    let id = dict.intern(s);
+                                    if recent.len() == RECENT {
+                                        recent.remove(0);
+                                    }
+                                    recent.push((s, id));
+                                    id
+                                }
+                            };
+                            ids.push(id);
+                        }
+                        _ => {
+                            // Interned in read-back order (sorted, deduplicated), as the row-wise
+                            // path interns them.
+                            let vs = strs
+                                .iter()
+                                .map(|s| Value::Keyword((*s).to_owned()))
+                                .collect();
+                            for v in read_back(slot.order, vs).values() {
+                                match v {
+                                    Value::Keyword(s) => ids.push(dict.intern(s)),
+                                    _ => return Err(Bail),
+                                }
+                            }
+                        }
                     }
                 }
                 end_row(dict, ids, offsets);
