@@ -7,6 +7,7 @@
 use esql::EvalError;
 
 use crate::engine::expr::Ctx;
+use crate::engine::expr::expand_filter::expand_filtered;
 use crate::engine::expr::predicate::{Compiler, Pred};
 use crate::engine::expr::split::conjunction_filter;
 use crate::engine::frame::Frame;
@@ -93,6 +94,10 @@ impl WhereCommand {
             .into_iter()
             .partition(|p| p.independent_of(c));
         frame.selection = conjunction_filter(independent, frame, &rows, ctx)?;
+        // Only the children the conjuncts on `c` keep, when they allow (`expr/expand_filter.rs`).
+        if expand_filtered(&dependent, frame, c, expand_step, ctx)? {
+            return Ok(());
+        }
         crate::engine::commands::mv_expand::expand(frame, c, expand_step)?;
         if !dependent.is_empty() && !frame.selection.is_empty() {
             let rows = std::mem::take(&mut frame.selection);

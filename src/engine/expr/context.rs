@@ -5,8 +5,9 @@
 //! the row's [`FailureKey`], so warnings are replayed in the reference's order whatever order rows were
 //! evaluated in.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use foldhash::HashMap;
 
 use esql::plan::Expr;
 use esql::{EvalError, EvalOptions, Value, Warnings};

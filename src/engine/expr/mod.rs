@@ -1,6 +1,7 @@
 //! Expressions over frames: dictionary tables, three-valued predicates and computed columns.
 
 pub mod context;
+pub mod expand_filter;
 pub mod keyword_table;
 pub mod predicate;
 pub mod selection;

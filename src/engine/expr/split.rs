@@ -241,17 +241,18 @@ impl Leaf<'_> {
         Ok(())
     }
 
-    /// The rows of `rows` whose truth is `TRUE`, without a branch per row, when every truth a row
-    /// can meet is known up front: all ids of the dictionary (filled here with the string test when
-    /// there are no more ids than rows), null, and — on a column with multi-valued rows — one truth
-    /// for every multi-value (`t.invariant`). `None` when that does not hold (the caller then
-    /// takes the lazy path).
-    fn filter_eager(
+    /// Readies the eager paths ([`Self::filter_eager`], [`Self::mark_eager`]): every truth a row of
+    /// `rows` can meet must be known up front — all ids of the dictionary (filled here with the
+    /// string test when there are no more ids than rows), null (evaluated by the callers once a
+    /// null row is met), and on a column with multi-valued rows one truth for every multi-value
+    /// (`t.invariant`), returned. `None` when that does not hold (the caller then takes the lazy
+    /// path).
+    fn eager_ready(
         &self,
         t: &mut SplitTable,
         rows: &[u32],
         ctx: &Ctx<'_>,
-    ) -> Result<Option<Vec<u32>>, EvalError> {
+    ) -> Result<Option<u8>, EvalError> {
         let multi = !self.dense && self.max_count > 1;
         // (An empty dictionary — every row null — has no id table to index.)
         if (multi && !t.invariant) || rows.is_empty() || self.dict.is_empty() {
@@ -269,6 +270,90 @@ impl Leaf<'_> {
             }
             t.filled = true;
         }
+        if !multi {
+            return Ok(Some(FALSE));
+        }
+        if let Some((many, _)) = &t.multi_any {
+            return Ok(Some(*many));
+        }
+        let first = rows.iter().find(|&&r| {
+            let (s, e) = self.range(r);
+            e > s + 1
+        });
+        Ok(Some(match first {
+            Some(&r) => {
+                let (s, e) = self.range(r);
+                self.multi(t, s, e, ctx)?.0
+            }
+            None => FALSE,
+        }))
+    }
+
+    /// Sets `hit[j]` for every `rows[j]` whose truth is `TRUE` (leaving the others as they are),
+    /// when the eager conditions hold ([`Self::eager_ready`]); `false` (nothing marked) otherwise.
+    /// One pass without a selection write: the operands of an OR mark one vector.
+    fn mark_eager(
+        &self,
+        t: &mut SplitTable,
+        rows: &[u32],
+        ctx: &Ctx<'_>,
+        hit: &mut [bool],
+    ) -> Result<bool, EvalError> {
+        let Some(many) = self.eager_ready(t, rows, ctx)? else {
+            return Ok(false);
+        };
+        let tbl = &t.tri[..];
+        let ids = self.ids;
+        if self.dense {
+            match self.map {
+                None => {
+                    for (h, &r) in hit.iter_mut().zip(rows) {
+                        *h |= tbl[ids[r as usize] as usize] == TRUE;
+                    }
+                }
+                Some(m) => {
+                    for (h, &r) in hit.iter_mut().zip(rows) {
+                        *h |= tbl[ids[m[r as usize] as usize] as usize] == TRUE;
+                    }
+                }
+            }
+            return Ok(true);
+        }
+        let known_null = t.null.as_ref().map(|n| n.0);
+        let side = [known_null.unwrap_or(UNKNOWN), FALSE, many];
+        let last = ids.len().saturating_sub(1);
+        let mut saw_null = false;
+        for (h, &r) in hit.iter_mut().zip(rows) {
+            let (s, e) = self.range(r);
+            let n = e - s;
+            saw_null |= n == 0;
+            let single = tbl[ids.get(s.min(last)).copied().unwrap_or(0) as usize];
+            *h |= (if n == 1 { single } else { side[n.min(2)] }) == TRUE;
+        }
+        if saw_null && known_null.is_none() && self.null(t, ctx)?.0 == TRUE {
+            // Null rows pass: mark them now that null's truth is known.
+            for (h, &r) in hit.iter_mut().zip(rows) {
+                let (s, e) = self.range(r);
+                *h |= s == e;
+            }
+        }
+        Ok(true)
+    }
+
+    /// The rows of `rows` whose truth is `TRUE`, without a branch per row, when every truth a row
+    /// can meet is known up front: all ids of the dictionary (filled here with the string test when
+    /// there are no more ids than rows), null, and — on a column with multi-valued rows — one truth
+    /// for every multi-value (`t.invariant`). `None` when that does not hold (the caller then
+    /// takes the lazy path).
+    fn filter_eager(
+        &self,
+        t: &mut SplitTable,
+        rows: &[u32],
+        ctx: &Ctx<'_>,
+    ) -> Result<Option<Vec<u32>>, EvalError> {
+        let Some(many) = self.eager_ready(t, rows, ctx)? else {
+            return Ok(None);
+        };
         let tbl = &t.tri[..];
         let mut out = Vec::with_capacity(rows.len() / 8 + BLOCK);
         if self.dense {
@@ -303,24 +388,9 @@ impl Leaf<'_> {
             }
             return Ok(Some(out));
         }
-        // Truth by value count: 0 (null), 1 (the id's), 2+ (the multi-value's). The leaf has a
-        // string test, so it is one of the simple shapes the kernel evaluates on null or a
+        // Truth by value count: 0 (null), 1 (the id's), 2+ (the multi-value's, `many`). The leaf
+        // has a string test, so it is one of the simple shapes the kernel evaluates on null or a
         // multi-value without error; null is evaluated only once a null row is met.
-        let many = if multi {
-            let first = rows.iter().find(|&&r| {
-                let (s, e) = self.range(r);
-                e > s + 1
-            });
-            match first {
-                Some(&r) => {
-                    let (s, e) = self.range(r);
-                    self.multi(t, s, e, ctx)?.0
-                }
-                None => FALSE,
-            }
-        } else {
-            FALSE
-        };
         let known_null = t.null.as_ref().map(|n| n.0);
         let select = |t: &SplitTable, null: u8, out: &mut Vec<u32>| {
             let side = [null, FALSE, many];
@@ -573,6 +643,53 @@ impl Pred {
         }
     }
 
+    /// For a leaf on column `c` compiled to a string test: its truth on a row holding one value, per
+    /// id of `c`'s dictionary (`true` for `TRUE`), and on a null row — the truth of every child an
+    /// MV_EXPAND of `c` makes (a child holds one value of its row, or null). The table is filled
+    /// with the string test when the dictionary holds no more than `most` strings. `None` for any
+    /// other predicate or column; logs nothing.
+    pub(super) fn child_truths(
+        &self,
+        frame: &Frame,
+        c: usize,
+        most: usize,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<Option<(Vec<bool>, bool)>, EvalError> {
+        let Pred::Single {
+            col,
+            expr,
+            node,
+            test,
+            ..
+        } = self
+        else {
+            return Ok(None);
+        };
+        if *col != c || test.is_none() || !self.splittable(frame, ctx) {
+            return Ok(None);
+        }
+        with_leaf(frame, ctx, (*col, expr, *node, test), |leaf, t, ctx| {
+            if leaf.dict.is_empty() || leaf.dict.len() > most {
+                return Ok(None);
+            }
+            if !t.filled {
+                let Some(test) = &t.test else {
+                    return Ok(None);
+                };
+                for (id, s) in leaf.dict.iter() {
+                    t.tri[id as usize] = test.tri(s);
+                }
+                t.filled = true;
+            }
+            let ids: Vec<bool> = t.tri[..leaf.dict.len()]
+                .iter()
+                .map(|&x| x == TRUE)
+                .collect();
+            let null = leaf.null(t, ctx)?.0 == TRUE;
+            Ok(Some((ids, null)))
+        })
+    }
+
     fn leaves(&self) -> usize {
         match self {
             Pred::And(a, b) | Pred::Or(a, b) => a.leaves() + b.leaves(),
@@ -648,6 +765,7 @@ impl Pred {
     ) -> Result<Vec<u32>, EvalError> {
         match self {
             Pred::And(..) => conjunction_filter(self.conjuncts(), frame, rows, ctx),
+            Pred::Or(..) if rows.len() >= MASK_FROM => disjunction_by_mask(self, frame, rows, ctx),
             Pred::Or(..) => {
                 let mut out: Vec<u32> = Vec::new();
                 let mut rest: Vec<u32> = rows.to_vec();
@@ -874,6 +992,56 @@ impl Pred {
         *conjuncts = scored.into_iter().map(|(_, _, c)| c).collect();
         Ok(())
     }
+}
+
+/// Selections at least this long evaluate an OR by marking one vector ([`disjunction_by_mask`]).
+const MASK_FROM: usize = 64;
+
+/// The rows of `rows` on which the OR `p` is `true`; logs nothing. Operands that are leaves with
+/// every truth known up front ([`Leaf::mark_eager`]) mark a vector over all of `rows` in one pass;
+/// any other operand filters only the rows no operand marked yet (Kleene OR is `true` exactly when
+/// some operand is, so the order of operands and the rows each sees change no truth).
+fn disjunction_by_mask(
+    p: &Pred,
+    frame: &Frame,
+    rows: &[u32],
+    ctx: &mut Ctx<'_>,
+) -> Result<Vec<u32>, EvalError> {
+    let mut hit = vec![false; rows.len()];
+    for d in p.operands(false) {
+        let marked = match d {
+            Pred::Single {
+                col,
+                expr,
+                node,
+                test,
+                ..
+            } => with_leaf(frame, ctx, (*col, expr, *node, test), |leaf, t, ctx| {
+                leaf.mark_eager(t, rows, ctx, &mut hit)
+            })?,
+            _ => false,
+        };
+        if marked {
+            continue;
+        }
+        let mut rest = Vec::with_capacity(rows.len() / 2);
+        select_blocks(rows.len(), |j| rows[j], |j| !hit[j], &mut rest);
+        if rest.is_empty() {
+            break;
+        }
+        let got = d.truth_filter(frame, &rest, ctx)?;
+        // Both ascending, `got` within `rows`: one merge walk marks them.
+        let mut j = 0;
+        for r in got {
+            while rows[j] != r {
+                j += 1;
+            }
+            hit[j] = true;
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len() / 4 + BLOCK);
+    select_blocks(rows.len(), |j| rows[j], |j| hit[j], &mut out);
+    Ok(out)
 }
 
 /// The rows of `rows` on which every conjunct is `true`, narrowing the selection conjunct by
