@@ -246,7 +246,7 @@ fn plain_fallback_columns_are_read_as_strings_with_the_reference_results() {
                 .install(|| {
                     eval_files(
                         &plan,
-                        &[path.clone()],
+                        std::slice::from_ref(&path),
                         &catalog,
                         &opts,
                         &EngineKernel::new(),
@@ -278,7 +278,7 @@ fn constant_keywords_and_ignored_values_read_by_id_as_ingest_stores_them() {
     std::fs::create_dir_all(&d).unwrap();
     let n = 300usize;
     let host = |i: usize| format!("h{}", i % 7);
-    let ns = |i: usize| (i % 3 != 0).then_some("default");
+    let ns = |i: usize| (!i.is_multiple_of(3)).then_some("default");
     let kind = |i: usize| (i % 4 == 1).then_some("k");
     let tag = |i: usize| match i % 5 {
         0 => None,
@@ -389,7 +389,7 @@ fn constant_keywords_and_ignored_values_read_by_id_as_ingest_stores_them() {
                     .install(|| {
                         eval_files(
                             &plan,
-                            &[path.clone()],
+                            std::slice::from_ref(&path),
                             &catalog,
                             &opts,
                             &EngineKernel::new(),
