@@ -43,7 +43,7 @@ fn low_bytes(n: usize) -> u64 {
 impl KeyWords {
     /// The words of `key`, a slice of `line`: read straight from the line when 16 bytes are there
     /// from the key's start, else copied.
-    #[inline(always)]
+    #[inline]
     pub fn of(line: &[u8], key: &[u8]) -> KeyWords {
         let n = key.len();
         if n <= 16 && line.as_ptr_range().contains(&key.as_ptr()) {
@@ -72,7 +72,7 @@ impl KeyWords {
     }
 
     /// The bucket of a child table of [`BUCKETS`] entries (a multiplicative hash of the words).
-    #[inline(always)]
+    #[inline]
     pub fn bucket(&self) -> usize {
         let h = (self.lo ^ self.hi.rotate_left(29) ^ self.len as u64)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -81,13 +81,13 @@ impl KeyWords {
 
     /// Whether `key` (the key these words were made from) equals `other`, whose words are `self`'s
     /// when the result is true: the words and lengths, then the bytes past the 16th.
-    #[inline(always)]
+    #[inline]
     pub fn same(&self, key: &[u8], other: &KeyWords, other_key: &[u8]) -> bool {
         self == other && (self.len <= 16 || key.get(16..) == other_key.get(16..))
     }
 
     /// `key` (the key these words were made from) holds a `.`.
-    #[inline(always)]
+    #[inline]
     pub fn has_dot(&self, key: &[u8]) -> bool {
         if self.len > 16 {
             return key.contains(&b'.');

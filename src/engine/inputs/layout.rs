@@ -58,7 +58,7 @@ impl Node {
     }
 
     /// The child for one path segment whose words are `kw` (see [`KeyWords::of`]).
-    #[inline(always)]
+    #[inline]
     pub fn child_of(&self, kw: &KeyWords, seg: &[u8]) -> Option<(usize, u32)> {
         match self.table[kw.bucket()] {
             0 => None,
