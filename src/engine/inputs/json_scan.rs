@@ -23,7 +23,6 @@ use std::borrow::Cow;
 
 use super::convert::{Bail, from_bool, from_number, from_str, plain_keyword};
 use super::json_index::LineIndex;
-use super::key_words::KeyWords;
 use super::layout::{Layout, Pending};
 
 const MAX_DEPTH: u32 = 100;
@@ -303,8 +302,7 @@ impl<'a> Walker<'a, '_, '_> {
             let key = s.get(self.i + 1..ke).ok_or(Bail)?;
             self.i = ke + 2;
             // Most keys are neither children nor dotted: skipped without the full resolution.
-            let kw = KeyWords::of(s, key);
-            let plain = node.child_of(&kw, key).is_none() && !kw.has_dot(key);
+            let plain = node.child(key).is_none() && !has_dot(s, key);
             if plain {
                 self.i = ix.value_end(s, self.i).ok_or(Bail)?;
             } else {

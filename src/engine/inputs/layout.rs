@@ -17,13 +17,12 @@ use esql::plan::{FromSource, MetadataField, SourceField};
 use esql::{DataType, Document, FieldMapping, Mapping, TimeRange, Value};
 
 use super::convert::{Out, is_plain_keyword};
-use super::key_words::{BUCKETS, KeyWords};
 use crate::engine::column::ColumnBuilder;
 use crate::engine::frame::Chunk;
 use crate::engine::source::{in_time_range, read_field};
 
 /// One node of the source-path trie (node 0 is the document root).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Node {
     /// Child path segments and their nodes.
     pub children: Vec<(Box<[u8]>, u32)>,
@@ -31,47 +30,34 @@ pub struct Node {
     pub slots: Vec<u32>,
     /// This is `event.id`, whose value is the document `_id`.
     pub event_id: bool,
-    /// Per child: the words of its segment.
-    words: Vec<KeyWords>,
-    /// Children by [`KeyWords::bucket`] of the segment: 0 none, 255 several (search them all), else
-    /// the child's position + 1. Most keys of a document are not children: one probe.
-    table: [u8; BUCKETS],
+    /// Children by a hash of the segment ([`bucket`]): 0 none, 255 several (search them all),
+    /// else the child's position + 1. Most keys of a document are not children: one probe.
+    table: [u8; 32],
 }
 
-impl Default for Node {
-    fn default() -> Node {
-        Node {
-            children: Vec::new(),
-            slots: Vec::new(),
-            event_id: false,
-            words: Vec::new(),
-            table: [0; BUCKETS],
-        }
-    }
+/// The lookup bucket of a path segment (its length and first and last bytes).
+#[inline]
+fn bucket(seg: &[u8]) -> usize {
+    let (first, last) = (seg.first().copied(), seg.last().copied());
+    (seg.len() * 7 + usize::from(first.unwrap_or(0)) + usize::from(last.unwrap_or(0)) * 3) & 31
 }
 
 impl Node {
     /// The child for one path segment.
     #[inline]
     pub fn child(&self, seg: &[u8]) -> Option<(usize, u32)> {
-        self.child_of(&KeyWords::of_key(seg), seg)
-    }
-
-    /// The child for one path segment whose words are `kw` (see [`KeyWords::of`]).
-    #[inline]
-    pub fn child_of(&self, kw: &KeyWords, seg: &[u8]) -> Option<(usize, u32)> {
-        match self.table[kw.bucket()] {
+        match self.table[bucket(seg)] {
             0 => None,
             255 => self
                 .children
                 .iter()
-                .zip(&self.words)
-                .position(|((k, _), w)| kw.same(seg, w, k))
-                .map(|i| (i, self.children[i].1)),
+                .enumerate()
+                .find(|(_, (k, _))| same(k, seg))
+                .map(|(i, (_, n))| (i, *n)),
             k => {
                 let i = usize::from(k) - 1;
-                let ((key, n), w) = (self.children.get(i)?, self.words.get(i)?);
-                kw.same(seg, w, key).then_some((i, *n))
+                let (key, n) = &self.children[i];
+                same(key, seg).then_some((i, *n))
             }
         }
     }
@@ -80,11 +66,15 @@ impl Node {
     pub fn add_child(&mut self, seg: &[u8], n: u32) {
         let i = self.children.len();
         self.children.push((seg.into(), n));
-        let kw = KeyWords::of_key(seg);
-        self.words.push(kw);
-        let b = &mut self.table[kw.bucket()];
+        let b = &mut self.table[bucket(seg)];
         *b = if *b == 0 && i < 254 { i as u8 + 1 } else { 255 };
     }
+}
+
+/// `a == b` for short byte strings (path segments), without a call to `memcmp`.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// A source path whose values are converted under one field mapping.
@@ -456,63 +446,6 @@ pub fn push_slot(b: &mut ColumnBuilder, slot: &Slot, vals: &[Out<'_>]) {
         many => {
             let vs: Vec<Value> = many.iter().cloned().map(Out::into_value).collect();
             b.push_ref(&read_back(slot.order, vs));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{KeyWords, Node};
-
-    /// A node finds exactly its children, by its segment alone and by words read from a line,
-    /// with few children (one probe per key) and with 300 (shared buckets, the search of all).
-    #[test]
-    fn a_node_finds_exactly_its_children() {
-        let names: Vec<String> = (0..300)
-            .map(|i| match i % 4 {
-                0 => format!("k{i}"),
-                1 => format!("entry_leader_{i}"),
-                2 => format!("working_directory_{i}_x"),
-                _ => format!("{}", "ab".repeat(i % 13)),
-            })
-            .collect();
-        for count in [3, 20, 300] {
-            let mut node = Node::default();
-            let mut kids: Vec<&str> = Vec::new();
-            for (i, name) in names.iter().take(count).enumerate() {
-                if !kids.contains(&name.as_str()) {
-                    node.add_child(name.as_bytes(), i as u32 + 1);
-                    kids.push(name);
-                }
-            }
-            let line: String = names.iter().map(|n| format!("\"{n}\":1,")).collect();
-            let line = line.as_bytes();
-            for start in (0..line.len()).step_by(3) {
-                for end in (start..line.len().min(start + 30)).step_by(2) {
-                    let key = &line[start..end];
-                    let want = node
-                        .children
-                        .iter()
-                        .position(|(k, _)| &k[..] == key)
-                        .map(|i| (i, node.children[i].1));
-                    assert_eq!(node.child(key), want, "{count}: {key:?}");
-                    let kw = KeyWords::of(line, key);
-                    assert_eq!(node.child_of(&kw, key), want, "{count}: {key:?}");
-                }
-            }
-            for (i, k) in kids.iter().enumerate() {
-                assert_eq!(node.child(k.as_bytes()).map(|c| c.0), Some(i));
-                // The same key read in place from the line (its first occurrence as a key).
-                let quoted = format!("\"{k}\":");
-                let at = line
-                    .windows(quoted.len())
-                    .position(|w| w == quoted.as_bytes())
-                    .unwrap()
-                    + 1;
-                let key = &line[at..at + k.len()];
-                let kw = KeyWords::of(line, key);
-                assert_eq!(node.child_of(&kw, key).map(|c| c.0), Some(i), "{k}");
-            }
         }
     }
 }

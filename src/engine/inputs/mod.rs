@@ -13,7 +13,6 @@ pub mod json_index;
 pub mod json_proof;
 pub mod json_scan;
 pub mod json_simd;
-pub mod key_words;
 pub mod layout;
 pub mod ndjson_fast;
 pub mod ndjson_files;
