@@ -449,3 +449,48 @@ pub fn push_slot(b: &mut ColumnBuilder, slot: &Slot, vals: &[Out<'_>]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Node;
+
+    /// A node finds exactly its children, with few children (one probe per key) and with 300
+    /// (shared buckets, the search of all): every slice of a line of keys is looked up.
+    #[test]
+    fn a_node_finds_exactly_its_children() {
+        let names: Vec<String> = (0..300)
+            .map(|i| match i % 4 {
+                0 => format!("k{i}"),
+                1 => format!("entry_leader_{i}"),
+                2 => format!("working_directory_{i}_x"),
+                _ => "ab".repeat(i % 13),
+            })
+            .collect();
+        for count in [3, 20, 300] {
+            let mut node = Node::default();
+            let mut kids: Vec<&str> = Vec::new();
+            for (i, name) in names.iter().take(count).enumerate() {
+                if !kids.contains(&name.as_str()) {
+                    node.add_child(name.as_bytes(), i as u32 + 1);
+                    kids.push(name);
+                }
+            }
+            let line: String = names.iter().map(|n| format!("\"{n}\":1,")).collect();
+            let line = line.as_bytes();
+            for start in (0..line.len()).step_by(3) {
+                for end in (start..line.len().min(start + 30)).step_by(2) {
+                    let key = &line[start..end];
+                    let want = node
+                        .children
+                        .iter()
+                        .position(|(k, _)| &k[..] == key)
+                        .map(|i| (i, node.children[i].1));
+                    assert_eq!(node.child(key), want, "{count}: {key:?}");
+                }
+            }
+            for (i, k) in kids.iter().enumerate() {
+                assert_eq!(node.child(k.as_bytes()).map(|c| c.0), Some(i), "{k}");
+            }
+        }
+    }
+}
