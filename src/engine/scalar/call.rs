@@ -32,6 +32,17 @@ pub fn call(
         }
         _ => {}
     }
+    if let (F::MvMin | F::MvMax, [a]) = (function, args)
+        && let esql::plan::ExprKind::Column(i) = a.kind
+        && let Some(v) = row.get(i)
+    {
+        // A column read (e.g. a VALUES result): its list is read in place, not copied.
+        return Ok(if matches!(function, F::MvMin) {
+            min_of(v)
+        } else {
+            max_of(v)
+        });
+    }
     let mut values = Vec::with_capacity(args.len());
     for a in args {
         values.push(eval(a, row, s)?);

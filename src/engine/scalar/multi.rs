@@ -58,13 +58,36 @@ fn sorted(values: &[Value]) -> Vec<Value> {
     v
 }
 
+/// The smallest (`max`: largest) of `xs` when every one is a keyword, found in one pass without
+/// copying the list: keywords compare by their UTF-8 bytes, a total order in which equal strings
+/// are the same value, so this is the first (last) value of the sorted list. `None` otherwise.
+fn keyword_extreme(xs: &[Value], max: bool) -> Option<Value> {
+    let mut best: Option<&str> = None;
+    for x in xs {
+        let Value::Keyword(s) = x else {
+            return None;
+        };
+        best = match best {
+            Some(b) if (s.as_bytes() > b.as_bytes()) != max || s == b => Some(b),
+            _ => Some(s),
+        };
+    }
+    best.map(|b| Value::Keyword(b.to_owned()))
+}
+
 /// The smallest value of `v` (null when empty).
 pub fn min_of(v: &Value) -> Value {
+    if let Some(m) = keyword_extreme(v.values(), false) {
+        return m;
+    }
     sorted(v.values()).into_iter().next().unwrap_or(Value::Null)
 }
 
 /// The largest value of `v` (null when empty).
 pub fn max_of(v: &Value) -> Value {
+    if let Some(m) = keyword_extreme(v.values(), true) {
+        return m;
+    }
     sorted(v.values()).pop().unwrap_or(Value::Null)
 }
 
@@ -266,4 +289,32 @@ fn slice(expr: &Expr, values: &[Value], s: &mut Scope<'_>) -> Result<Value, Eval
     }
     let (from, to) = (from.max(0) as usize, to.min(n - 1) as usize);
     Ok(Value::from_values(xs[from..=to].to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::synthetic::Rng;
+
+    /// MV_MIN/MV_MAX of keywords (one pass) equal the first/last value of the sorted list, on
+    /// lists with repeats, prefixes, empty and non-ASCII strings; mixed lists keep the sorting path.
+    #[test]
+    fn keyword_extremes_equal_the_sorted_ends() {
+        let words = ["", "a", "ab", "b", "B", "é", "ab\u{0}", "zz", "a"];
+        let mut rng = Rng::new(3);
+        for n in 1..12 {
+            for _ in 0..50 {
+                let xs: Vec<Value> = (0..n)
+                    .map(|_| Value::Keyword(words[rng.below(words.len())].into()))
+                    .collect();
+                let v = Value::from_values(xs.clone());
+                let s = sorted(&xs);
+                assert_eq!(min_of(&v), s[0], "{xs:?}");
+                assert_eq!(max_of(&v), s[s.len() - 1], "{xs:?}");
+            }
+        }
+        let mixed = Value::from_values(vec![Value::Keyword("b".into()), Value::Integer(1)]);
+        assert_eq!(keyword_extreme(mixed.values(), false), None);
+        assert_eq!(min_of(&Value::Null), Value::Null);
+    }
 }
