@@ -70,6 +70,28 @@ pub struct Lineage {
 }
 
 impl Frame {
+    /// Makes this frame the virtual rows of an MV_EXPAND of column `column` at step `step`:
+    /// `expanded` holds one value (or null) per virtual row, `parent`/`child` say where each came from;
+    /// every virtual row is selected.
+    pub fn install_expansion(
+        &mut self,
+        column: usize,
+        step: u32,
+        expanded: Column,
+        parent: Vec<u32>,
+        child: Vec<u32>,
+    ) {
+        self.columns[column] = Some(Arc::new(expanded));
+        self.rows = parent.len();
+        self.selection = (0..parent.len() as u32).collect();
+        self.expand = Some(Arc::new(Expansion {
+            column,
+            step,
+            parent,
+            child,
+        }));
+    }
+
     /// The column `c`, or an internal error if it was pruned although read.
     pub fn column(&self, c: usize) -> Result<&Arc<Column>, EvalError> {
         self.columns

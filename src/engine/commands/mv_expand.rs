@@ -13,7 +13,7 @@ use std::sync::Arc;
 use esql::EvalError;
 
 use crate::engine::column::{Column, ColumnBuilder, ColumnValues};
-use crate::engine::frame::{Expansion, Frame, Lineage};
+use crate::engine::frame::{Frame, Lineage};
 
 /// Expands column `c` of the frame and materialises the result (plan step `step`, recorded in the
 /// rows' lineage).
@@ -81,15 +81,7 @@ pub fn expand(frame: &mut Frame, c: usize, step: u32) -> Result<(), EvalError> {
             b.finish()
         }
     };
-    frame.columns[c] = Some(Arc::new(expanded));
-    frame.rows = parent.len();
-    frame.selection = (0..parent.len() as u32).collect();
-    frame.expand = Some(Arc::new(Expansion {
-        column: c,
-        step,
-        parent,
-        child,
-    }));
+    frame.install_expansion(c, step, expanded, parent, child);
     Ok(())
 }
 

@@ -12,14 +12,12 @@
 //! (`Pred::log_failures_expanding`) and filtered the rows by the conjuncts that do not read the
 //! column; this step logs nothing.
 
-use std::sync::Arc;
-
 use esql::EvalError;
 
 use super::Ctx;
 use super::predicate::Pred;
 use crate::engine::column::{Column, ColumnValues};
-use crate::engine::frame::{Expansion, Frame};
+use crate::engine::frame::Frame;
 
 /// Expands column `c` of the (ordinary) `frame` (plan step `step`) keeping only the children on
 /// which every one of `conjuncts` is `true`, and leaves the frame virtual over them. `false` (frame
@@ -97,14 +95,6 @@ pub fn expand_filtered(
             ids: out,
         },
     );
-    frame.columns[c] = Some(Arc::new(expanded));
-    frame.rows = parent.len();
-    frame.selection = (0..parent.len() as u32).collect();
-    frame.expand = Some(Arc::new(Expansion {
-        column: c,
-        step,
-        parent,
-        child,
-    }));
+    frame.install_expansion(c, step, expanded, parent, child);
     Ok(true)
 }
